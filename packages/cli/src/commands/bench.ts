@@ -1,0 +1,1 @@
+export async function benchCommand(_args: readonly string[]): Promise<string> { return ""; }

@@ -1,0 +1,46 @@
+import type { ConceptIndex, ConceptMatch } from './concept-index.js';
+import { cosine, type VectorLookup } from './vectors.js';
+
+/**
+ * Score given to a pair whose concepts are known to go together, as a share of the weaker
+ * assignment's strength: high enough to pass any sensible threshold when both terms sit firmly
+ * in their concepts, lower when one of them is a loose fit.
+ */
+const COMPATIBLE_CONCEPT_SCORE = 0.9;
+
+/** How one requested term and one item term compare on a dimension. */
+export type PairVerdict =
+  | { readonly kind: 'scored'; readonly score: number; readonly similarity: number }
+  | { readonly kind: 'conflict'; readonly similarity: number; readonly concepts: readonly [string, string] };
+
+/**
+ * Compares two normalized terms semantically. Identical terms score 1. Terms that fall in clashing
+ * concepts are a conflict, whatever their similarity (antonyms embed close together). Terms in the
+ * same or compatible concepts score at least their concept fit; any other pair scores its cosine.
+ */
+export function comparePair(requested: string, actual: string, vectors: VectorLookup, concepts: ConceptIndex): PairVerdict {
+  if (requested === actual) return { kind: 'scored', score: 1, similarity: 1 };
+  const requestedVector = vectors(requested);
+  const actualVector = vectors(actual);
+  if (requestedVector === undefined || actualVector === undefined) {
+    throw new Error(`no vector for "${requestedVector === undefined ? requested : actual}": embed every term before comparing`);
+  }
+  const similarity = cosine(requestedVector, actualVector);
+  const requestedConcept = concepts.assign(requested, requestedVector);
+  const actualConcept = concepts.assign(actual, actualVector);
+  if (requestedConcept === null || actualConcept === null) return { kind: 'scored', score: similarity, similarity };
+  switch (concepts.relation(requestedConcept.concept, actualConcept.concept)) {
+    case 'opposed':
+      return { kind: 'conflict', similarity, concepts: [requestedConcept.concept, actualConcept.concept] };
+    case 'same':
+      return { kind: 'scored', score: Math.max(similarity, fit(requestedConcept, actualConcept)), similarity };
+    case 'compatible':
+      return { kind: 'scored', score: Math.max(similarity, COMPATIBLE_CONCEPT_SCORE * fit(requestedConcept, actualConcept)), similarity };
+    case 'unrelated':
+      return { kind: 'scored', score: similarity, similarity };
+  }
+}
+
+function fit(a: ConceptMatch, b: ConceptMatch): number {
+  return Math.min(a.strength, b.strength);
+}

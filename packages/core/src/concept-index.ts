@@ -1,0 +1,74 @@
+import type { Dimension } from './dimensions.js';
+import { cosine, type Vector, type VectorLookup } from './vectors.js';
+import type { ConceptMap } from './vocabulary/concepts.js';
+
+/** A term's nearest concept and how close it is (1 for one of the concept's own anchors). */
+export interface ConceptMatch {
+  readonly concept: string;
+  readonly strength: number;
+}
+
+/** How concepts are assigned: the closest anchor must be this similar, and beat other concepts by the margin. */
+export interface AssignmentRule {
+  readonly minStrength: number;
+  readonly margin: number;
+}
+
+/** Relation of two concepts: the same, known to go together, known to clash, or neither. */
+export type ConceptRelation = 'same' | 'compatible' | 'opposed' | 'unrelated';
+
+/** One dimension's concepts with their anchors' vectors, ready to place unseen terms. */
+export class ConceptIndex {
+  private readonly anchors: { readonly concept: string; readonly term: string; readonly vector: Vector }[] = [];
+  private readonly relations = new Map<string, ConceptRelation>();
+  private readonly assigned = new Map<string, ConceptMatch | null>();
+
+  /** Anchors without a vector are left out, so a partial vocabulary still works. */
+  constructor(
+    readonly dimension: Dimension,
+    map: ConceptMap,
+    vectors: VectorLookup,
+    private readonly rule: AssignmentRule,
+  ) {
+    for (const { id, anchors } of map.concepts) {
+      for (const term of anchors) {
+        const vector = vectors(term);
+        if (vector !== undefined) this.anchors.push({ concept: id, term, vector });
+      }
+    }
+    for (const [a, b] of map.compatible) this.relate(a, b, 'compatible');
+    for (const [a, b] of map.opposed) this.relate(a, b, 'opposed');
+  }
+
+  /** The concept a term belongs to, or null when no concept is close enough or two are too close to call. */
+  assign(term: string, vector: Vector): ConceptMatch | null {
+    const cached = this.assigned.get(term);
+    if (cached !== undefined) return cached;
+    const best = new Map<string, number>();
+    for (const anchor of this.anchors) {
+      const similarity = anchor.term === term ? 1 : cosine(vector, anchor.vector);
+      if (similarity > (best.get(anchor.concept) ?? -1)) best.set(anchor.concept, similarity);
+    }
+    const ranked = [...best].sort((a, b) => b[1] - a[1]);
+    const [first, second] = ranked;
+    const match =
+      first !== undefined && first[1] >= this.rule.minStrength && (second === undefined || first[1] === 1 || first[1] - second[1] >= this.rule.margin)
+        ? { concept: first[0], strength: first[1] }
+        : null;
+    this.assigned.set(term, match);
+    return match;
+  }
+
+  /** How two concepts relate (symmetric). */
+  relation(a: string, b: string): ConceptRelation {
+    return a === b ? 'same' : (this.relations.get(pairKey(a, b)) ?? 'unrelated');
+  }
+
+  private relate(a: string, b: string, relation: ConceptRelation): void {
+    this.relations.set(pairKey(a, b), relation);
+  }
+}
+
+function pairKey(a: string, b: string): string {
+  return a < b ? `${a}\u0000${b}` : `${b}\u0000${a}`;
+}

@@ -1,0 +1,128 @@
+import { comparePair } from './compatibility.js';
+import type { ConceptIndex } from './concept-index.js';
+import { DIMENSIONS, type Dimension } from './dimensions.js';
+import type { ModelInfo } from './embedder.js';
+import { normalizeTags } from './normalize.js';
+import type { DimensionSettings, FilterOptions } from './options.js';
+import type { MatchMode, Reason } from './reasons.js';
+import type { ItemVerdict } from './report.js';
+import type { FilterRequest, Item } from './schemas.js';
+import type { VectorLookup } from './vectors.js';
+
+/** A request after normalization: the distinct terms of each dimension it names. */
+export type NormalizedRequest = Readonly<Partial<Record<Dimension, readonly string[]>>>;
+
+/** What semantic comparison needs: vectors for every term, and each dimension's concepts. */
+export interface SemanticContext {
+  readonly vectors: VectorLookup;
+  readonly concepts: Readonly<Partial<Record<Dimension, ConceptIndex>>>;
+  readonly model: ModelInfo;
+}
+
+/** How one item tag fares against everything requested on one dimension. */
+export interface TermOutcome {
+  readonly passed: boolean;
+  readonly score: number;
+  readonly reason: Reason | null;
+}
+
+/** Normalizes a request, keeping only the dimensions it names with at least one term. */
+export function normalizeRequest(request: FilterRequest): NormalizedRequest {
+  const out: Partial<Record<Dimension, readonly string[]>> = {};
+  for (const dimension of DIMENSIONS) {
+    const terms = normalizeTags(request[dimension]);
+    if (terms.length > 0) out[dimension] = terms;
+  }
+  return out;
+}
+
+/** The dimensions a request names, in report order, with the way each is compared. */
+export function dimensionModes(request: NormalizedRequest, options: FilterOptions, semantic: boolean): Partial<Record<Dimension, MatchMode>> {
+  const modes: Partial<Record<Dimension, MatchMode>> = {};
+  for (const dimension of DIMENSIONS) {
+    if (request[dimension] !== undefined) modes[dimension] = semantic ? options.dimensions[dimension].mode : 'exact';
+  }
+  return modes;
+}
+
+/**
+ * Decides every item. Each distinct item tag is compared with the request once per dimension and
+ * remembered, so the work grows with the number of distinct tags, not with the number of items.
+ * With `semantic` null every dimension is compared exactly (the traditional filter).
+ */
+export function decideItems(items: readonly Item[], request: NormalizedRequest, options: FilterOptions, semantic: SemanticContext | null): ItemVerdict[] {
+  const modes = dimensionModes(request, options, semantic !== null);
+  const requested = Object.keys(modes) as Dimension[];
+  const tables = new Map(requested.map((dimension) => [dimension, new Map<string, TermOutcome>()]));
+  const outcomeOf = (dimension: Dimension, term: string): TermOutcome => {
+    const table = tables.get(dimension)!;
+    let outcome = table.get(term);
+    if (outcome === undefined) {
+      const terms = request[dimension]!;
+      const index = semantic?.concepts[dimension];
+      outcome =
+        modes[dimension] === 'semantic' && semantic !== null && index !== undefined
+          ? semanticOutcome(dimension, terms, term, options.dimensions[dimension], semantic.vectors, index)
+          : exactOutcome(dimension, terms, term);
+      table.set(term, outcome);
+    }
+    return outcome;
+  };
+
+  return items.map((item) => {
+    const reasons: Reason[] = [];
+    let ruleScore = 0;
+    let semanticScore = 0;
+    for (const dimension of requested) {
+      const itemTerms = normalizeTags(item[dimension]);
+      if (itemTerms.length === 0) {
+        reasons.push({ dimension, code: 'ATTR_MISSING', requested: request[dimension]!.join(', '), actual: null, mode: modes[dimension]! });
+        continue;
+      }
+      const outcomes = itemTerms.map((term) => outcomeOf(dimension, term));
+      const best = outcomes.reduce((a, b) => (b.passed && !a.passed) || (b.passed === a.passed && b.score > a.score) ? b : a);
+      // A conflict on any tag explains a rejection better than the best tag's low score.
+      const reason = best.passed ? null : (outcomes.find((o) => o.reason?.code === 'CONFLICT') ?? best).reason;
+      if (reason !== null) reasons.push(reason);
+      if (itemTerms.some((term) => request[dimension]!.includes(term))) ruleScore++;
+      semanticScore += best.score;
+    }
+    const count = Math.max(requested.length, 1);
+    const rule = requested.length === 0 ? 1 : ruleScore / count;
+    const score = semantic === null ? rule : options.semanticWeight * (semanticScore / count) + (1 - options.semanticWeight) * rule;
+    return { id: item.id, passed: reasons.length === 0, score: round(score), reasons };
+  });
+}
+
+/** Compares one item tag with the requested terms exactly. */
+export function exactOutcome(dimension: Dimension, requested: readonly string[], term: string): TermOutcome {
+  if (requested.includes(term)) return { passed: true, score: 1, reason: null };
+  return { passed: false, score: 0, reason: { dimension, code: 'EXACT_MISMATCH', requested: requested.join(', '), actual: term, mode: 'exact' } };
+}
+
+/** Compares one item tag with the requested terms semantically: the best pass, else the clearest rejection. */
+export function semanticOutcome(dimension: Dimension, requested: readonly string[], term: string, settings: DimensionSettings, vectors: VectorLookup, index: ConceptIndex): TermOutcome {
+  let best: TermOutcome | null = null;
+  let conflict: Reason | null = null;
+  for (const wanted of requested) {
+    const verdict = comparePair(wanted, term, vectors, index);
+    if (verdict.kind === 'conflict') {
+      conflict ??= { dimension, code: 'CONFLICT', requested: wanted, actual: term, similarity: round(verdict.similarity), concepts: verdict.concepts, mode: 'semantic' };
+      continue;
+    }
+    const passed = verdict.score >= settings.threshold;
+    if (best === null || (passed && !best.passed) || (passed === best.passed && verdict.score > best.score)) {
+      best = {
+        passed,
+        score: verdict.score,
+        reason: passed ? null : { dimension, code: 'BELOW_THRESHOLD', requested: wanted, actual: term, similarity: round(verdict.score), threshold: settings.threshold, mode: 'semantic' },
+      };
+    }
+  }
+  if (best?.passed) return best;
+  return { passed: false, score: best?.score ?? 0, reason: conflict ?? best?.reason ?? null };
+}
+
+function round(value: number): number {
+  return Math.round(value * 10_000) / 10_000;
+}

@@ -1,0 +1,106 @@
+import { ConceptIndex, type AssignmentRule } from './concept-index.js';
+import { DIMENSIONS, type Dimension } from './dimensions.js';
+import type { Embedder } from './embedder.js';
+import { decideItems, dimensionModes, normalizeRequest, type NormalizedRequest, type SemanticContext } from './decide.js';
+import { normalizeTags } from './normalize.js';
+import { resolveOptions, type FilterOptions } from './options.js';
+import { summarize, type FallbackReason, type FilterReport } from './report.js';
+import type { FilterOptionsInput, FilterRequest, Item } from './schemas.js';
+import type { Vector } from './vectors.js';
+import { CONCEPT_MAPS, type ConceptMap } from './vocabulary/concepts.js';
+
+/** What a filter run may use; every field has a default, so hosts and tests can swap any of them. */
+export interface FilterDependencies {
+  /** Computes vectors; without one, semantic mode falls back with MODEL_UNAVAILABLE. */
+  readonly embedder?: Embedder | undefined;
+  readonly concepts?: Readonly<Record<Dimension, ConceptMap>>;
+  readonly assignment?: AssignmentRule;
+  /** Milliseconds clock, for timings. */
+  readonly now?: () => number;
+}
+
+/** How close an unseen term must be to a concept's anchors to join it (tuned on the development set). */
+export const DEFAULT_ASSIGNMENT: AssignmentRule = { minStrength: 0.6, margin: 0.03 };
+
+/**
+ * Filters items for a request, the traditional way or (with `semantic: true`) the semantic way.
+ * Never rejects for a model problem: when vectors cannot be computed the report falls back to the
+ * traditional filter and says why.
+ */
+export async function filterItems(items: readonly Item[], request: FilterRequest, optionsInput?: FilterOptionsInput, deps: FilterDependencies = {}): Promise<FilterReport> {
+  const now = deps.now ?? (() => performance.now());
+  const started = now();
+  const options = resolveOptions(optionsInput);
+  const normalized = normalizeRequest(request);
+  let semantic: SemanticContext | null = null;
+  let fallback: FallbackReason | null = options.semantic ? null : 'DISABLED';
+  let embedMs: number | undefined;
+  if (options.semantic) {
+    const embedStarted = now();
+    const prepared = await prepareSemantic(collectTerms(items, normalized, options), deps);
+    embedMs = now() - embedStarted;
+    if ('fallback' in prepared) fallback = prepared.fallback;
+    else semantic = prepared.context;
+  }
+  const verdicts = decideItems(items, normalized, options, semantic);
+  return {
+    semantic_mode_active: semantic !== null,
+    fallback_reason: fallback,
+    ...summarize(verdicts),
+    dimension_modes: dimensionModes(normalized, options, semantic !== null),
+    model: semantic?.model ?? null,
+    timings_ms: { total: round(now() - started), ...(embedMs === undefined ? {} : { embed: round(embedMs) }) },
+  };
+}
+
+/** The distinct normalized terms of each dimension that semantic comparison will look up. */
+export type TermsByDimension = Partial<Record<Dimension, ReadonlySet<string>>>;
+
+/** The request's and the items' distinct terms, for the dimensions compared semantically. */
+export function collectTerms(items: readonly Item[], request: NormalizedRequest, options: FilterOptions): TermsByDimension {
+  const out: Partial<Record<Dimension, Set<string>>> = {};
+  for (const dimension of semanticDimensions(request, options)) {
+    const terms = new Set(request[dimension]);
+    for (const item of items) for (const term of normalizeTags(item[dimension])) terms.add(term);
+    out[dimension] = terms;
+  }
+  return out;
+}
+
+/**
+ * Embeds the given terms and each of their dimensions' concept anchors in one batch, and builds
+ * the concept indexes; or says why semantic mode cannot run.
+ */
+export async function prepareSemantic(terms: TermsByDimension, deps: FilterDependencies): Promise<{ context: SemanticContext } | { fallback: FallbackReason }> {
+  const embedder = deps.embedder;
+  if (embedder === undefined) return { fallback: 'MODEL_UNAVAILABLE' };
+  const concepts = deps.concepts ?? CONCEPT_MAPS;
+  const dimensions = DIMENSIONS.filter((dimension) => terms[dimension] !== undefined);
+  const all = new Set<string>();
+  for (const dimension of dimensions) {
+    for (const term of terms[dimension]!) all.add(term);
+    for (const concept of concepts[dimension].concepts) for (const anchor of concept.anchors) all.add(anchor);
+  }
+  const texts = [...all];
+  let vectors: Vector[];
+  try {
+    vectors = await embedder.embed(texts);
+  } catch (error) {
+    return { fallback: error instanceof Error && error.name === 'TimeoutError' ? 'TIMEOUT' : 'MODEL_UNAVAILABLE' };
+  }
+  const byText = new Map(texts.map((text, i) => [text, vectors[i]!]));
+  const lookup = (term: string) => byText.get(term);
+  const indexes: Partial<Record<Dimension, ConceptIndex>> = {};
+  for (const dimension of dimensions) {
+    indexes[dimension] = new ConceptIndex(dimension, concepts[dimension], lookup, deps.assignment ?? DEFAULT_ASSIGNMENT);
+  }
+  return { context: { vectors: lookup, concepts: indexes, model: embedder.model } };
+}
+
+function semanticDimensions(request: NormalizedRequest, options: FilterOptions): Dimension[] {
+  return DIMENSIONS.filter((dimension) => request[dimension] !== undefined && options.dimensions[dimension].mode === 'semantic');
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 100) / 100;
+}

@@ -1,0 +1,55 @@
+import type { Dimension } from './dimensions.js';
+import { exactOutcome, semanticOutcome } from './decide.js';
+import { prepareSemantic, type FilterDependencies } from './engine.js';
+import { normalizeTerm } from './normalize.js';
+import { resolveOptions } from './options.js';
+import type { FallbackReason } from './report.js';
+import type { Reason } from './reasons.js';
+import type { FilterOptionsInput } from './schemas.js';
+
+/** One requested term and one item term on a dimension. */
+export interface TermPair {
+  readonly dimension: Dimension;
+  readonly requested: string;
+  readonly item: string;
+}
+
+/** Both filters' verdicts on a pair; `score` is null when semantic mode is not active. */
+export interface PairJudgement {
+  readonly traditional: boolean;
+  readonly semantic: boolean;
+  readonly score: number | null;
+  readonly reason: Reason | null;
+}
+
+/** Judgements in input order, and whether semantic mode ran (if not, why). */
+export interface JudgeResult {
+  readonly semantic_mode_active: boolean;
+  readonly fallback_reason: FallbackReason | null;
+  readonly judgements: readonly PairJudgement[];
+}
+
+/**
+ * Judges term pairs the way the filters judge item tags: exact after normalization, and
+ * semantically with the dimension's threshold and concepts. All distinct terms are embedded once.
+ */
+export async function judgePairs(pairs: readonly TermPair[], optionsInput: FilterOptionsInput = {}, deps: FilterDependencies = {}): Promise<JudgeResult> {
+  const options = resolveOptions({ ...optionsInput, semantic: true });
+  const normalized = pairs.map((pair) => ({ dimension: pair.dimension, requested: normalizeTerm(pair.requested).value, item: normalizeTerm(pair.item).value }));
+  const terms: Partial<Record<Dimension, Set<string>>> = {};
+  for (const pair of normalized) {
+    if (options.dimensions[pair.dimension].mode !== 'semantic') continue;
+    const set = (terms[pair.dimension] ??= new Set());
+    set.add(pair.requested).add(pair.item);
+  }
+  const prepared = await prepareSemantic(terms, deps);
+  const context = 'context' in prepared ? prepared.context : null;
+  const judgements = normalized.map(({ dimension, requested, item }) => {
+    const exact = exactOutcome(dimension, [requested], item);
+    const index = context?.concepts[dimension];
+    if (context === null) return { traditional: exact.passed, semantic: exact.passed, score: null, reason: exact.reason };
+    const outcome = index === undefined ? exact : semanticOutcome(dimension, [requested], item, options.dimensions[dimension], context.vectors, index);
+    return { traditional: exact.passed, semantic: outcome.passed, score: Math.round(outcome.score * 10_000) / 10_000, reason: outcome.reason };
+  });
+  return { semantic_mode_active: context !== null, fallback_reason: 'fallback' in prepared ? prepared.fallback : null, judgements };
+}

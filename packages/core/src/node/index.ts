@@ -1,0 +1,2 @@
+export * from './model-files.js';
+export * from './node-embedder.js';

@@ -1,0 +1,118 @@
+import type { Dimension } from '../dimensions.js';
+
+/** A family of tags that mean nearly the same for a dimension, named by its first anchor. */
+export interface Concept {
+  readonly id: string;
+  /** Normalized tags that belong to the concept; unseen tags join the concept of their nearest anchor. */
+  readonly anchors: readonly string[];
+}
+
+/** What a dimension knows: its concepts, which of them go together and which clash. */
+export interface ConceptMap {
+  readonly concepts: readonly Concept[];
+  /** Concept pairs a request for one accepts for the other (symmetric). */
+  readonly compatible: readonly (readonly [string, string])[];
+  /** Concept pairs that clash (symmetric): vetoed with CONFLICT however similar they embed. */
+  readonly opposed: readonly (readonly [string, string])[];
+}
+
+const style: ConceptMap = {
+  concepts: [
+    { id: 'casual', anchors: ['casual', 'relaxed', 'laid back', 'everyday', 'easygoing', 'effortless', 'weekend', 'comfortable', 'off duty', 'informal', 'low key', 'chill', 'dressed down', 'basic'] },
+    { id: 'classic', anchors: ['classic', 'timeless', 'traditional', 'heritage', 'old money', 'understated', 'refined', 'quiet luxury', 'tailored'] },
+    { id: 'smart casual', anchors: ['smart casual', 'business casual', 'polished', 'elevated casual', 'dressy casual', 'semi casual', 'semi formal', 'smart'] },
+    { id: 'formal', anchors: ['formal', 'black tie', 'white tie', 'elegant', 'dressy', 'sophisticated', 'evening', 'gala', 'cocktail', 'tuxedo', 'ceremonial', 'couture'] },
+    { id: 'business', anchors: ['business', 'professional', 'corporate', 'office', 'executive', 'business formal', 'power suit', 'workwear office'] },
+    { id: 'sporty', anchors: ['sporty', 'athletic', 'athleisure', 'activewear', 'sport', 'gym', 'performance', 'training', 'track', 'running'] },
+    { id: 'streetwear', anchors: ['streetwear', 'street style', 'urban', 'hip hop', 'skater', 'hypebeast', 'sneakerhead', 'oversized'] },
+    { id: 'edgy', anchors: ['edgy', 'punk', 'grunge', 'rock', 'gothic', 'goth', 'emo', 'biker', 'alternative', 'rebellious', 'dark academia', 'metal'] },
+    { id: 'boho', anchors: ['boho', 'boho chic', 'hippie', 'free spirited', 'festival', 'earthy', 'folk', 'peasant', 'artsy'] },
+    { id: 'minimalist', anchors: ['minimalist', 'clean', 'simple', 'sleek', 'scandinavian', 'modern', 'monochrome', 'capsule', 'neutral'] },
+    { id: 'romantic', anchors: ['romantic', 'feminine', 'girly', 'soft', 'delicate', 'frilly', 'lace', 'flowy', 'pretty', 'cottagecore', 'dreamy'] },
+    { id: 'vintage', anchors: ['vintage', 'retro', 'seventies', 'eighties', 'nineties', 'y2k', 'throwback', 'old school', 'mod', 'rockabilly'] },
+    { id: 'preppy', anchors: ['preppy', 'collegiate', 'ivy league', 'nautical', 'country club', 'schoolgirl'] },
+    { id: 'glam', anchors: ['glam', 'glamorous', 'sparkly', 'sequin', 'flashy', 'statement', 'extravagant', 'maximalist', 'luxe', 'red carpet'] },
+    { id: 'rugged', anchors: ['rugged', 'outdoorsy', 'utility', 'workwear', 'western', 'cowboy', 'military', 'cargo', 'hiking', 'gorpcore'] },
+    { id: 'lounge', anchors: ['lounge', 'cozy', 'homewear', 'sleepwear', 'pajama', 'comfy', 'snug'] },
+    { id: 'beachy', anchors: ['beachy', 'resort', 'tropical', 'coastal', 'summery', 'surf', 'vacation'] },
+  ],
+  compatible: [
+    ['casual', 'classic'], ['casual', 'minimalist'], ['casual', 'smart casual'], ['casual', 'sporty'],
+    ['casual', 'streetwear'], ['casual', 'boho'], ['casual', 'vintage'], ['casual', 'preppy'],
+    ['casual', 'lounge'], ['casual', 'beachy'], ['casual', 'rugged'], ['casual', 'romantic'],
+    ['smart casual', 'classic'], ['smart casual', 'business'], ['smart casual', 'minimalist'], ['smart casual', 'preppy'],
+    ['formal', 'classic'], ['formal', 'glam'], ['business', 'classic'], ['business', 'minimalist'],
+    ['edgy', 'streetwear'], ['edgy', 'vintage'], ['boho', 'vintage'], ['boho', 'romantic'], ['boho', 'beachy'],
+    ['romantic', 'vintage'], ['minimalist', 'classic'], ['preppy', 'classic'], ['sporty', 'streetwear'],
+    ['lounge', 'sporty'], ['rugged', 'vintage'],
+  ],
+  opposed: [
+    ['casual', 'formal'], ['sporty', 'formal'], ['lounge', 'formal'], ['streetwear', 'formal'], ['beachy', 'formal'],
+    ['sporty', 'business'], ['lounge', 'business'], ['beachy', 'business'], ['edgy', 'preppy'], ['edgy', 'romantic'],
+    ['minimalist', 'glam'], ['rugged', 'formal'], ['rugged', 'glam'], ['streetwear', 'classic'], ['lounge', 'glam'],
+    ['edgy', 'classic'], ['boho', 'business'], ['sporty', 'glam'],
+  ],
+};
+
+const occasion: ConceptMap = {
+  concepts: [
+    { id: 'work', anchors: ['work', 'office', 'business meeting', 'meeting', 'conference', 'job interview', 'interview', 'presentation', 'workplace', 'client meeting', 'business trip', 'business', 'commute', 'networking event', 'business lunch'] },
+    { id: 'everyday', anchors: ['everyday', 'daily', 'errands', 'weekend', 'brunch', 'coffee', 'casual outing', 'shopping', 'school', 'class', 'campus', 'lunch with friends', 'day out', 'casual'] },
+    { id: 'formal event', anchors: ['formal event', 'wedding', 'gala', 'black tie event', 'formal dinner', 'ceremony', 'opera', 'ball', 'prom', 'banquet', 'award show', 'cocktail party', 'graduation', 'wedding guest', 'fundraiser', 'formal'] },
+    { id: 'party', anchors: ['party', 'night out', 'clubbing', 'club', 'bar', 'concert', 'festival', 'nightlife', 'birthday', 'celebration', 'new years eve', 'happy hour', 'dance party', 'rave'] },
+    { id: 'date', anchors: ['date night', 'date', 'dinner date', 'romantic dinner', 'anniversary', 'first date', 'valentines day'] },
+    { id: 'sport', anchors: ['gym', 'workout', 'running', 'yoga', 'training', 'sports', 'tennis', 'cycling', 'exercise', 'fitness', 'jogging', 'pilates', 'marathon', 'football', 'swimming'] },
+    { id: 'travel', anchors: ['travel', 'vacation', 'holiday', 'airport', 'flight', 'road trip', 'sightseeing', 'city break', 'trip'] },
+    { id: 'beach', anchors: ['beach', 'pool party', 'resort', 'seaside', 'poolside', 'boat trip', 'summer vacation'] },
+    { id: 'home', anchors: ['home', 'lounging', 'sleep', 'relaxing at home', 'movie night', 'staycation', 'work from home', 'bedtime', 'lazy sunday'] },
+    { id: 'outdoors', anchors: ['outdoors', 'hiking', 'camping', 'picnic', 'garden', 'nature walk', 'fishing', 'farm'] },
+    { id: 'mourning', anchors: ['funeral', 'memorial', 'mourning', 'wake', 'memorial service'] },
+    { id: 'worship', anchors: ['church', 'religious service', 'temple', 'mosque', 'sunday service'] },
+  ],
+  compatible: [
+    ['everyday', 'travel'], ['everyday', 'home'], ['everyday', 'outdoors'], ['party', 'date'], ['party', 'formal event'],
+    ['date', 'formal event'], ['beach', 'travel'], ['sport', 'outdoors'], ['travel', 'outdoors'], ['mourning', 'worship'],
+    ['work', 'worship'], ['formal event', 'worship'],
+  ],
+  opposed: [
+    ['work', 'beach'], ['work', 'party'], ['work', 'home'], ['sport', 'formal event'], ['sport', 'work'], ['sport', 'mourning'],
+    ['mourning', 'party'], ['mourning', 'beach'], ['mourning', 'date'], ['home', 'formal event'], ['beach', 'formal event'],
+    ['outdoors', 'formal event'], ['sport', 'date'], ['beach', 'mourning'], ['party', 'worship'], ['home', 'work'],
+  ],
+};
+
+const mood: ConceptMap = {
+  concepts: [
+    { id: 'calm', anchors: ['calm', 'relaxed', 'peaceful', 'serene', 'tranquil', 'mellow', 'chill', 'zen', 'soothing', 'laid back', 'quiet', 'composed', 'gentle', 'grounded', 'easygoing'] },
+    { id: 'energetic', anchors: ['energetic', 'lively', 'dynamic', 'vibrant', 'excited', 'active', 'hyper', 'bubbly', 'pumped', 'spirited', 'high energy', 'electric'] },
+    { id: 'happy', anchors: ['happy', 'cheerful', 'joyful', 'sunny', 'optimistic', 'upbeat', 'bright', 'content', 'glad', 'delighted', 'positive', 'uplifting'] },
+    { id: 'sad', anchors: ['sad', 'melancholy', 'gloomy', 'somber', 'depressed', 'blue', 'down', 'sorrowful', 'unhappy', 'miserable', 'heartbroken', 'grieving'] },
+    { id: 'confident', anchors: ['confident', 'bold', 'powerful', 'empowered', 'fierce', 'assertive', 'daring', 'strong', 'self assured', 'commanding'] },
+    { id: 'shy', anchors: ['shy', 'timid', 'reserved', 'insecure', 'introverted', 'self conscious', 'meek', 'bashful'] },
+    { id: 'romantic', anchors: ['romantic', 'sensual', 'flirty', 'loving', 'passionate', 'sexy', 'seductive', 'tender'] },
+    { id: 'playful', anchors: ['playful', 'whimsical', 'quirky', 'fun', 'cheeky', 'silly', 'lighthearted', 'carefree', 'adventurous'] },
+    { id: 'serious', anchors: ['serious', 'professional', 'focused', 'stern', 'businesslike', 'formal', 'austere', 'determined'] },
+    { id: 'cozy', anchors: ['cozy', 'comfortable', 'snug', 'warm', 'homey', 'comforting', 'safe', 'nurturing'] },
+    { id: 'angry', anchors: ['angry', 'aggressive', 'irritated', 'hostile', 'furious', 'frustrated', 'annoyed'] },
+    { id: 'anxious', anchors: ['anxious', 'nervous', 'stressed', 'tense', 'worried', 'restless', 'uneasy', 'overwhelmed'] },
+    { id: 'elegant', anchors: ['elegant', 'sophisticated', 'refined', 'classy', 'poised', 'graceful', 'chic', 'glamorous'] },
+    { id: 'mysterious', anchors: ['mysterious', 'dark', 'brooding', 'moody', 'enigmatic', 'edgy', 'rebellious', 'intense'] },
+    { id: 'nostalgic', anchors: ['nostalgic', 'sentimental', 'wistful', 'dreamy', 'reflective'] },
+    { id: 'tired', anchors: ['tired', 'sleepy', 'exhausted', 'lazy', 'drained', 'sluggish', 'lethargic'] },
+  ],
+  compatible: [
+    ['calm', 'cozy'], ['happy', 'playful'], ['happy', 'energetic'], ['energetic', 'confident'], ['energetic', 'playful'],
+    ['confident', 'elegant'], ['confident', 'serious'], ['romantic', 'elegant'], ['romantic', 'nostalgic'], ['calm', 'nostalgic'],
+    ['serious', 'elegant'], ['mysterious', 'confident'], ['happy', 'cozy'], ['calm', 'elegant'], ['happy', 'romantic'],
+    ['cozy', 'tired'],
+  ],
+  opposed: [
+    ['calm', 'energetic'], ['calm', 'anxious'], ['calm', 'angry'], ['happy', 'sad'], ['happy', 'angry'], ['confident', 'shy'],
+    ['serious', 'playful'], ['energetic', 'sad'], ['playful', 'sad'], ['energetic', 'tired'], ['cozy', 'anxious'],
+    ['happy', 'anxious'], ['confident', 'anxious'], ['romantic', 'angry'], ['cozy', 'angry'],
+    ['playful', 'mysterious'], ['happy', 'mysterious'], ['sad', 'confident'],
+  ],
+};
+
+/** The curated concepts of each dimension: what the semantic filter knows before it sees any data. */
+export const CONCEPT_MAPS: Readonly<Record<Dimension, ConceptMap>> = { style, occasion, mood };

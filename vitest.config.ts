@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+// Tests import through package names; the `source` condition points them at src/ so a unit test
+// needs no build. CLI tests run the built bin, so `npm test` builds first.
+export default defineConfig({
+  resolve: { conditions: ['source'] },
+  test: {
+    include: ['packages/*/test/**/*.test.ts'],
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
+  },
+});
