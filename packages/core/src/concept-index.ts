@@ -12,6 +12,8 @@ export interface ConceptMatch {
 export interface AssignmentRule {
   readonly minStrength: number;
   readonly margin: number;
+  /** A concept's closeness is the mean of its this many closest anchors (1: the closest anchor alone). */
+  readonly topK: number;
 }
 
 /** Relation of two concepts: the same, known to go together, known to clash, or neither. */
@@ -44,17 +46,25 @@ export class ConceptIndex {
   assign(term: string, vector: Vector): ConceptMatch | null {
     const cached = this.assigned.get(term);
     if (cached !== undefined) return cached;
-    const best = new Map<string, number>();
+    const byConcept = new Map<string, number[]>();
     for (const anchor of this.anchors) {
-      const similarity = anchor.term === term ? 1 : cosine(vector, anchor.vector);
-      if (similarity > (best.get(anchor.concept) ?? -1)) best.set(anchor.concept, similarity);
+      if (anchor.term === term) return this.remember(term, { concept: anchor.concept, strength: 1 });
+      const list = byConcept.get(anchor.concept) ?? [];
+      list.push(cosine(vector, anchor.vector));
+      byConcept.set(anchor.concept, list);
     }
-    const ranked = [...best].sort((a, b) => b[1] - a[1]);
+    const ranked = [...byConcept]
+      .map(([concept, similarities]): [string, number] => [concept, meanOfTop(similarities, this.rule.topK)])
+      .sort((a, b) => b[1] - a[1]);
     const [first, second] = ranked;
     const match =
-      first !== undefined && first[1] >= this.rule.minStrength && (second === undefined || first[1] === 1 || first[1] - second[1] >= this.rule.margin)
+      first !== undefined && first[1] >= this.rule.minStrength && (second === undefined || first[1] - second[1] >= this.rule.margin)
         ? { concept: first[0], strength: first[1] }
         : null;
+    return this.remember(term, match);
+  }
+
+  private remember(term: string, match: ConceptMatch | null): ConceptMatch | null {
     this.assigned.set(term, match);
     return match;
   }
@@ -67,6 +77,11 @@ export class ConceptIndex {
   private relate(a: string, b: string, relation: ConceptRelation): void {
     this.relations.set(pairKey(a, b), relation);
   }
+}
+
+function meanOfTop(values: number[], k: number): number {
+  const top = values.sort((a, b) => b - a).slice(0, k);
+  return top.reduce((sum, v) => sum + v, 0) / top.length;
 }
 
 function pairKey(a: string, b: string): string {

@@ -12,9 +12,9 @@ import type { VectorLookup } from './vectors.js';
 /** A request after normalization: the distinct terms of each dimension it names. */
 export type NormalizedRequest = Readonly<Partial<Record<Dimension, readonly string[]>>>;
 
-/** What semantic comparison needs: vectors for every term, and each dimension's concepts. */
+/** What semantic comparison needs: each dimension's vectors for every term, and its concepts. */
 export interface SemanticContext {
-  readonly vectors: VectorLookup;
+  readonly vectors: Readonly<Partial<Record<Dimension, VectorLookup>>>;
   readonly concepts: Readonly<Partial<Record<Dimension, ConceptIndex>>>;
   readonly model: ModelInfo;
 }
@@ -60,9 +60,10 @@ export function decideItems(items: readonly Item[], request: NormalizedRequest, 
     if (outcome === undefined) {
       const terms = request[dimension]!;
       const index = semantic?.concepts[dimension];
+      const vectors = semantic?.vectors[dimension];
       outcome =
-        modes[dimension] === 'semantic' && semantic !== null && index !== undefined
-          ? semanticOutcome(dimension, terms, term, options.dimensions[dimension], semantic.vectors, index)
+        modes[dimension] === 'semantic' && index !== undefined && vectors !== undefined
+          ? semanticOutcome(dimension, terms, term, options.dimensions[dimension], vectors, index)
           : exactOutcome(dimension, terms, term);
       table.set(term, outcome);
     }

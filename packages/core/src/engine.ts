@@ -6,7 +6,8 @@ import { normalizeTags } from './normalize.js';
 import { resolveOptions, type FilterOptions } from './options.js';
 import { summarize, type FallbackReason, type FilterReport } from './report.js';
 import type { FilterOptionsInput, FilterRequest, Item } from './schemas.js';
-import type { Vector } from './vectors.js';
+import type { Vector, VectorLookup } from './vectors.js';
+import { embeddingText } from './embedding-text.js';
 import { CONCEPT_MAPS, type ConceptMap } from './vocabulary/concepts.js';
 
 /** What a filter run may use; every field has a default, so hosts and tests can swap any of them. */
@@ -20,7 +21,7 @@ export interface FilterDependencies {
 }
 
 /** How close an unseen term must be to a concept's anchors to join it (tuned on the development set). */
-export const DEFAULT_ASSIGNMENT: AssignmentRule = { minStrength: 0.6, margin: 0.03 };
+export const DEFAULT_ASSIGNMENT: AssignmentRule = { minStrength: 0.5, margin: 0, topK: 1 };
 
 /**
  * Filters items for a request, the traditional way or (with `semantic: true`) the semantic way.
@@ -68,33 +69,37 @@ export function collectTerms(items: readonly Item[], request: NormalizedRequest,
 }
 
 /**
- * Embeds the given terms and each of their dimensions' concept anchors in one batch, and builds
- * the concept indexes; or says why semantic mode cannot run.
+ * Embeds the given terms and each of their dimensions' concept anchors in one batch (each phrased
+ * for its dimension), and builds the concept indexes; or says why semantic mode cannot run.
  */
 export async function prepareSemantic(terms: TermsByDimension, deps: FilterDependencies): Promise<{ context: SemanticContext } | { fallback: FallbackReason }> {
   const embedder = deps.embedder;
   if (embedder === undefined) return { fallback: 'MODEL_UNAVAILABLE' };
   const concepts = deps.concepts ?? CONCEPT_MAPS;
   const dimensions = DIMENSIONS.filter((dimension) => terms[dimension] !== undefined);
-  const all = new Set<string>();
-  for (const dimension of dimensions) {
-    for (const term of terms[dimension]!) all.add(term);
+  const texts = new Set<string>();
+  const wanted = dimensions.map((dimension) => {
+    const all = new Set(terms[dimension]);
     for (const concept of concepts[dimension].concepts) for (const anchor of concept.anchors) all.add(anchor);
-  }
-  const texts = [...all];
+    for (const term of all) texts.add(embeddingText(dimension, term));
+    return [dimension, all] as const;
+  });
+  const textList = [...texts];
   let vectors: Vector[];
   try {
-    vectors = await embedder.embed(texts);
+    vectors = await embedder.embed(textList);
   } catch (error) {
     return { fallback: error instanceof Error && error.name === 'TimeoutError' ? 'TIMEOUT' : 'MODEL_UNAVAILABLE' };
   }
-  const byText = new Map(texts.map((text, i) => [text, vectors[i]!]));
-  const lookup = (term: string) => byText.get(term);
+  const byText = new Map(textList.map((text, i) => [text, vectors[i]!]));
+  const lookups: Partial<Record<Dimension, VectorLookup>> = {};
   const indexes: Partial<Record<Dimension, ConceptIndex>> = {};
-  for (const dimension of dimensions) {
+  for (const [dimension] of wanted) {
+    const lookup: VectorLookup = (term) => byText.get(embeddingText(dimension, term));
+    lookups[dimension] = lookup;
     indexes[dimension] = new ConceptIndex(dimension, concepts[dimension], lookup, deps.assignment ?? DEFAULT_ASSIGNMENT);
   }
-  return { context: { vectors: lookup, concepts: indexes, model: embedder.model } };
+  return { context: { vectors: lookups, concepts: indexes, model: embedder.model } };
 }
 
 function semanticDimensions(request: NormalizedRequest, options: FilterOptions): Dimension[] {

@@ -5,6 +5,7 @@ export * from './normalize.js';
 export * from './schemas.js';
 export * from './reasons.js';
 export * from './vectors.js';
+export * from './embedding-text.js';
 export * from './embedder.js';
 export * from './options.js';
 export * from './report.js';

@@ -46,9 +46,10 @@ export async function judgePairs(pairs: readonly TermPair[], optionsInput: Filte
   const context = 'context' in prepared ? prepared.context : null;
   const judgements = normalized.map(({ dimension, requested, item }) => {
     const exact = exactOutcome(dimension, [requested], item);
-    const index = context?.concepts[dimension];
     if (context === null) return { traditional: exact.passed, semantic: exact.passed, score: null, reason: exact.reason };
-    const outcome = index === undefined ? exact : semanticOutcome(dimension, [requested], item, options.dimensions[dimension], context.vectors, index);
+    const index = context.concepts[dimension];
+    const vectors = context.vectors[dimension];
+    const outcome = index === undefined || vectors === undefined ? exact : semanticOutcome(dimension, [requested], item, options.dimensions[dimension], vectors, index);
     return { traditional: exact.passed, semantic: outcome.passed, score: Math.round(outcome.score * 10_000) / 10_000, reason: outcome.reason };
   });
   return { semantic_mode_active: context !== null, fallback_reason: 'fallback' in prepared ? prepared.fallback : null, judgements };

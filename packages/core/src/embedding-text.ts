@@ -1,0 +1,17 @@
+import type { Dimension } from './dimensions.js';
+
+/**
+ * How a tag is phrased before it is embedded, per dimension. A bare word is ambiguous to the model
+ * ("blue" the colour or the mood); a short phrase puts it in its sense and, measured on the
+ * development set with unseen terms, cut wrong rejects from 19% to under 9% (scripts/tune).
+ */
+export const EMBEDDING_TEMPLATES: Readonly<Record<Dimension, string>> = {
+  style: '{term} style',
+  occasion: 'an outfit for {term}',
+  mood: 'feeling {term}',
+};
+
+/** The text embedded for a normalized tag on a dimension. */
+export function embeddingText(dimension: Dimension, term: string): string {
+  return EMBEDDING_TEMPLATES[dimension].replace('{term}', term);
+}
