@@ -2,7 +2,7 @@ import { comparePair } from './compatibility.js';
 import type { ConceptIndex } from './concept-index.js';
 import { DIMENSIONS, type Dimension } from './dimensions.js';
 import type { ModelInfo } from './embedder.js';
-import { normalizeTags } from './normalize.js';
+import { createTagNormalizer, normalizeTags } from './normalize.js';
 import type { DimensionSettings, FilterOptions } from './options.js';
 import type { MatchMode, Reason } from './reasons.js';
 import type { ItemVerdict } from './report.js';
@@ -52,6 +52,7 @@ export function dimensionModes(request: NormalizedRequest, options: FilterOption
  */
 export function decideItems(items: readonly Item[], request: NormalizedRequest, options: FilterOptions, semantic: SemanticContext | null): ItemVerdict[] {
   const modes = dimensionModes(request, options, semantic !== null);
+  const tagsOf = createTagNormalizer();
   const requested = Object.keys(modes) as Dimension[];
   const tables = new Map(requested.map((dimension) => [dimension, new Map<string, TermOutcome>()]));
   const outcomeOf = (dimension: Dimension, term: string): TermOutcome => {
@@ -75,7 +76,7 @@ export function decideItems(items: readonly Item[], request: NormalizedRequest, 
     let ruleScore = 0;
     let semanticScore = 0;
     for (const dimension of requested) {
-      const itemTerms = normalizeTags(item[dimension]);
+      const itemTerms = tagsOf(item[dimension]);
       if (itemTerms.length === 0) {
         reasons.push({ dimension, code: 'ATTR_MISSING', requested: request[dimension]!.join(', '), actual: null, mode: modes[dimension]! });
         continue;

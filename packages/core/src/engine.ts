@@ -2,7 +2,7 @@ import { ConceptIndex, type AssignmentRule } from './concept-index.js';
 import { DIMENSIONS, type Dimension } from './dimensions.js';
 import type { Embedder } from './embedder.js';
 import { decideItems, dimensionModes, normalizeRequest, type NormalizedRequest, type SemanticContext } from './decide.js';
-import { normalizeTags } from './normalize.js';
+import { createTagNormalizer } from './normalize.js';
 import { resolveOptions, type FilterOptions } from './options.js';
 import { summarize, type FallbackReason, type FilterReport } from './report.js';
 import type { FilterOptionsInput, FilterRequest, Item } from './schemas.js';
@@ -60,9 +60,10 @@ export type TermsByDimension = Partial<Record<Dimension, ReadonlySet<string>>>;
 /** The request's and the items' distinct terms, for the dimensions compared semantically. */
 export function collectTerms(items: readonly Item[], request: NormalizedRequest, options: FilterOptions): TermsByDimension {
   const out: Partial<Record<Dimension, Set<string>>> = {};
+  const tagsOf = createTagNormalizer();
   for (const dimension of semanticDimensions(request, options)) {
     const terms = new Set(request[dimension]);
-    for (const item of items) for (const term of normalizeTags(item[dimension])) terms.add(term);
+    for (const item of items) for (const term of tagsOf(item[dimension])) terms.add(term);
     out[dimension] = terms;
   }
   return out;
@@ -97,9 +98,26 @@ export async function prepareSemantic(terms: TermsByDimension, deps: FilterDepen
   for (const [dimension] of wanted) {
     const lookup: VectorLookup = (term) => byText.get(embeddingText(dimension, term));
     lookups[dimension] = lookup;
-    indexes[dimension] = new ConceptIndex(dimension, concepts[dimension], lookup, deps.assignment ?? DEFAULT_ASSIGNMENT);
+    indexes[dimension] = conceptIndex(embedder, dimension, concepts[dimension], deps.assignment ?? DEFAULT_ASSIGNMENT, lookup);
   }
   return { context: { vectors: lookups, concepts: indexes, model: embedder.model } };
+}
+
+/**
+ * Concept indexes per embedder, concept map and rule: a term's concept depends only on its vector,
+ * so anchors are gathered and terms placed once per model, not once per filter call.
+ */
+const conceptIndexes = new WeakMap<Embedder, WeakMap<ConceptMap, Map<string, ConceptIndex>>>();
+
+function conceptIndex(embedder: Embedder, dimension: Dimension, map: ConceptMap, rule: AssignmentRule, lookup: VectorLookup): ConceptIndex {
+  let byMap = conceptIndexes.get(embedder);
+  if (byMap === undefined) conceptIndexes.set(embedder, (byMap = new WeakMap()));
+  let byRule = byMap.get(map);
+  if (byRule === undefined) byMap.set(map, (byRule = new Map()));
+  const key = `${dimension}:${rule.minStrength}:${rule.margin}:${rule.topK}`;
+  let index = byRule.get(key);
+  if (index === undefined) byRule.set(key, (index = new ConceptIndex(dimension, map, lookup, rule)));
+  return index;
 }
 
 function semanticDimensions(request: NormalizedRequest, options: FilterOptions): Dimension[] {

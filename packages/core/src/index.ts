@@ -15,3 +15,4 @@ export * from './decide.js';
 export * from './engine.js';
 export * from './vocabulary/concepts.js';
 export * from './judge.js';
+export * from './sample-wardrobe.js';

@@ -39,9 +39,23 @@ export function normalizeTerm(original: string, aliases: Readonly<Record<string,
 }
 
 /** Normalizes a tag value as items carry it (one string or several) into distinct, non-empty terms. */
-export function normalizeTags(raw: string | readonly string[] | undefined): string[] {
+export function normalizeTags(raw: string | readonly string[] | undefined, normalize: (tag: string) => string = (tag) => normalizeTerm(tag).value): string[] {
   if (raw === undefined) return [];
   const list = typeof raw === 'string' ? [raw] : raw;
-  const terms = list.map((tag) => normalizeTerm(tag).value).filter((term) => term !== '');
-  return [...new Set(terms)];
+  const terms = list.map(normalize).filter((term) => term !== '');
+  return terms.length < 2 ? terms : [...new Set(terms)];
+}
+
+/**
+ * normalizeTags with each distinct tag normalized once: a wardrobe repeats a few hundred tags
+ * across all its items, so one filter run should pay for the tags, not for the items.
+ */
+export function createTagNormalizer(): (raw: string | readonly string[] | undefined) => string[] {
+  const seen = new Map<string, string>();
+  const normalize = (tag: string): string => {
+    let value = seen.get(tag);
+    if (value === undefined) seen.set(tag, (value = normalizeTerm(tag).value));
+    return value;
+  };
+  return (raw) => normalizeTags(raw, normalize);
 }

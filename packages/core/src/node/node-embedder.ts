@@ -24,7 +24,8 @@ export class ModelUnavailableError extends Error {
   override readonly name = 'ModelUnavailableError';
 }
 
-type FeatureExtractor = (texts: string[], options: { pooling: 'mean'; normalize: boolean }) => Promise<{ data: Float32Array; dims: number[] }>;
+/** The transformers.js feature-extraction pipeline, as we call it. */
+export type FeatureExtractor = (texts: string[], options: { pooling: 'mean'; normalize: boolean }) => Promise<{ data: Float32Array; dims: number[] }>;
 
 /**
  * An embedder running @xenova/transformers on onnxruntime-node, with remote models disabled.
@@ -40,7 +41,7 @@ export function createNodeEmbedder(options: NodeEmbedderOptions = {}): Embedder 
   let extractor: Promise<FeatureExtractor> | undefined;
 
   const load = (): Promise<FeatureExtractor> => {
-    extractor ??= loadExtractor(modelsDir, dtype).catch((error: unknown) => {
+    extractor ??= loadFeatureExtractor(modelsDir, dtype).catch((error: unknown) => {
       extractor = undefined; // let a later call try again, e.g. after `npm run fetch-model`
       throw error;
     });
@@ -65,7 +66,8 @@ export function createNodeEmbedder(options: NodeEmbedderOptions = {}): Embedder 
   };
 }
 
-async function loadExtractor(modelsDir: string, dtype: ModelDtype): Promise<FeatureExtractor> {
+/** Loads the feature-extraction pipeline itself (no batching, no cache): for benchmarks that need the bare model. */
+export async function loadFeatureExtractor(modelsDir: string, dtype: ModelDtype): Promise<FeatureExtractor> {
   const file = join(modelDir(modelsDir), MODEL_FILES[dtype]);
   if (!existsSync(file)) throw new ModelUnavailableError(`model file ${file} is missing: run \`npm run fetch-model\` (or \`npx semfilter fetch-model\`)`);
   const transformers = await import('@xenova/transformers');
