@@ -1,5 +1,5 @@
 import type { ConceptIndex, ConceptMatch } from './concept-index.js';
-import { cosine, type VectorLookup } from './vectors.js';
+import { cosine, type Vector, type VectorLookup } from './vectors.js';
 
 /**
  * Score given to a pair whose concepts are known to go together, as a share of the weaker
@@ -15,8 +15,10 @@ export type PairVerdict =
 
 /**
  * Compares two normalized terms semantically. Identical terms score 1. Terms that fall in clashing
- * concepts are a conflict, whatever their similarity (antonyms embed close together). Terms in the
- * same or compatible concepts score at least their concept fit; any other pair scores its cosine.
+ * concepts are a conflict, whatever their similarity (antonyms embed close together); so is, where
+ * the dimension sets `oppositeMargin`, an item term about as close to a concept clashing with the
+ * request as to the requested concept. Terms in the same or compatible concepts score at least
+ * their concept fit; any other pair scores its cosine.
  */
 export function comparePair(requested: string, actual: string, vectors: VectorLookup, concepts: ConceptIndex): PairVerdict {
   if (requested === actual) return { kind: 'scored', score: 1, similarity: 1 };
@@ -28,6 +30,13 @@ export function comparePair(requested: string, actual: string, vectors: VectorLo
   const similarity = cosine(requestedVector, actualVector);
   const requestedConcept = concepts.assign(requested, requestedVector);
   const actualConcept = concepts.assign(actual, actualVector);
+  const margin = concepts.oppositeMargin;
+  if (requestedConcept !== null && margin !== undefined) {
+    const clash = closestOpposite(requestedConcept.concept, actualVector, concepts);
+    if (clash !== null && clash.closeness >= concepts.closeness(requestedConcept.concept, actualVector) - margin) {
+      return { kind: 'conflict', similarity, concepts: [requestedConcept.concept, clash.concept] };
+    }
+  }
   if (requestedConcept === null || actualConcept === null) return { kind: 'scored', score: similarity, similarity };
   switch (concepts.relation(requestedConcept.concept, actualConcept.concept)) {
     case 'opposed':
@@ -39,6 +48,16 @@ export function comparePair(requested: string, actual: string, vectors: VectorLo
     case 'unrelated':
       return { kind: 'scored', score: similarity, similarity };
   }
+}
+
+/** The opposite of a concept that a vector is closest to. */
+function closestOpposite(concept: string, vector: Vector, concepts: ConceptIndex): { concept: string; closeness: number } | null {
+  let best: { concept: string; closeness: number } | null = null;
+  for (const opposite of concepts.opposites(concept)) {
+    const closeness = concepts.closeness(opposite, vector);
+    if (best === null || closeness > best.closeness) best = { concept: opposite, closeness };
+  }
+  return best;
 }
 
 function fit(a: ConceptMatch, b: ConceptMatch): number {

@@ -24,6 +24,10 @@ export class ConceptIndex {
   private readonly anchors: { readonly concept: string; readonly term: string; readonly vector: Vector }[] = [];
   private readonly relations = new Map<string, ConceptRelation>();
   private readonly assigned = new Map<string, ConceptMatch | null>();
+  private readonly opposedTo = new Map<string, Set<string>>();
+
+  /** From the concept map: see ConceptMap.oppositeMargin. */
+  readonly oppositeMargin: number | undefined;
 
   /** Anchors without a vector are left out, so a partial vocabulary still works. */
   constructor(
@@ -32,6 +36,7 @@ export class ConceptIndex {
     vectors: VectorLookup,
     private readonly rule: AssignmentRule,
   ) {
+    this.oppositeMargin = map.oppositeMargin;
     for (const { id, anchors } of map.concepts) {
       for (const term of anchors) {
         const vector = vectors(term);
@@ -39,7 +44,10 @@ export class ConceptIndex {
       }
     }
     for (const [a, b] of map.compatible) this.relate(a, b, 'compatible');
-    for (const [a, b] of map.opposed) this.relate(a, b, 'opposed');
+    for (const [a, b] of map.opposed) {
+      this.relate(a, b, 'opposed');
+      for (const [from, to] of [[a, b], [b, a]] as const) this.opposedTo.set(from, (this.opposedTo.get(from) ?? new Set()).add(to));
+    }
   }
 
   /** The concept a term belongs to, or null when no concept is close enough or two are too close to call. */
@@ -67,6 +75,17 @@ export class ConceptIndex {
   private remember(term: string, match: ConceptMatch | null): ConceptMatch | null {
     this.assigned.set(term, match);
     return match;
+  }
+
+  /** How close a vector is to a concept: the mean cosine of its topK closest anchors. */
+  closeness(concept: string, vector: Vector): number {
+    const similarities = this.anchors.filter((a) => a.concept === concept).map((a) => cosine(vector, a.vector));
+    return similarities.length === 0 ? -1 : meanOfTop(similarities, this.rule.topK);
+  }
+
+  /** The concepts known to clash with a concept. */
+  opposites(concept: string): string[] {
+    return [...this.opposedTo.get(concept) ?? []];
   }
 
   /** How two concepts relate (symmetric). */

@@ -14,6 +14,13 @@ export interface ConceptMap {
   readonly compatible: readonly (readonly [string, string])[];
   /** Concept pairs that clash (symmetric): vetoed with CONFLICT however similar they embed. */
   readonly opposed: readonly (readonly [string, string])[];
+  /**
+   * Where set, an item term whose closeness to a concept clashing with the requested one comes
+   * within this margin of its closeness to the requested concept is vetoed too. Meant for true
+   * antonym scales (moods), where an unseen antonym otherwise lands beside the word it negates;
+   * on styles, whose clashes are softer, it rejected too many good pairs (scripts/tune).
+   */
+  readonly oppositeMargin?: number;
 }
 
 const style: ConceptMap = {
@@ -82,6 +89,7 @@ const occasion: ConceptMap = {
 };
 
 const mood: ConceptMap = {
+  oppositeMargin: 0,
   concepts: [
     { id: 'calm', anchors: ['calm', 'relaxed', 'peaceful', 'serene', 'tranquil', 'mellow', 'chill', 'zen', 'soothing', 'laid back', 'quiet', 'composed', 'gentle', 'grounded', 'easygoing', 'at ease', 'unhurried', 'placid', 'restful', 'still', 'balanced', 'centered', 'meditative', 'untroubled', 'collected'] },
     { id: 'energetic', anchors: ['energetic', 'lively', 'dynamic', 'vibrant', 'excited', 'active', 'hyper', 'bubbly', 'pumped', 'spirited', 'high energy', 'electric', 'peppy', 'zesty', 'animated', 'buzzing', 'fired up', 'energized', 'invigorated', 'exuberant', 'enthusiastic', 'wired'] },
