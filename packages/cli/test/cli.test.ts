@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { cosine } from '@semfilter/core';
+import { cosine, reportSchema } from '@semfilter/core';
 
 // The built command, as `npx semfilter` runs it (`npm test` builds first).
 const BIN = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
@@ -43,11 +43,11 @@ describe('semfilter filter', () => {
     const semantic = semfilter(['filter', '--items', wardrobe, ...blazerRequest, '--semantic']);
     const traditional = semfilter(['filter', '--items', wardrobe, ...blazerRequest]);
     expect([semantic.status, traditional.status]).toEqual([0, 0]);
-    const on = JSON.parse(semantic.stdout);
-    const off = JSON.parse(traditional.stdout);
+    const on = reportSchema.parse(JSON.parse(semantic.stdout));
+    const off = reportSchema.parse(JSON.parse(traditional.stdout));
     expect(on).toMatchObject({ semantic_mode_active: true, fallback_reason: null, filter_pass_rate: 1, items: [{ id: 'blazer', passed: true, reasons: [] }] });
     expect(off).toMatchObject({ semantic_mode_active: false, fallback_reason: 'DISABLED', filter_pass_rate: 0, rejection_reasons: ['style'] });
-    expect(off.items[0].reasons).toEqual([{ dimension: 'style', code: 'EXACT_MISMATCH', requested: 'casual', actual: 'classic', mode: 'exact' }]);
+    expect(off.items[0]!.reasons).toEqual([{ dimension: 'style', code: 'EXACT_MISMATCH', requested: 'casual', actual: 'classic', mode: 'exact' }]);
   });
 
   it('exits 3, printing nothing on stdout, when semantic mode needs a model that is not there', () => {

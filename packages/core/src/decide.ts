@@ -109,7 +109,7 @@ export function semanticOutcome(dimension: Dimension, requested: readonly string
   for (const wanted of requested) {
     const verdict = comparePair(wanted, term, vectors, index);
     if (verdict.kind === 'conflict') {
-      conflict ??= { dimension, code: 'CONFLICT', requested: wanted, actual: term, similarity: round(verdict.similarity), concepts: verdict.concepts, mode: 'semantic' };
+      conflict ??= { dimension, code: 'CONFLICT', requested: wanted, actual: term, similarity: round(verdict.similarity), concepts: [...verdict.concepts], mode: 'semantic' };
       continue;
     }
     const passed = verdict.score >= settings.threshold;

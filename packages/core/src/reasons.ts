@@ -1,4 +1,5 @@
-import type { Dimension } from './dimensions.js';
+import { z } from 'zod';
+import { DIMENSIONS } from './dimensions.js';
 
 /** Stable reason codes. Add new ones; never rename one (reports and tests outside the team key on them). */
 export const REASON_CODES = {
@@ -15,46 +16,27 @@ export const REASON_CODES = {
 /** One of the stable reason codes. */
 export type ReasonCode = keyof typeof REASON_CODES;
 
-/** How a dimension was compared: exact terms, or semantic compatibility. */
-export type MatchMode = 'exact' | 'semantic';
+/** How a dimension is compared: exact terms, or semantic compatibility. */
+export const matchModeSchema = z.enum(['exact', 'semantic']);
+/** How a dimension was compared. */
+export type MatchMode = z.infer<typeof matchModeSchema>;
 
-interface ReasonBase {
-  readonly dimension: Dimension;
-  readonly requested: string;
-  /** How the dimension was compared when this decision was made. */
-  readonly mode: MatchMode;
-}
-
-/** Exact matching found none of the requested terms; `actual` is the item's tags, comma-separated. */
-export interface ExactMismatchReason extends ReasonBase {
-  readonly code: 'EXACT_MISMATCH';
-  readonly actual: string;
-}
-
-/** The closest pair's compatibility score stayed under the threshold. */
-export interface BelowThresholdReason extends ReasonBase {
-  readonly code: 'BELOW_THRESHOLD';
-  readonly actual: string;
-  readonly similarity: number;
-  readonly threshold: number;
-}
-
-/** The closest pair falls in concepts known to clash (`concepts` names them). */
-export interface ConflictReason extends ReasonBase {
-  readonly code: 'CONFLICT';
-  readonly actual: string;
-  readonly similarity: number;
-  readonly concepts: readonly [string, string];
-}
-
-/** The item has no tag for a requested dimension. */
-export interface AttrMissingReason extends ReasonBase {
-  readonly code: 'ATTR_MISSING';
-  readonly actual: null;
-}
+const base = { dimension: z.enum(DIMENSIONS), requested: z.string(), mode: matchModeSchema };
 
 /** Why one dimension rejected one item: data keyed by a stable `code`, worded by `describeReason`. */
-export type Reason = ExactMismatchReason | BelowThresholdReason | ConflictReason | AttrMissingReason;
+export const reasonSchema = z.discriminatedUnion('code', [
+  /** Exact matching found none of the requested terms. */
+  z.strictObject({ ...base, code: z.literal('EXACT_MISMATCH'), actual: z.string() }),
+  /** The closest pair's compatibility score stayed under the threshold. */
+  z.strictObject({ ...base, code: z.literal('BELOW_THRESHOLD'), actual: z.string(), similarity: z.number(), threshold: z.number() }),
+  /** The pair falls in concepts known to clash; `concepts` names them (requested, actual). */
+  z.strictObject({ ...base, code: z.literal('CONFLICT'), actual: z.string(), similarity: z.number(), concepts: z.tuple([z.string(), z.string()]) }),
+  /** The item has no tag for a requested dimension. */
+  z.strictObject({ ...base, code: z.literal('ATTR_MISSING'), actual: z.null() }),
+]);
+
+/** Why one dimension rejected one item. */
+export type Reason = z.infer<typeof reasonSchema>;
 
 /** An English sentence for a reason, for command-line output and the debugger. */
 export function describeReason(reason: Reason): string {

@@ -1,6 +1,6 @@
+import { z } from 'zod';
 import { DIMENSIONS, type Dimension } from './dimensions.js';
-import type { ModelInfo } from './embedder.js';
-import type { MatchMode, Reason } from './reasons.js';
+import { matchModeSchema, reasonSchema } from './reasons.js';
 
 /** Why semantic mode is not active: stable codes, like reason codes. */
 export const FALLBACK_REASONS = {
@@ -16,27 +16,30 @@ export const FALLBACK_REASONS = {
 export type FallbackReason = keyof typeof FALLBACK_REASONS;
 
 /** One item's verdict: passed, its overall score, and a reason for each dimension that rejected it. */
-export interface ItemVerdict {
-  readonly id: string;
-  readonly passed: boolean;
-  readonly score: number;
-  readonly reasons: readonly Reason[];
-}
+export const itemVerdictSchema = z.strictObject({ id: z.string(), passed: z.boolean(), score: z.number(), reasons: z.array(reasonSchema) });
 
-/** What one filter run decided, as DESIGN.md's report contract gives it. */
-export interface FilterReport {
-  readonly semantic_mode_active: boolean;
-  readonly fallback_reason: FallbackReason | null;
-  readonly filter_pass_rate: number;
-  readonly rejection_reasons: readonly Dimension[];
-  readonly rejection_counts: Readonly<Partial<Record<Dimension, number>>>;
+/** One item's verdict. */
+export type ItemVerdict = z.infer<typeof itemVerdictSchema>;
+
+const perDimension = <T extends z.ZodType>(value: T) => z.partialRecord(z.enum(DIMENSIONS), value);
+
+/** What one filter run decided, as DESIGN.md's report contract gives it (plus `dimension_modes`). */
+export const reportSchema = z.strictObject({
+  semantic_mode_active: z.boolean(),
+  fallback_reason: z.enum(Object.keys(FALLBACK_REASONS) as [FallbackReason, ...FallbackReason[]]).nullable(),
+  filter_pass_rate: z.number().min(0).max(1),
+  rejection_reasons: z.array(z.enum(DIMENSIONS)),
+  rejection_counts: perDimension(z.number().int().nonnegative()),
   /** How each requested dimension was compared in this run. */
-  readonly dimension_modes: Readonly<Partial<Record<Dimension, MatchMode>>>;
+  dimension_modes: perDimension(matchModeSchema),
   /** Passed items first, best score first; then rejected items in input order. */
-  readonly items: readonly ItemVerdict[];
-  readonly model: ModelInfo | null;
-  readonly timings_ms: { readonly total: number; readonly embed?: number };
-}
+  items: z.array(itemVerdictSchema),
+  model: z.strictObject({ id: z.string(), dtype: z.string() }).nullable(),
+  timings_ms: z.strictObject({ total: z.number(), embed: z.number().optional() }),
+});
+
+/** What one filter run decided. */
+export type FilterReport = z.infer<typeof reportSchema>;
 
 /** Sums verdicts into a report's rates and counts; `items` come out ranked. */
 export function summarize(verdicts: readonly ItemVerdict[]): Pick<FilterReport, 'filter_pass_rate' | 'rejection_reasons' | 'rejection_counts' | 'items'> {
