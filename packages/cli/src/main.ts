@@ -9,7 +9,8 @@ import { EXIT } from './errors.js';
 
 const USAGE = `usage: semfilter <command> [options]
 
-  filter --items FILE [--style S] [--occasion O] [--mood M] [--semantic] [--dtype fp32|q8]
+  filter --items FILE [--style S] [--occasion O] [--mood M] [--semantic]
+         [--threshold DIMENSION=N] [--exact DIMENSION] [--dtype fp32|q8]
                           the filter report as JSON
   judge --pairs FILE.jsonl
                           one line per pair: its fields plus "traditional", "semantic", "score"

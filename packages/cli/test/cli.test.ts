@@ -50,6 +50,16 @@ describe('semfilter filter', () => {
     expect(off.items[0]!.reasons).toEqual([{ dimension: 'style', code: 'EXACT_MISMATCH', requested: 'casual', actual: 'classic', mode: 'exact' }]);
   });
 
+  it('takes per-dimension thresholds and exact dimensions', () => {
+    const strict = semfilter(['filter', '--items', wardrobe, ...blazerRequest, '--semantic', '--exact', 'style', '--threshold', 'mood=0.9']);
+    const report = reportSchema.parse(JSON.parse(strict.stdout));
+    expect(report.dimension_modes).toEqual({ style: 'exact', occasion: 'semantic', mood: 'semantic' });
+    expect(report.items[0]!.reasons).toMatchObject([{ dimension: 'style', code: 'EXACT_MISMATCH' }]);
+    const bad = semfilter(['filter', '--items', wardrobe, '--threshold', 'mood=2']);
+    expect([bad.status, bad.stdout]).toEqual([2, '']);
+    expect(bad.stderr).toMatch(/options\.dimensions\.mood\.threshold: /);
+  });
+
   it('exits 3, printing nothing on stdout, when semantic mode needs a model that is not there', () => {
     const { status, stdout, stderr } = semfilter(['filter', '--items', wardrobe, ...blazerRequest, '--semantic'], { SEMFILTER_MODELS_DIR: join(dir, 'no-models') });
     expect(status).toBe(3);

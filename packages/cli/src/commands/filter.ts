@@ -1,10 +1,13 @@
-import { filterItems, normalizeRequest, parseWardrobe, parseWith, requestSchema, DIMENSIONS } from '@semfilter/core';
+import { DIMENSIONS, filterItems, filterOptionsSchema, normalizeRequest, parseWardrobe, parseWith, requestSchema, type Dimension } from '@semfilter/core';
 import { parseCommandArgs } from '../args.js';
 import { badInput } from '../errors.js';
 import { formatIssues, parseJson, readText } from '../input.js';
 import { loadEmbedder, parseDtype } from '../model.js';
 
-/** `semfilter filter --items FILE [--style S] [--occasion O] [--mood M] [--semantic]`: the report as JSON. */
+/**
+ * `semfilter filter --items FILE [--style S] [--occasion O] [--mood M] [--semantic]
+ * [--threshold DIMENSION=N] [--exact DIMENSION]`: the report as JSON.
+ */
 export async function filterCommand(args: readonly string[]): Promise<string> {
   const { values } = parseCommandArgs('filter', args, {
     items: { type: 'string' },
@@ -12,6 +15,8 @@ export async function filterCommand(args: readonly string[]): Promise<string> {
     occasion: { type: 'string', multiple: true },
     mood: { type: 'string', multiple: true },
     semantic: { type: 'boolean', default: false },
+    threshold: { type: 'string', multiple: true },
+    exact: { type: 'string', multiple: true },
     dtype: { type: 'string' },
   });
   if (values.items === undefined) throw badInput('semfilter filter: --items FILE is required (a JSON array of items, or an object with an "items" array)');
@@ -21,8 +26,29 @@ export async function filterCommand(args: readonly string[]): Promise<string> {
   const requestInput = Object.fromEntries(DIMENSIONS.filter((d) => values[d] !== undefined).map((d) => [d, values[d]!.length === 1 ? values[d]![0] : values[d]]));
   const request = parseWith(requestSchema, requestInput, '--');
   if (!request.ok) throw badInput(formatIssues('semfilter filter', request.issues));
+  const options = parseWith(filterOptionsSchema, { semantic: values.semantic, dimensions: dimensionOptions(values.threshold ?? [], values.exact ?? []) }, 'options');
+  if (!options.ok) throw badInput(formatIssues('semfilter filter', options.issues));
   const requestTerms = Object.values(normalizeRequest(request.value)).flat();
   const embedder = values.semantic ? await loadEmbedder(parseDtype(values.dtype), requestTerms) : undefined;
-  const report = await filterItems(wardrobe.value, request.value, { semantic: values.semantic }, { embedder });
+  const report = await filterItems(wardrobe.value, request.value, options.value, { embedder });
   return `${JSON.stringify(report, null, 2)}\n`;
+}
+
+/** Per-dimension options from `--threshold style=0.6` and `--exact mood` flags. */
+function dimensionOptions(thresholds: readonly string[], exact: readonly string[]): Record<string, { threshold?: number; mode?: 'exact' }> {
+  const out: Record<string, { threshold?: number; mode?: 'exact' }> = {};
+  for (const flag of thresholds) {
+    const match = /^([a-z]+)=([0-9.]+)$/.exec(flag);
+    if (match === null || !isDimension(match[1]!)) throw badInput(`--threshold: expected DIMENSION=NUMBER with DIMENSION one of ${DIMENSIONS.join(', ')}, received "${flag}"`);
+    out[match[1]] = { ...out[match[1]], threshold: Number(match[2]) };
+  }
+  for (const dimension of exact) {
+    if (!isDimension(dimension)) throw badInput(`--exact: expected one of ${DIMENSIONS.join(', ')}, received "${dimension}"`);
+    out[dimension] = { ...out[dimension], mode: 'exact' };
+  }
+  return out;
+}
+
+function isDimension(value: string): value is Dimension {
+  return (DIMENSIONS as readonly string[]).includes(value);
 }
