@@ -36,11 +36,13 @@ export function normalizeRequest(request: FilterRequest): NormalizedRequest {
   return out;
 }
 
-/** The dimensions a request names, in report order, with the way each is compared. */
-export function dimensionModes(request: NormalizedRequest, options: FilterOptions, semantic: boolean): Partial<Record<Dimension, MatchMode>> {
+/** The dimensions a request names, in report order, with the way each is compared: semantic where asked for and prepared. */
+export function dimensionModes(request: NormalizedRequest, options: FilterOptions, semantic: SemanticContext | null): Partial<Record<Dimension, MatchMode>> {
   const modes: Partial<Record<Dimension, MatchMode>> = {};
   for (const dimension of DIMENSIONS) {
-    if (request[dimension] !== undefined) modes[dimension] = semantic ? options.dimensions[dimension].mode : 'exact';
+    if (request[dimension] === undefined) continue;
+    const prepared = semantic?.concepts[dimension] !== undefined && semantic.vectors[dimension] !== undefined;
+    modes[dimension] = options.dimensions[dimension].mode === 'semantic' && prepared ? 'semantic' : 'exact';
   }
   return modes;
 }
@@ -51,7 +53,7 @@ export function dimensionModes(request: NormalizedRequest, options: FilterOption
  * With `semantic` null every dimension is compared exactly (the traditional filter).
  */
 export function decideItems(items: readonly Item[], request: NormalizedRequest, options: FilterOptions, semantic: SemanticContext | null): ItemVerdict[] {
-  const modes = dimensionModes(request, options, semantic !== null);
+  const modes = dimensionModes(request, options, semantic);
   const tagsOf = createTagNormalizer();
   const requested = Object.keys(modes) as Dimension[];
   const tables = new Map(requested.map((dimension) => [dimension, new Map<string, TermOutcome>()]));
@@ -60,11 +62,9 @@ export function decideItems(items: readonly Item[], request: NormalizedRequest, 
     let outcome = table.get(term);
     if (outcome === undefined) {
       const terms = request[dimension]!;
-      const index = semantic?.concepts[dimension];
-      const vectors = semantic?.vectors[dimension];
       outcome =
-        modes[dimension] === 'semantic' && index !== undefined && vectors !== undefined
-          ? semanticOutcome(dimension, terms, term, options.dimensions[dimension], vectors, index)
+        modes[dimension] === 'semantic'
+          ? semanticOutcome(dimension, terms, term, options.dimensions[dimension], semantic!.vectors[dimension]!, semantic!.concepts[dimension]!)
           : exactOutcome(dimension, terms, term);
       table.set(term, outcome);
     }

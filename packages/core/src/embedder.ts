@@ -12,6 +12,8 @@ export interface Embedder {
   readonly model: ModelInfo;
   /** One unit vector per text, in order. */
   embed(texts: readonly string[]): Promise<Vector[]>;
+  /** Optional: the vectors known without running the model, for partial fallback when it fails. */
+  lookup?(texts: readonly string[]): Promise<(Vector | undefined)[]>;
 }
 
 /** The model every semfilter embedder runs. */

@@ -40,15 +40,16 @@ export async function filterItems(items: readonly Item[], request: FilterRequest
     const embedStarted = now();
     const prepared = await prepareSemantic(collectTerms(items, normalized, options), deps);
     embedMs = now() - embedStarted;
-    if ('fallback' in prepared) fallback = prepared.fallback;
-    else semantic = prepared.context;
+    fallback = prepared.fallback;
+    if ('context' in prepared) semantic = prepared.context;
   }
   const verdicts = decideItems(items, normalized, options, semantic);
+  const modes = dimensionModes(normalized, options, semantic);
   return {
-    semantic_mode_active: semantic !== null,
+    semantic_mode_active: Object.values(modes).includes('semantic'),
     fallback_reason: fallback,
     ...summarize(verdicts),
-    dimension_modes: dimensionModes(normalized, options, semantic !== null),
+    dimension_modes: modes,
     model: semantic?.model ?? null,
     timings_ms: { total: round(now() - started), ...(embedMs === undefined ? {} : { embed: round(embedMs) }) },
   };
@@ -71,9 +72,14 @@ export function collectTerms(items: readonly Item[], request: NormalizedRequest,
 
 /**
  * Embeds the given terms and each of their dimensions' concept anchors in one batch (each phrased
- * for its dimension), and builds the concept indexes; or says why semantic mode cannot run.
+ * for its dimension), and builds the concept indexes; or says why semantic mode cannot run. When
+ * the model fails, a dimension whose terms all have known vectors still runs semantically, the
+ * others are compared exactly, and `fallback` says why.
  */
-export async function prepareSemantic(terms: TermsByDimension, deps: FilterDependencies): Promise<{ context: SemanticContext } | { fallback: FallbackReason }> {
+export async function prepareSemantic(
+  terms: TermsByDimension,
+  deps: FilterDependencies,
+): Promise<{ context: SemanticContext; fallback: FallbackReason | null } | { fallback: FallbackReason }> {
   const embedder = deps.embedder;
   if (embedder === undefined) return { fallback: 'MODEL_UNAVAILABLE' };
   const concepts = deps.concepts ?? CONCEPT_MAPS;
@@ -86,21 +92,27 @@ export async function prepareSemantic(terms: TermsByDimension, deps: FilterDepen
     return [dimension, all] as const;
   });
   const textList = [...texts];
-  let vectors: Vector[];
+  let vectors: (Vector | undefined)[];
+  let fallback: FallbackReason | null = null;
   try {
     vectors = await embedder.embed(textList);
   } catch (error) {
-    return { fallback: error instanceof Error && error.name === 'TimeoutError' ? 'TIMEOUT' : 'MODEL_UNAVAILABLE' };
+    fallback = error instanceof Error && error.name === 'TimeoutError' ? 'TIMEOUT' : 'MODEL_UNAVAILABLE';
+    // Without the model, dimensions whose every term is already known still run semantically.
+    vectors = (await embedder.lookup?.(textList).catch(() => undefined)) ?? [];
   }
-  const byText = new Map(textList.map((text, i) => [text, vectors[i]!]));
+  const byText = new Map<string, Vector>();
+  textList.forEach((text, i) => vectors[i] !== undefined && byText.set(text, vectors[i]));
   const lookups: Partial<Record<Dimension, VectorLookup>> = {};
   const indexes: Partial<Record<Dimension, ConceptIndex>> = {};
   for (const [dimension] of wanted) {
     const lookup: VectorLookup = (term) => byText.get(embeddingText(dimension, term));
+    if ([...terms[dimension]!].some((term) => lookup(term) === undefined)) continue; // compared exactly
     lookups[dimension] = lookup;
     indexes[dimension] = conceptIndex(embedder, dimension, concepts[dimension], deps.assignment ?? DEFAULT_ASSIGNMENT, lookup);
   }
-  return { context: { vectors: lookups, concepts: indexes, model: embedder.model } };
+  if (Object.keys(indexes).length === 0 && fallback !== null) return { fallback };
+  return { context: { vectors: lookups, concepts: indexes, model: embedder.model }, fallback };
 }
 
 /**

@@ -16,3 +16,7 @@ export * from './engine.js';
 export * from './vocabulary/concepts.js';
 export * from './judge.js';
 export * from './sample-wardrobe.js';
+export * from './model-revision.js';
+export * from './layered-embedder.js';
+export * from './vocabulary/pack-format.js';
+export * from './circuit-breaker.js';

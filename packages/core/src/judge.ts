@@ -44,6 +44,7 @@ export async function judgePairs(pairs: readonly TermPair[], optionsInput: Filte
   }
   const prepared = await prepareSemantic(terms, deps);
   const context = 'context' in prepared ? prepared.context : null;
+  const fallback = prepared.fallback;
   const judgements = normalized.map(({ dimension, requested, item }) => {
     const exact = exactOutcome(dimension, [requested], item);
     if (context === null) return { traditional: exact.passed, semantic: exact.passed, score: null, reason: exact.reason };
@@ -52,5 +53,5 @@ export async function judgePairs(pairs: readonly TermPair[], optionsInput: Filte
     const outcome = index === undefined || vectors === undefined ? exact : semanticOutcome(dimension, [requested], item, options.dimensions[dimension], vectors, index);
     return { traditional: exact.passed, semantic: outcome.passed, score: Math.round(outcome.score * 10_000) / 10_000, reason: outcome.reason };
   });
-  return { semantic_mode_active: context !== null, fallback_reason: 'fallback' in prepared ? prepared.fallback : null, judgements };
+  return { semantic_mode_active: context !== null, fallback_reason: fallback, judgements };
 }

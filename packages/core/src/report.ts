@@ -10,6 +10,8 @@ export const FALLBACK_REASONS = {
   MODEL_UNAVAILABLE: 'MODEL_UNAVAILABLE',
   /** The model did not answer within the timeout. */
   TIMEOUT: 'TIMEOUT',
+  /** The items or the request did not validate; `input_issues` says where. No item was filtered. */
+  INVALID_INPUT: 'INVALID_INPUT',
 } as const;
 
 /** One of the fallback reason codes. */
@@ -36,10 +38,28 @@ export const reportSchema = z.strictObject({
   items: z.array(itemVerdictSchema),
   model: z.strictObject({ id: z.string(), dtype: z.string() }).nullable(),
   timings_ms: z.strictObject({ total: z.number(), embed: z.number().optional() }),
+  /** Present only with fallback_reason INVALID_INPUT: each problem's place and what was expected. */
+  input_issues: z.array(z.strictObject({ path: z.string(), message: z.string() })).optional(),
 });
 
 /** What one filter run decided. */
 export type FilterReport = z.infer<typeof reportSchema>;
+
+/** The report for input that did not validate: nothing filtered, every issue listed. */
+export function invalidInputReport(issues: readonly { path: string; message: string }[]): FilterReport {
+  return {
+    semantic_mode_active: false,
+    fallback_reason: 'INVALID_INPUT',
+    filter_pass_rate: 0,
+    rejection_reasons: [],
+    rejection_counts: {},
+    dimension_modes: {},
+    items: [],
+    model: null,
+    timings_ms: { total: 0 },
+    input_issues: [...issues],
+  };
+}
 
 /** Sums verdicts into a report's rates and counts; `items` come out ranked. */
 export function summarize(verdicts: readonly ItemVerdict[]): Pick<FilterReport, 'filter_pass_rate' | 'rejection_reasons' | 'rejection_counts' | 'items'> {

@@ -1,0 +1,6 @@
+export * from './capabilities.js';
+export * from './idb-store.js';
+export * from './semantic-filter.js';
+export * from './wasm-files.js';
+export * from '../worker/embedding-api.js';
+export * from '../worker/worker-client.js';

@@ -1,0 +1,197 @@
+import { withCircuitBreaker } from '../circuit-breaker.js';
+import { filterItems } from '../engine.js';
+import type { Embedder } from '../embedder.js';
+import { createLayeredEmbedder, type CacheStats, type LayeredEmbedder, type VectorStore } from '../layered-embedder.js';
+import { invalidInputReport, type FilterReport } from '../report.js';
+import { filterOptionsSchema, parseWardrobe, parseWith, requestSchema, type FilterOptionsInput } from '../schemas.js';
+import { decodeVocabularyPack, type VocabularyPack } from '../vocabulary/pack-format.js';
+import type { ModelProgress } from '../worker/embedding-api.js';
+import { createWorkerEmbedder, type WorkerEmbedder } from '../worker/worker-client.js';
+import { capabilities } from './capabilities.js';
+import { createIdbVectorStore } from './idb-store.js';
+import { bundledWasmPaths } from './wasm-files.js';
+
+/** Model states, as the debugger element reflects them in `model-state`. */
+export type ModelState = 'idle' | 'loading' | 'ready' | 'fallback' | 'error';
+
+/** Options of createSemanticFilter; every one has a default. */
+export interface SemanticFilterOptions {
+  /** URL of the folder holding `Xenova/all-MiniLM-L6-v2/`. Default: `/models/` on the page's origin. */
+  readonly modelBaseUrl?: string;
+  /** URL prefix of onnxruntime's `.wasm` files. Default: the files shipped in @semfilter/core (bundlers copy them). */
+  readonly wasmBaseUrl?: string;
+  /** Let transformers.js fetch from its remote hub when a file is missing locally. Default false. */
+  readonly allowRemoteModels?: boolean;
+  /** `fp32` (default; matches sentence-transformers) or `q8` (a quarter of the download). */
+  readonly dtype?: 'fp32' | 'q8';
+  /** onnxruntime threads; only honoured on cross-origin isolated pages, else 1. Default: up to 4 cores. */
+  readonly numThreads?: number;
+  /** Milliseconds for a model load, downloads included. Default 120000. */
+  readonly loadTimeoutMs?: number;
+  /** Milliseconds for one embedding call. Default 15000. */
+  readonly embedTimeoutMs?: number;
+  /** Consecutive model failures after which semantic mode falls back at once. Default 3. */
+  readonly maxFailures?: number;
+  /** Milliseconds before a model that failed `maxFailures` times is tried again. Default 30000. */
+  readonly retryAfterMs?: number;
+  /** Where vectors persist: an IndexedDB database name (default `semfilter-vectors`), a store, or false for memory only. */
+  readonly cache?: string | VectorStore | false;
+  /** Use the embedded vocabulary for known terms (no model download for them). Default true. */
+  readonly vocabulary?: boolean;
+  /** Default filter options (thresholds, per-dimension modes, score weights). */
+  readonly filterOptions?: FilterOptionsInput;
+  /** Creates the worker; the default loads dist/worker/embedding-worker.js. For hosts with special CSP or tests. */
+  readonly createWorker?: () => Worker;
+}
+
+/** Items the two modes decide differently. */
+export interface Flip {
+  readonly id: string;
+  readonly traditional: boolean;
+  readonly semantic: boolean;
+}
+
+/** Both reports for one wardrobe and request, and where they differ. */
+export interface Comparison {
+  readonly traditional: FilterReport;
+  readonly semantic: FilterReport;
+  readonly flips: readonly Flip[];
+}
+
+/** Event detail of `statechange`. */
+export interface StateChange {
+  readonly state: ModelState;
+  readonly error?: string;
+}
+
+/**
+ * The browser facade. Dispatches `progress` (detail: ModelProgress) and `statechange` (detail:
+ * StateChange). Its methods never reject: bad input gives a report with fallback_reason
+ * INVALID_INPUT, and a model that is missing, slow or broken gives the traditional filter's report
+ * with the reason.
+ */
+export interface SemanticFilter extends EventTarget {
+  readonly state: ModelState;
+  /** One filter run; `semantic` defaults to true. */
+  filter(items: unknown, request: unknown, options?: FilterOptionsInput): Promise<FilterReport>;
+  /** Both modes on the same input, and the items they decide differently. */
+  compare(items: unknown, request: unknown, options?: FilterOptionsInput): Promise<Comparison>;
+  /** Starts loading the model now; resolves true when it is ready. */
+  preload(): Promise<boolean>;
+  /** Where vectors came from so far. */
+  stats(): Readonly<CacheStats>;
+  /** How many model loads the current worker started (diagnostics). */
+  modelLoads(): Promise<number>;
+  /** Ends the worker. */
+  dispose(): void;
+}
+
+/** Creates the browser facade; call once per page and share it. */
+export function createSemanticFilter(options: SemanticFilterOptions = {}): SemanticFilter {
+  return new BrowserSemanticFilter(options);
+}
+
+class BrowserSemanticFilter extends EventTarget implements SemanticFilter {
+  #state: ModelState = 'idle';
+  readonly #options: SemanticFilterOptions;
+  readonly #worker: WorkerEmbedder;
+  readonly #model: Embedder;
+  readonly #store: VectorStore | undefined;
+  #layered: LayeredEmbedder | undefined;
+
+  constructor(options: SemanticFilterOptions) {
+    super();
+    this.#options = options;
+    const caps = capabilities();
+    this.#worker = createWorkerEmbedder({
+      config: {
+        modelBaseUrl: withSlash(options.modelBaseUrl ?? new URL('/models/', globalThis.location?.href ?? 'http://localhost/').href),
+        wasmPaths: options.wasmBaseUrl === undefined ? bundledWasmPaths() : withSlash(options.wasmBaseUrl),
+        dtype: options.dtype ?? 'fp32',
+        numThreads: caps.crossOriginIsolated ? Math.max(1, options.numThreads ?? Math.min(4, caps.cores)) : 1,
+        allowRemoteModels: options.allowRemoteModels ?? false,
+      },
+      loadTimeoutMs: options.loadTimeoutMs ?? 120_000,
+      embedTimeoutMs: options.embedTimeoutMs ?? 15_000,
+      ...(options.createWorker === undefined ? {} : { createWorker: options.createWorker }),
+      onProgress: (progress) => this.dispatchEvent(new CustomEvent<ModelProgress>('progress', { detail: progress })),
+      onLoadState: (loadState, error) => this.#setState(loadState === 'failed' ? 'fallback' : loadState, error),
+    });
+    this.#model = withCircuitBreaker(this.#worker, { maxFailures: options.maxFailures ?? 3, retryAfterMs: options.retryAfterMs ?? 30_000 });
+    this.#store = options.cache === false ? undefined : typeof options.cache === 'object' ? options.cache : createIdbVectorStore(options.cache);
+  }
+
+  get state(): ModelState {
+    return this.#state;
+  }
+
+  async filter(items: unknown, request: unknown, overrides: FilterOptionsInput = {}): Promise<FilterReport> {
+    const wardrobe = parseWardrobe(items);
+    const wanted = parseWith(requestSchema, request, 'request');
+    const filterOptions = parseWith(filterOptionsSchema, { semantic: true, ...this.#options.filterOptions, ...overrides }, 'options');
+    if (!wardrobe.ok || !wanted.ok || !filterOptions.ok) {
+      return invalidInputReport([wardrobe, wanted, filterOptions].flatMap((parsed) => (parsed.ok ? [] : parsed.issues)));
+    }
+    try {
+      const embedder = filterOptions.value.semantic ? await this.#embedder() : undefined;
+      return await filterItems(wardrobe.value, wanted.value, filterOptions.value, { embedder });
+    } catch (error) {
+      // filterItems falls back by itself; reaching here is a bug, and still no reason to break the page.
+      this.#setState('error', error as Error);
+      return filterItems(wardrobe.value, wanted.value, { ...filterOptions.value, semantic: false });
+    }
+  }
+
+  async compare(items: unknown, request: unknown, overrides: FilterOptionsInput = {}): Promise<Comparison> {
+    const [traditional, semantic] = await Promise.all([this.filter(items, request, { ...overrides, semantic: false }), this.filter(items, request, { ...overrides, semantic: true })]);
+    const decided = new Map(traditional.items.map((item) => [item.id, item.passed]));
+    const flips = semantic.items.filter((item) => decided.get(item.id) !== item.passed).map((item) => ({ id: item.id, traditional: decided.get(item.id)!, semantic: item.passed }));
+    return { traditional, semantic, flips };
+  }
+
+  async preload(): Promise<boolean> {
+    try {
+      await this.#model.embed(['preload']);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  stats(): Readonly<CacheStats> {
+    return this.#layered?.stats() ?? { memoryHits: 0, storeHits: 0, vocabularyHits: 0, computed: 0, storeFailures: 0 };
+  }
+
+  modelLoads(): Promise<number> {
+    return this.#worker.loadCount().catch(() => 0);
+  }
+
+  dispose(): void {
+    this.#worker.dispose();
+  }
+
+  async #embedder(): Promise<LayeredEmbedder> {
+    this.#layered ??= createLayeredEmbedder({ model: this.#model, store: this.#store, vocabulary: this.#options.vocabulary === false ? undefined : await loadVocabulary() });
+    return this.#layered;
+  }
+
+  #setState(next: ModelState, error?: Error): void {
+    if (next === this.#state && error === undefined) return;
+    this.#state = next;
+    this.dispatchEvent(new CustomEvent<StateChange>('statechange', { detail: error === undefined ? { state: next } : { state: next, error: error.message } }));
+  }
+}
+
+/** The embedded vocabulary, fetched as its own chunk the first time semantic mode runs. */
+async function loadVocabulary(): Promise<VocabularyPack | undefined> {
+  try {
+    const { VOCABULARY_PACK } = await import('../vocabulary/pack.generated.js');
+    return decodeVocabularyPack(VOCABULARY_PACK);
+  } catch {
+    return undefined; // the model still answers for every term
+  }
+}
+
+function withSlash(url: string): string {
+  return url.endsWith('/') ? url : `${url}/`;
+}

@@ -1,0 +1,104 @@
+import type { Embedder } from './embedder.js';
+import { MODEL_REVISION } from './model-revision.js';
+import type { Vector } from './vectors.js';
+import type { VocabularyPack } from './vocabulary/pack-format.js';
+
+/** A persistent vector store (IndexedDB in browsers). Implementations may throw; the embedder copes. */
+export interface VectorStore {
+  getMany(keys: readonly string[]): Promise<(Vector | undefined)[]>;
+  setMany(entries: readonly (readonly [string, Vector])[]): Promise<void>;
+}
+
+/** Where the vectors of the texts asked for came from, counted per distinct text and call. */
+export interface CacheStats {
+  memoryHits: number;
+  storeHits: number;
+  vocabularyHits: number;
+  /** Texts the model had to compute. */
+  computed: number;
+  /** Store reads or writes that failed (the embedder carried on in memory). */
+  storeFailures: number;
+}
+
+/** An embedder that also answers from its layers alone, and counts where vectors came from. */
+export interface LayeredEmbedder extends Embedder {
+  /** Vectors available without running the model (memory, store, vocabulary); undefined for the rest. */
+  lookup(texts: readonly string[]): Promise<(Vector | undefined)[]>;
+  stats(): Readonly<CacheStats>;
+}
+
+/** The layers in front of the model; each is optional. */
+export interface LayeredEmbedderOptions {
+  readonly model: Embedder;
+  readonly store?: VectorStore | undefined;
+  readonly vocabulary?: VocabularyPack | undefined;
+}
+
+/**
+ * Memory, then the store, then the vocabulary pack, then the model: each distinct text is looked
+ * up once per call, store reads are batched, and only what no layer knows reaches the model.
+ * Store keys carry the model id, revision and dtype, so vectors of other weights never mix in.
+ */
+export function createLayeredEmbedder({ model, store, vocabulary }: LayeredEmbedderOptions): LayeredEmbedder {
+  const memory = new Map<string, Vector>();
+  const stats: CacheStats = { memoryHits: 0, storeHits: 0, vocabularyHits: 0, computed: 0, storeFailures: 0 };
+  const prefix = `${model.model.id}|${MODEL_REVISION}|${model.model.dtype}|`;
+  const usable = vocabulary !== undefined && vocabulary.model === model.model.id && vocabulary.revision === MODEL_REVISION && vocabulary.dtype === model.model.dtype ? vocabulary : undefined;
+
+  /** Fills memory from the store and the vocabulary; returns the texts still missing. */
+  const fill = async (texts: readonly string[]): Promise<string[]> => {
+    const distinct = [...new Set(texts)];
+    let missing = distinct.filter((text) => !memory.has(text));
+    stats.memoryHits += distinct.length - missing.length;
+    if (missing.length > 0 && store !== undefined) {
+      try {
+        const found = await store.getMany(missing.map((text) => prefix + text));
+        missing = missing.filter((text, i) => {
+          const vector = found[i];
+          if (vector === undefined) return true;
+          memory.set(text, vector);
+          stats.storeHits++;
+          return false;
+        });
+      } catch {
+        stats.storeFailures++;
+      }
+    }
+    if (usable !== undefined) {
+      missing = missing.filter((text) => {
+        const vector = usable.get(text);
+        if (vector === undefined) return true;
+        memory.set(text, vector);
+        stats.vocabularyHits++;
+        return false;
+      });
+    }
+    return missing;
+  };
+
+  return {
+    model: model.model,
+    async lookup(texts) {
+      await fill(texts);
+      return texts.map((text) => memory.get(text));
+    },
+    async embed(texts) {
+      const missing = await fill(texts);
+      if (missing.length > 0) {
+        const vectors = await model.embed(missing);
+        stats.computed += missing.length;
+        const entries = missing.map((text, i) => [text, vectors[i]!] as const);
+        for (const [text, vector] of entries) memory.set(text, vector);
+        if (store !== undefined) {
+          try {
+            await store.setMany(entries.map(([text, vector]) => [prefix + text, vector] as const));
+          } catch {
+            stats.storeFailures++; // full, blocked or gone: memory still has them
+          }
+        }
+      }
+      return texts.map((text) => memory.get(text)!);
+    },
+    stats: () => ({ ...stats }),
+  };
+}

@@ -1,0 +1,35 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { CONCEPT_MAPS, cosine, decodeVocabularyPack, DIMENSIONS, embeddingText, MODEL_REVISION, TERM_ALIASES } from '@semfilter/core';
+import { createNodeEmbedder } from '@semfilter/core/node';
+import { VOCABULARY_PACK } from '../src/vocabulary/pack.generated.js';
+import { requireModel } from './model.js';
+
+const pack = decodeVocabularyPack(VOCABULARY_PACK);
+
+describe('the embedded vocabulary', () => {
+  beforeAll(requireModel);
+
+  it('covers every concept anchor and alias target, phrased per dimension, for this model revision', () => {
+    const missing: string[] = [];
+    for (const dimension of DIMENSIONS) {
+      const terms = [...CONCEPT_MAPS[dimension].concepts.flatMap((c) => c.anchors), ...Object.values(TERM_ALIASES)];
+      for (const term of terms) if (pack.get(embeddingText(dimension, term)) === undefined) missing.push(`${dimension}: ${term}`);
+    }
+    expect(missing, 'run scripts/vocabulary/build-pack.ts after changing the vocabulary').toEqual([]);
+    expect(pack.size).toBeGreaterThanOrEqual(400);
+    expect([pack.model, pack.revision, pack.dtype]).toEqual(['Xenova/all-MiniLM-L6-v2', MODEL_REVISION, 'fp32']);
+  });
+
+  it('agrees with the live model: cosine ≥ 0.99 for every entry', async () => {
+    const texts = VOCABULARY_PACK.texts;
+    const live = await createNodeEmbedder().embed(texts);
+    const cosines = texts.map((text, i) => cosine(pack.get(text)!, live[i]!));
+    const min = Math.min(...cosines);
+    console.log(`vocabulary pack: ${texts.length} vectors, min cosine to the live model ${min.toFixed(6)}, mean ${(cosines.reduce((a, b) => a + b, 0) / cosines.length).toFixed(6)}`);
+    expect(min).toBeGreaterThanOrEqual(0.99);
+  });
+
+  it('answers nothing for unknown text', () => {
+    expect(pack.get('a zorblax mood')).toBeUndefined();
+  });
+});

@@ -1,0 +1,66 @@
+// Browser tests in real Chromium (Debian's /usr/bin/chromium: nothing is downloaded), serving the
+// repository root, so the built packages and the fetched model are reachable at /packages/… and /models/….
+import { chromeLauncher } from '@web/test-runner-chrome';
+import { esbuildPlugin } from '@web/dev-server-esbuild';
+import { createNodeEmbedder } from '@semfilter/core/node';
+
+const CHROMIUM_FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+
+/** Path prefixes the tests have switched off: requests under them answer a real 404. */
+const offline = new Set();
+/** Requests seen per path, for tests that count model downloads. */
+const requests = new Map();
+let nodeEmbedder;
+
+/**
+ * `/fresh/<tag>/…` serves `/…`: each test gets URLs no cache has seen yet, and can switch its own
+ * prefix off and on again.
+ */
+function freshPaths(context, next) {
+  const path = context.path;
+  requests.set(path, (requests.get(path) ?? 0) + 1);
+  if ([...offline].some((prefix) => path.startsWith(prefix))) {
+    context.status = 404;
+    context.body = 'switched off by the test';
+    // wtr's cache middleware marks every response whose path has an extension as cacheable for a
+    // year, 404s included; a real server's 404 is not cached, so keep this one uncacheable.
+    const set = context.response.set.bind(context.response);
+    context.response.set = (field, value) => set(field, String(field).toLowerCase() === 'cache-control' ? 'no-store' : value);
+    return undefined;
+  }
+  const fresh = /^\/fresh\/[^/]+(\/.*)$/.exec(path);
+  if (fresh) context.url = fresh[1] + (context.querystring ? `?${context.querystring}` : '');
+  return next();
+}
+
+const testCommands = {
+  name: 'semfilter-test-commands',
+  async executeCommand({ command, payload }) {
+    switch (command) {
+      case 'node-embed':
+        nodeEmbedder ??= createNodeEmbedder();
+        return (await nodeEmbedder.embed(payload.texts)).map((vector) => Array.from(vector));
+      case 'set-offline':
+        if (payload.offline) offline.add(payload.prefix);
+        else offline.delete(payload.prefix);
+        return true;
+      case 'request-count':
+        return [...requests].filter(([path]) => path.startsWith(payload.prefix)).reduce((sum, [, count]) => sum + count, 0);
+      default:
+        return undefined;
+    }
+  },
+};
+
+export default {
+  files: ['test/browser/**/*.test.ts'],
+  nodeResolve: { exportConditions: ['browser'] },
+  concurrency: 1,
+  middleware: [freshPaths],
+  plugins: [esbuildPlugin({ ts: true, target: 'es2022' }), testCommands],
+  browsers: [chromeLauncher({ launchOptions: { executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_FLAGS } })],
+  testFramework: { config: { timeout: 180_000 } },
+  browserStartTimeout: 60_000,
+  testsStartTimeout: 120_000,
+  testsFinishTimeout: 20 * 60_000,
+};
