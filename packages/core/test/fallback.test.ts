@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { createLayeredEmbedder, decodeVocabularyPack, filterItems, ModelUnavailableError, withCircuitBreaker, type Embedder } from '@semfilter/core';
+import { VOCABULARY_PACK } from '../src/vocabulary/pack.generated.js';
+
+// A fake model that always fails: these tests are about what happens without a model.
+function failingModel(): Embedder & { calls: number } {
+  const model = {
+    model: { id: 'Xenova/all-MiniLM-L6-v2', dtype: 'fp32' },
+    calls: 0,
+    embed: async () => {
+      model.calls++;
+      throw new Error('no model here');
+    },
+  };
+  return model;
+}
+
+describe('without a model', () => {
+  it('runs dimensions whose terms the vocabulary knows, and compares the others exactly', async () => {
+    const embedder = createLayeredEmbedder({ model: failingModel(), vocabulary: decodeVocabularyPack(VOCABULARY_PACK) });
+    const items = [{ id: 'blazer', style: 'zorblaxian', mood: 'Serene' }];
+    const report = await filterItems(items, { style: 'casual', mood: 'calm' }, { semantic: true }, { embedder });
+    expect(report.semantic_mode_active).toBe(true);
+    expect(report.fallback_reason).toBe('MODEL_UNAVAILABLE');
+    expect(report.dimension_modes).toEqual({ style: 'exact', mood: 'semantic' });
+    expect(report.items[0]!.reasons).toMatchObject([{ dimension: 'style', code: 'EXACT_MISMATCH', mode: 'exact' }]);
+    expect(embedder.stats().vocabularyHits).toBeGreaterThan(0);
+  });
+
+  it('needs no model at all when the vocabulary knows every term', async () => {
+    const model = failingModel();
+    const embedder = createLayeredEmbedder({ model, vocabulary: decodeVocabularyPack(VOCABULARY_PACK) });
+    const report = await filterItems([{ id: 'blazer', style: 'Classic', occasion: 'Work', mood: 'Calm' }], { style: 'casual', occasion: 'work', mood: 'calm' }, { semantic: true }, { embedder });
+    expect(report.fallback_reason).toBeNull();
+    expect(report.items[0]!.passed).toBe(true);
+    expect(model.calls).toBe(0);
+  });
+});
+
+describe('withCircuitBreaker', () => {
+  it('stops calling a model that failed repeatedly, and tries again after the wait', async () => {
+    let clock = 0;
+    const model = failingModel();
+    const guarded = withCircuitBreaker(model, { maxFailures: 2, retryAfterMs: 1000, now: () => clock });
+    await expect(guarded.embed(['a'])).rejects.toThrow('no model here');
+    await expect(guarded.embed(['a'])).rejects.toThrow('no model here');
+    await expect(guarded.embed(['a'])).rejects.toBeInstanceOf(ModelUnavailableError);
+    expect(model.calls).toBe(2);
+    clock = 1000;
+    await expect(guarded.embed(['a'])).rejects.toThrow('no model here');
+    expect(model.calls).toBe(3);
+  });
+});

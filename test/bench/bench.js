@@ -1,0 +1,54 @@
+// The page `npm run bench:browser` drives (scripts/bench-browser.ts). On load it makes one
+// semantic report that needs the model (tags the vocabulary does not know) and records when it
+// arrived; the other measurements run when the driver calls them.
+import { generateWardrobe } from '@semfilter/core';
+import { bundledWasmPaths, createSemanticFilter, createWorkerEmbedder } from '@semfilter/core/browser';
+
+const MODELS = new URL('/models/', location.href).href;
+const REQUEST = { style: 'casual', occasion: 'work', mood: 'calm' };
+const filter = createSemanticFilter({ modelBaseUrl: MODELS });
+
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+async function firstReport() {
+  const items = [...generateWardrobe(50), { id: 'odd', style: 'Zorblaxian_Casualwear', occasion: 'quuxwave brunch', mood: 'flimberish' }];
+  const report = await filter.filter(items, REQUEST);
+  return { ms: performance.now(), semantic: report.semantic_mode_active && report.fallback_reason === null, stats: filter.stats() };
+}
+
+window.benchFirst = firstReport();
+
+window.benchWarmFilter = async (sizes, runs) => {
+  const out = [];
+  for (const size of sizes) {
+    const items = generateWardrobe(size);
+    await filter.filter(items, REQUEST); // computes and caches this wardrobe's vectors
+    const times = [];
+    for (let i = 0; i < runs; i++) {
+      const started = performance.now();
+      const report = await filter.filter(items, REQUEST);
+      times.push(performance.now() - started);
+      if (!report.semantic_mode_active) throw new Error('semantic mode fell back during the bench');
+    }
+    out.push({ size, ms: median(times) });
+  }
+  return out;
+};
+
+window.benchWorker = async (count, runs) => {
+  const embedder = createWorkerEmbedder({
+    config: { modelBaseUrl: MODELS, wasmPaths: bundledWasmPaths(), dtype: 'fp32', numThreads: 1, allowRemoteModels: false },
+    loadTimeoutMs: 120_000,
+    embedTimeoutMs: 300_000,
+  });
+  await embedder.embed(['warm up']);
+  const rates = [];
+  for (let run = 0; run < runs; run++) {
+    const phrases = Array.from({ length: count }, (_, i) => `a ${['navy', 'relaxed', 'bold', 'vintage'][i % 4]} outfit number ${run * count + i}`);
+    const started = performance.now();
+    for (let i = 0; i < phrases.length; i += 64) await embedder.embed(phrases.slice(i, i + 64));
+    rates.push(count / ((performance.now() - started) / 1000));
+  }
+  embedder.dispose();
+  return median(rates);
+};
