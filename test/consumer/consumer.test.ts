@@ -10,6 +10,8 @@ import { startStaticServer, type StaticServer } from '../support/static-server.j
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const out = mkdtempSync(join(tmpdir(), 'semfilter-consumer-'));
+/** The policy the README tells hosts to send: no eval, wasm compilation allowed, everything self-hosted. */
+const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; connect-src 'self'; style-src 'self'; img-src 'self'";
 
 describe('a consumer app built with Vite', () => {
   let files: string[];
@@ -19,7 +21,7 @@ describe('a consumer app built with Vite', () => {
     // The consumer's own build, with Vite's defaults: nothing semfilter-specific in its config.
     await build({ root: join(ROOT, 'test/consumer'), logLevel: 'error', build: { outDir: out, emptyOutDir: true } });
     files = readdirSync(join(out, 'assets'));
-    server = await startStaticServer({ '/models/': join(ROOT, 'models'), '/': out });
+    server = await startStaticServer({ '/models/': join(ROOT, 'models'), '/': out }, { 'Content-Security-Policy': CSP });
   });
   afterAll(() => server?.close());
 
@@ -28,12 +30,14 @@ describe('a consumer app built with Vite', () => {
     expect(files.filter((f) => f.endsWith('.wasm')).map((f) => f.replace(/-[\w-]{8}\.wasm$/, '.wasm')).sort()).toEqual(['ort-wasm-simd-threaded.wasm', 'ort-wasm-simd.wasm', 'ort-wasm-threaded.wasm', 'ort-wasm.wasm']);
   });
 
-  it('answers with a semantic report in Chromium', async () => {
+  it('answers with a semantic report in Chromium, under a strict Content-Security-Policy', async () => {
     const browser = await launchChromium();
     try {
       const page = await browser.newPage();
       const failures: string[] = [];
       page.on('pageerror', (error) => failures.push(error.message));
+      page.on('console', (message) => message.type() === 'error' && !message.text().startsWith('Failed to load resource') && failures.push(message.text()));
+      page.on('response', (response) => response.status() >= 400 && !response.url().endsWith('/favicon.ico') && failures.push(`${response.status()} ${response.url()}`));
       await page.goto(`${server.url}/`);
       await page.waitForSelector('body[data-done="true"]', { timeout: 120_000 });
       const report = reportSchema.parse(await page.evaluate(() => (window as unknown as { semfilterReport: unknown }).semfilterReport));
