@@ -1,10 +1,9 @@
-import { defaultClientConditions, defineConfig } from 'vite';
+import { defineConfig } from 'vite';
 
-// The playground. `source` resolves workspace packages to their TypeScript sources, so the page
-// needs no build of the packages first.
+// The playground. It imports the workspace packages as built (`npm start` builds first), the way
+// a host app would, so the embedding worker and the .wasm files resolve from dist/.
 export default defineConfig({
   root: 'demo',
-  resolve: { conditions: ['source', ...defaultClientConditions] },
   server: { port: 5173, strictPort: false },
   build: { outDir: '../dist/demo', emptyOutDir: true },
 });
