@@ -5,7 +5,7 @@ import type { ModelInfo } from './embedder.js';
 import { createTagNormalizer, normalizeTags } from './normalize.js';
 import type { DimensionSettings, FilterOptions } from './options.js';
 import type { MatchMode, Reason } from './reasons.js';
-import type { ItemVerdict } from './report.js';
+import type { ItemVerdict, Match } from './report.js';
 import type { FilterRequest, Item } from './schemas.js';
 import type { VectorLookup } from './vectors.js';
 
@@ -19,12 +19,10 @@ export interface SemanticContext {
   readonly model: ModelInfo;
 }
 
-/** How one item tag fares against everything requested on one dimension. */
-export interface TermOutcome {
-  readonly passed: boolean;
-  readonly score: number;
-  readonly reason: Reason | null;
-}
+/** How one item tag fares against everything requested on one dimension: the match, or the reason it failed. */
+export type TermOutcome =
+  | { readonly passed: true; readonly score: number; readonly match: Match }
+  | { readonly passed: false; readonly score: number; readonly reason: Reason };
 
 /** Normalizes a request, keeping only the dimensions it names with at least one term. */
 export function normalizeRequest(request: FilterRequest): NormalizedRequest {
@@ -73,6 +71,7 @@ export function decideItems(items: readonly Item[], request: NormalizedRequest, 
 
   return items.map((item) => {
     const reasons: Reason[] = [];
+    const matches: Match[] = [];
     let ruleScore = 0;
     let semanticScore = 0;
     for (const dimension of requested) {
@@ -83,46 +82,42 @@ export function decideItems(items: readonly Item[], request: NormalizedRequest, 
       }
       const outcomes = itemTerms.map((term) => outcomeOf(dimension, term));
       const best = outcomes.reduce((a, b) => (b.passed && !a.passed) || (b.passed === a.passed && b.score > a.score) ? b : a);
+      if (best.passed) matches.push(best.match);
       // A conflict on any tag explains a rejection better than the best tag's low score.
-      const reason = best.passed ? null : (outcomes.find((o) => o.reason?.code === 'CONFLICT') ?? best).reason;
-      if (reason !== null) reasons.push(reason);
+      else reasons.push(outcomes.find((o): o is TermOutcome & { passed: false } => !o.passed && o.reason.code === 'CONFLICT')?.reason ?? best.reason);
       if (itemTerms.some((term) => request[dimension]!.includes(term))) ruleScore++;
       semanticScore += best.score;
     }
     const count = Math.max(requested.length, 1);
     const rule = requested.length === 0 ? 1 : ruleScore / count;
     const score = semantic === null ? rule : options.semanticWeight * (semanticScore / count) + (1 - options.semanticWeight) * rule;
-    return { id: item.id, passed: reasons.length === 0, score: round(score), reasons };
+    return { id: item.id, passed: reasons.length === 0, score: round(score), reasons, matches };
   });
 }
 
 /** Compares one item tag with the requested terms exactly. */
 export function exactOutcome(dimension: Dimension, requested: readonly string[], term: string): TermOutcome {
-  if (requested.includes(term)) return { passed: true, score: 1, reason: null };
+  if (requested.includes(term)) return { passed: true, score: 1, match: { dimension, requested: term, actual: term, score: 1, mode: 'exact' } };
   return { passed: false, score: 0, reason: { dimension, code: 'EXACT_MISMATCH', requested: requested.join(', '), actual: term, mode: 'exact' } };
 }
 
 /** Compares one item tag with the requested terms semantically: the best pass, else the clearest rejection. */
 export function semanticOutcome(dimension: Dimension, requested: readonly string[], term: string, settings: DimensionSettings, vectors: VectorLookup, index: ConceptIndex): TermOutcome {
-  let best: TermOutcome | null = null;
+  let best: { requested: string; score: number } | null = null;
   let conflict: Reason | null = null;
   for (const wanted of requested) {
     const verdict = comparePair(wanted, term, vectors, index);
     if (verdict.kind === 'conflict') {
       conflict ??= { dimension, code: 'CONFLICT', requested: wanted, actual: term, similarity: round(verdict.similarity), concepts: [...verdict.concepts], mode: 'semantic' };
-      continue;
-    }
-    const passed = verdict.score >= settings.threshold;
-    if (best === null || (passed && !best.passed) || (passed === best.passed && verdict.score > best.score)) {
-      best = {
-        passed,
-        score: verdict.score,
-        reason: passed ? null : { dimension, code: 'BELOW_THRESHOLD', requested: wanted, actual: term, similarity: round(verdict.score), threshold: settings.threshold, mode: 'semantic' },
-      };
+    } else if (best === null || verdict.score > best.score) {
+      best = { requested: wanted, score: verdict.score };
     }
   }
-  if (best?.passed) return best;
-  return { passed: false, score: best?.score ?? 0, reason: conflict ?? best?.reason ?? null };
+  if (best !== null && best.score >= settings.threshold) {
+    return { passed: true, score: best.score, match: { dimension, requested: best.requested, actual: term, score: round(best.score), mode: 'semantic' } };
+  }
+  const reason: Reason = conflict ?? { dimension, code: 'BELOW_THRESHOLD', requested: best!.requested, actual: term, similarity: round(best!.score), threshold: settings.threshold, mode: 'semantic' };
+  return { passed: false, score: best?.score ?? 0, reason };
 }
 
 function round(value: number): number {

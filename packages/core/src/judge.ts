@@ -47,11 +47,11 @@ export async function judgePairs(pairs: readonly TermPair[], optionsInput: Filte
   const fallback = prepared.fallback;
   const judgements = normalized.map(({ dimension, requested, item }) => {
     const exact = exactOutcome(dimension, [requested], item);
-    if (context === null) return { traditional: exact.passed, semantic: exact.passed, score: null, reason: exact.reason };
+    if (context === null) return { traditional: exact.passed, semantic: exact.passed, score: null, reason: exact.passed ? null : exact.reason };
     const index = context.concepts[dimension];
     const vectors = context.vectors[dimension];
     const outcome = index === undefined || vectors === undefined ? exact : semanticOutcome(dimension, [requested], item, options.dimensions[dimension], vectors, index);
-    return { traditional: exact.passed, semantic: outcome.passed, score: Math.round(outcome.score * 10_000) / 10_000, reason: outcome.reason };
+    return { traditional: exact.passed, semantic: outcome.passed, score: Math.round(outcome.score * 10_000) / 10_000, reason: outcome.passed ? null : outcome.reason };
   });
   return { semantic_mode_active: context !== null, fallback_reason: fallback, judgements };
 }

@@ -17,8 +17,17 @@ export const FALLBACK_REASONS = {
 /** One of the fallback reason codes. */
 export type FallbackReason = keyof typeof FALLBACK_REASONS;
 
-/** One item's verdict: passed, its overall score, and a reason for each dimension that rejected it. */
-export const itemVerdictSchema = z.strictObject({ id: z.string(), passed: z.boolean(), score: z.number(), reasons: z.array(reasonSchema) });
+/** Why one dimension accepted one item: the pair that matched and its score (1 for an exact match). */
+export const matchSchema = z.strictObject({ dimension: z.enum(DIMENSIONS), requested: z.string(), actual: z.string(), score: z.number(), mode: matchModeSchema });
+
+/** Why one dimension accepted one item. */
+export type Match = z.infer<typeof matchSchema>;
+
+/**
+ * One item's verdict: passed, its overall score, a reason for each dimension that rejected it,
+ * and the match of each dimension that accepted it.
+ */
+export const itemVerdictSchema = z.strictObject({ id: z.string(), passed: z.boolean(), score: z.number(), reasons: z.array(reasonSchema), matches: z.array(matchSchema) });
 
 /** One item's verdict. */
 export type ItemVerdict = z.infer<typeof itemVerdictSchema>;

@@ -21,6 +21,10 @@ describe('semantic mode on the real model', () => {
     expect(semantic.fallback_reason).toBeNull();
     expect(semantic.model).toEqual({ id: 'Xenova/all-MiniLM-L6-v2', dtype: 'fp32' });
     expect(semantic.items[0]).toMatchObject({ id: 'blazer', passed: true, reasons: [] });
+    const style = semantic.items[0]!.matches.find((m) => m.dimension === 'style')!;
+    expect(style).toMatchObject({ requested: 'casual', actual: 'classic', mode: 'semantic' });
+    expect(style.score).toBeGreaterThanOrEqual(0.55);
+    expect(semantic.items[0]!.matches.filter((m) => m.mode === 'semantic' && m.score === 1).map((m) => m.dimension)).toEqual(['occasion', 'mood']);
   });
 
   it('vetoes antonyms with CONFLICT although they embed close together', async () => {
