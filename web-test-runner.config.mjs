@@ -53,7 +53,7 @@ const testCommands = {
 };
 
 export default {
-  files: ['test/browser/**/*.test.ts'],
+  files: ['test/browser/**/*.test.ts', 'packages/*/src/**/*.test.ts'],
   nodeResolve: { exportConditions: ['browser'] },
   concurrency: 1,
   middleware: [freshPaths],

@@ -51,3 +51,9 @@ export function describeReason(reason: Reason): string {
       return `${reason.dimension}: the item has no ${reason.dimension} tag, "${reason.requested}" was requested`;
   }
 }
+
+/** An English phrase for why a dimension accepted an item: the matching pair and its score. */
+export function describeMatch(match: { dimension: string; requested: string; actual: string; score: number; mode: MatchMode }): string {
+  if (match.requested === match.actual) return `${match.dimension}: "${match.actual}" matches`;
+  return `${match.dimension}: "${match.actual}" fits "${match.requested}" (${match.score.toFixed(2)})`;
+}

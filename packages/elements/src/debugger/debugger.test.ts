@@ -1,0 +1,146 @@
+import { expect } from 'chai';
+import 'axe-core'; // a UMD script: it defines globalThis.axe
+import type { AxeResults, RunOptions } from 'axe-core';
+import { sendKeys } from '@web/test-runner-commands';
+import { createSemanticFilter } from '@semfilter/core/browser';
+import type { FilterReport } from '@semfilter/core';
+import '@semfilter/elements/semfilter-debugger.js';
+import type { SemfilterDebugger } from '@semfilter/elements';
+
+const wardrobe = [
+  { id: 'blazer', name: 'Navy blazer', style: 'Classic', occasion: 'Work', mood: 'Calm' },
+  { id: 'tee', name: 'White tee', style: 'Casual', occasion: 'work', mood: 'calm' },
+  { id: 'gown', name: 'Sequin gown', style: 'Glam', occasion: 'Gala', mood: 'Bold' },
+  { id: 'xss', name: '<img src=x onerror=alert(1)>', style: 'casual', occasion: 'work', mood: 'calm' },
+];
+const request = { style: 'casual', occasion: 'work', mood: 'calm' };
+
+/** A debugger on the page with the wardrobe, waiting until its first report is rendered. */
+async function mount(items: readonly object[] = wardrobe): Promise<SemfilterDebugger> {
+  const element = document.createElement('semfilter-debugger');
+  element.filter = createSemanticFilter({ modelBaseUrl: '/models/', cache: false });
+  element.items = items as SemfilterDebugger['items'];
+  element.request = request;
+  element.view = 'all';
+  const reported = new Promise((resolve) => element.addEventListener('semfilter-report', resolve, { once: true }));
+  document.body.append(element);
+  await reported;
+  await element.updateComplete;
+  return element;
+}
+
+const rows = (element: SemfilterDebugger) => [...element.shadowRoot!.querySelectorAll<HTMLTableRowElement>('[part~="item"]')];
+const row = (element: SemfilterDebugger, id: string) => element.shadowRoot!.querySelector<HTMLTableRowElement>(`[part~="item"][data-item-id="${id}"]`)!;
+const toggle = (element: SemfilterDebugger) => element.shadowRoot!.querySelector<HTMLButtonElement>('[part~="semantic-toggle"]')!;
+
+const axe = (globalThis as unknown as { axe: { run(context: Element, options: RunOptions): Promise<AxeResults> } }).axe;
+
+afterEach(() => document.querySelectorAll('semfilter-debugger').forEach((e) => e.remove()));
+
+describe('<semfilter-debugger>', () => {
+  it('shows one row per item with both verdicts as data attributes', async () => {
+    const element = await mount();
+    expect(rows(element).map((r) => r.dataset.itemId)).to.have.members(['blazer', 'tee', 'gown', 'xss']);
+    expect(row(element, 'blazer').dataset).to.include({ traditional: 'reject', semantic: 'pass' });
+    expect(row(element, 'tee').dataset).to.include({ traditional: 'pass', semantic: 'pass' });
+    expect(row(element, 'gown').dataset).to.include({ traditional: 'reject', semantic: 'reject' });
+  });
+
+  it('renders the reasons: why traditional rejected and why semantic accepted', async () => {
+    const element = await mount();
+    const [, , traditional, semantic] = row(element, 'blazer').querySelectorAll('td, th');
+    expect(traditional!.textContent).to.contain('style: "classic" is not "casual"');
+    expect(semantic!.textContent).to.match(/style: "classic" fits "casual" \(0\.\d\d\)/);
+    expect(row(element, 'gown').querySelector('[data-code="CONFLICT"], [data-code="BELOW_THRESHOLD"]')).to.exist;
+  });
+
+  it('summarizes both pass rates, their difference and semantic status', async () => {
+    const element = await mount();
+    const summary = element.shadowRoot!.querySelector('[part~="summary"]')!;
+    expect(summary.querySelector('[data-rate="traditional"]')!.textContent).to.equal('50.0%');
+    expect(summary.querySelector('[data-rate="semantic"]')!.textContent).to.equal('75.0%');
+    expect(summary.textContent).to.contain('+25.0 pp');
+    expect(summary.textContent).to.contain('Semantic mode active');
+  });
+
+  it('switches semantic mode by click, reflecting it and firing semfilter-toggle', async () => {
+    const element = await mount();
+    const events: boolean[] = [];
+    element.addEventListener('semfilter-toggle', (e) => events.push(e.detail.semantic));
+    expect(toggle(element).getAttribute('aria-checked')).to.equal('false');
+    toggle(element).click();
+    await element.updateComplete;
+    expect(element.semantic).to.equal(true);
+    expect(element.hasAttribute('semantic')).to.equal(true);
+    expect(toggle(element).getAttribute('aria-checked')).to.equal('true');
+    expect(events).to.deep.equal([true]);
+  });
+
+  it('switches semantic mode from the keyboard', async () => {
+    const element = await mount();
+    toggle(element).focus();
+    await sendKeys({ press: 'Space' });
+    await element.updateComplete;
+    expect(element.semantic).to.equal(true);
+    await sendKeys({ press: 'Enter' });
+    await element.updateComplete;
+    expect(element.semantic).to.equal(false);
+  });
+
+  it('shows more items in the passing view once semantic mode is on, and the disagreements alone', async () => {
+    const element = await mount();
+    element.view = 'passing';
+    await element.updateComplete;
+    expect(rows(element).map((r) => r.dataset.itemId)).to.have.members(['tee', 'xss']);
+    toggle(element).click();
+    await element.updateComplete;
+    expect(rows(element).map((r) => r.dataset.itemId)).to.have.members(['tee', 'xss', 'blazer']);
+    element.view = 'disagreements';
+    await element.updateComplete;
+    expect(rows(element).map((r) => r.dataset.itemId)).to.deep.equal(['blazer']);
+  });
+
+  it('fires semfilter-report with the active mode report', async () => {
+    const element = await mount();
+    const reports: FilterReport[] = [];
+    element.addEventListener('semfilter-report', (e) => reports.push(e.detail));
+    toggle(element).click();
+    await element.updateComplete;
+    expect(reports.at(-1)!.semantic_mode_active).to.equal(true);
+    expect(element.report).to.equal(reports.at(-1));
+  });
+
+  it('renders item names as text, never as markup', async () => {
+    const element = await mount();
+    expect(row(element, 'xss').querySelector('th')!.textContent).to.contain('<img src=x onerror=alert(1)>');
+    expect(element.shadowRoot!.querySelector('img')).to.equal(null);
+  });
+
+  it('moves the threshold chart with the slider', async () => {
+    const element = await mount();
+    await new Promise((resolve) => setTimeout(resolve, 200)); // the chart's scores come after the first report
+    await element.updateComplete;
+    const slider = element.shadowRoot!.querySelector<HTMLInputElement>('.threshold input[type="range"]')!;
+    const line = () => element.shadowRoot!.querySelector('.threshold line')!.getAttribute('x1');
+    expect(element.shadowRoot!.querySelector('.threshold polyline')!.getAttribute('points')).to.have.length.above(10);
+    const before = line();
+    slider.value = '0.95';
+    slider.dispatchEvent(new Event('input'));
+    await element.updateComplete;
+    expect(line()).to.not.equal(before);
+    expect(element.thresholds.style).to.equal(0.95);
+  });
+
+  it('renders one page of rows for 10,000 items', async () => {
+    const many = Array.from({ length: 10_000 }, (_, i) => ({ id: `sku-${i}`, name: `Item ${i}`, style: i % 2 ? 'Classic' : 'casual', occasion: 'work', mood: 'calm' }));
+    const element = await mount(many);
+    expect(rows(element)).to.have.length(element.pageSize);
+    expect(element.shadowRoot!.textContent).to.contain('page 1 of 200');
+  });
+
+  it('has no accessibility violations (axe)', async () => {
+    const element = await mount();
+    const results = await axe.run(element, { rules: { 'color-contrast': { enabled: true } } });
+    expect(results.violations.map((v) => `${v.id}: ${v.help}`)).to.deep.equal([]);
+  });
+});

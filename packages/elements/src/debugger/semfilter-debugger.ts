@@ -1,0 +1,261 @@
+import { CONCEPT_MAPS, DEFAULT_THRESHOLDS, DIMENSIONS, type Dimension, type FilterReport, type FilterRequest } from '@semfilter/core';
+import { createSemanticFilter, type Comparison, type ModelProgress, type ModelState, type SemanticFilter, type StateChange } from '@semfilter/core/browser';
+import { html, LitElement, nothing, type PropertyValues } from 'lit';
+import { repeat } from 'lit/directives/repeat.js';
+import { debuggerStyles } from './styles.js';
+import { rowTemplate, summaryTemplate, type ShownItem } from './templates.js';
+import { CURVE_STEPS, curvePoints, dimensionScores, passRateCurve, type DimensionScores } from './threshold-curve.js';
+
+/** Which rows the table shows. */
+export type DebuggerView = 'passing' | 'all' | 'disagreements';
+
+/** Detail of `semfilter-toggle`. */
+export interface SemfilterToggleDetail {
+  readonly semantic: boolean;
+}
+
+const ZERO_THRESHOLDS = { dimensions: { style: { threshold: 0 }, occasion: { threshold: 0 }, mood: { threshold: 0 } } };
+
+/**
+ * Shows the traditional and the semantic filter side by side for one wardrobe and one request,
+ * with the reasons for every verdict.
+ *
+ * @fires semfilter-toggle - semantic mode was switched; detail `{ semantic }`
+ * @fires semfilter-report - a new report for the active mode; detail: the report
+ * @csspart semantic-toggle - the semantic-mode switch (a button with role="switch")
+ * @csspart summary - both pass rates, their difference and rejections per dimension
+ * @csspart item - one row per item, with data-item-id, data-traditional and data-semantic
+ * @csspart model-progress - the model download progress bar
+ * @cssprop --semfilter-font - font shorthand
+ * @cssprop --semfilter-text-color - text colour
+ * @cssprop --semfilter-muted-color - secondary text colour
+ * @cssprop --semfilter-pass-color - colour of passing verdicts
+ * @cssprop --semfilter-reject-color - colour of rejections
+ * @cssprop --semfilter-accent-color - switch, focus ring and charts
+ * @cssprop --semfilter-border-color - borders and the switch track
+ * @cssprop --semfilter-surface-color - background
+ */
+export class SemfilterDebugger extends LitElement {
+  static override styles = debuggerStyles;
+  static override properties = {
+    items: { attribute: false },
+    request: { attribute: false },
+    semantic: { type: Boolean, reflect: true },
+    thresholds: { attribute: false },
+    modelBaseUrl: { attribute: 'model-base-url' },
+    pageSize: { type: Number, attribute: 'page-size' },
+    view: { reflect: true },
+    filter: { attribute: false },
+    modelState: { attribute: 'model-state', reflect: true },
+    _comparison: { state: true },
+    _scores: { state: true },
+    _progress: { state: true },
+    _page: { state: true },
+  };
+
+  /** The wardrobe: items with an `id`, optional `name`, `style`, `occasion`, `mood`. */
+  declare items: readonly ShownItem[];
+  /** What is asked for: any of `style`, `occasion`, `mood`. */
+  declare request: FilterRequest;
+  /** Semantic mode: which filter decides the "passing" view and the exported report. */
+  declare semantic: boolean;
+  /** Per-dimension thresholds of the semantic filter. */
+  declare thresholds: Partial<Record<Dimension, number>>;
+  /** Where the model lives, for the filter the element creates when none is given. */
+  declare modelBaseUrl: string | undefined;
+  /** Rows per page: the table renders one page at a time, so 10,000 items stay responsive. */
+  declare pageSize: number;
+  declare view: DebuggerView;
+  /** The semantic filter to use; by default one is created on first use. */
+  declare filter: SemanticFilter | undefined;
+  /** Reflected model state: idle, loading, ready, fallback or error. */
+  declare modelState: ModelState;
+  declare private _comparison: Comparison | undefined;
+  declare private _scores: DimensionScores | undefined;
+  declare private _progress: ModelProgress | undefined;
+  declare private _page: number;
+  #run = 0;
+  #scoresStale = true;
+  #subscribed: SemanticFilter | undefined;
+
+  constructor() {
+    super();
+    this.items = [];
+    this.request = {};
+    this.semantic = false;
+    this.thresholds = {};
+    this.pageSize = 50;
+    this.view = 'passing';
+    this.modelState = 'idle';
+    this._page = 0;
+  }
+
+  /** The report of the active mode, or undefined before the first run. */
+  get report(): FilterReport | undefined {
+    return this.semantic ? this._comparison?.semantic : this._comparison?.traditional;
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.#run++; // results still in flight are dropped
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('items') || changed.has('request') || changed.has('filter')) this.#scoresStale = true;
+    if (this.#scoresStale || changed.has('thresholds')) void this.#refresh();
+    if (changed.has('items') || changed.has('view') || changed.has('semantic')) this._page = 0;
+    if (changed.has('semantic') && changed.get('semantic') !== undefined && this.report) this.#emit('semfilter-report', this.report);
+  }
+
+  protected override render() {
+    const comparison = this._comparison;
+    return html`
+      <div class="toolbar">
+        <button type="button" role="switch" part="semantic-toggle" aria-checked=${this.semantic ? 'true' : 'false'} @click=${this.#toggle}>
+          <span class="track" aria-hidden="true"></span> Semantic mode
+        </button>
+        <label>Show <select @change=${(e: Event) => (this.view = (e.target as HTMLSelectElement).value as DebuggerView)} .value=${this.view}>
+          <option value="passing">items the active mode passes</option>
+          <option value="all">all items</option>
+          <option value="disagreements">disagreements only</option>
+        </select></label>
+        <button type="button" @click=${this.#export} ?disabled=${comparison === undefined}>Export report (JSON)</button>
+        <span class="state" role="status">Model: ${this.modelState}</span>
+        ${this.modelState === 'loading'
+          ? html`<progress part="model-progress" max="1" .value=${this._progress?.fraction ?? null} aria-label="Model download"></progress>`
+          : nothing}
+      </div>
+      ${this.#requestTemplate()} ${this.#thresholdsTemplate()}
+      ${comparison === undefined ? html`<p role="status">Filtering…</p>` : this.#resultsTemplate(comparison)}
+    `;
+  }
+
+  #requestTemplate() {
+    return html`<div class="request">
+      ${DIMENSIONS.map(
+        (dimension) => html`<label>${dimension}
+          <input type="text" list="terms-${dimension}" .value=${asText(this.request[dimension])} @change=${(e: Event) => this.#setRequest(dimension, (e.target as HTMLInputElement).value)} />
+          <datalist id="terms-${dimension}">${suggestions(dimension).map((term) => html`<option value=${term}></option>`)}</datalist>
+        </label>`,
+      )}
+    </div>`;
+  }
+
+  #thresholdsTemplate() {
+    const current = this.#currentThresholds();
+    return html`<div class="thresholds">
+      ${DIMENSIONS.filter((d) => this.request[d] !== undefined).map((dimension) => {
+        const curve = this._scores === undefined ? undefined : passRateCurve(this._scores, dimension, current);
+        return html`<div class="threshold">
+          <label>${dimension} threshold <output>${current[dimension].toFixed(2)}</output>
+            <input type="range" min="0" max="1" step="0.01" .value=${String(current[dimension])} @input=${(e: Event) => this.#setThreshold(dimension, Number((e.target as HTMLInputElement).value))} />
+          </label>
+          <svg viewBox="0 0 100 30" role="img" aria-label="Semantic pass rate against the ${dimension} threshold">
+            ${curve === undefined ? nothing : svgCurve(curve, current[dimension])}
+          </svg>
+        </div>`;
+      })}
+    </div>`;
+  }
+
+  #resultsTemplate(comparison: Comparison) {
+    const requested = DIMENSIONS.filter((d) => this.request[d] !== undefined);
+    const traditional = new Map(comparison.traditional.items.map((v) => [v.id, v]));
+    const semantic = new Map(comparison.semantic.items.map((v) => [v.id, v]));
+    const flips = new Set(comparison.flips.map((f) => f.id));
+    const active = this.semantic ? semantic : traditional;
+    const shown = this.items.filter((item) => (this.view === 'all' ? true : this.view === 'disagreements' ? flips.has(item.id) : active.get(item.id)?.passed));
+    const pages = Math.max(1, Math.ceil(shown.length / this.pageSize));
+    const page = shown.slice(this._page * this.pageSize, (this._page + 1) * this.pageSize);
+    return html`${summaryTemplate(comparison.traditional, comparison.semantic, this.items.length)}
+      <div class="pager">
+        <span role="status">${shown.length} rows${this.view === 'disagreements' ? ' where the two filters disagree' : ''}; page ${this._page + 1} of ${pages}</span>
+        <button type="button" ?disabled=${this._page === 0} @click=${() => this._page--}>Previous page</button>
+        <button type="button" ?disabled=${this._page >= pages - 1} @click=${() => this._page++}>Next page</button>
+      </div>
+      <table>
+        <caption class="state">Each item with its tags, and both filters' verdicts side by side</caption>
+        <thead><tr><th scope="col">Item</th><th scope="col">Tags (as written → normalized)</th><th scope="col">Traditional filter</th><th scope="col">Semantic filter</th></tr></thead>
+        <tbody>
+          ${repeat(page, (item) => item.id, (item) => (traditional.has(item.id) && semantic.has(item.id) ? rowTemplate(item, traditional.get(item.id)!, semantic.get(item.id)!, requested) : nothing))}
+        </tbody>
+      </table>`;
+  }
+
+  /** Filters both ways and, when the inputs changed, re-reads the per-dimension scores behind the threshold charts. */
+  async #refresh(): Promise<void> {
+    const run = ++this.#run;
+    const filter = this.#filter();
+    const options = { dimensions: Object.fromEntries(DIMENSIONS.map((d) => [d, { threshold: this.#currentThresholds()[d] }])) };
+    const comparison = await filter.compare(this.items, this.request, options);
+    if (run !== this.#run) return;
+    this._comparison = comparison;
+    this.#emit('semfilter-report', this.report);
+    if (!this.#scoresStale) return;
+    const zero = await filter.filter(this.items, this.request, ZERO_THRESHOLDS);
+    if (run !== this.#run) return;
+    this._scores = dimensionScores(zero);
+    this.#scoresStale = false;
+  }
+
+  #filter(): SemanticFilter {
+    this.filter ??= createSemanticFilter(this.modelBaseUrl === undefined ? {} : { modelBaseUrl: this.modelBaseUrl });
+    if (this.#subscribed !== this.filter) {
+      this.#subscribed = this.filter;
+      this.filter.addEventListener('statechange', (e) => (this.modelState = (e as CustomEvent<StateChange>).detail.state));
+      this.filter.addEventListener('progress', (e) => (this._progress = (e as CustomEvent<ModelProgress>).detail));
+      this.modelState = this.filter.state;
+    }
+    return this.filter;
+  }
+
+  #currentThresholds(): Record<Dimension, number> {
+    return Object.fromEntries(DIMENSIONS.map((d) => [d, this.thresholds[d] ?? DEFAULT_THRESHOLDS[d]])) as Record<Dimension, number>;
+  }
+
+  #toggle(): void {
+    this.semantic = !this.semantic;
+    this.#emit('semfilter-toggle', { semantic: this.semantic } satisfies SemfilterToggleDetail);
+  }
+
+  #setRequest(dimension: Dimension, value: string): void {
+    const terms = value.split(',').map((t) => t.trim()).filter((t) => t !== '');
+    const next: FilterRequest = { ...this.request };
+    if (terms.length === 0) delete next[dimension];
+    else next[dimension] = terms.length === 1 ? terms[0]! : terms;
+    this.request = next;
+  }
+
+  #setThreshold(dimension: Dimension, value: number): void {
+    this.thresholds = { ...this.thresholds, [dimension]: value };
+  }
+
+  #export(): void {
+    const report = this.report;
+    if (report === undefined) return;
+    const url = URL.createObjectURL(new Blob([JSON.stringify(report, null, 2)], { type: 'application/json' }));
+    const link = Object.assign(document.createElement('a'), { href: url, download: `semfilter-report-${this.semantic ? 'semantic' : 'traditional'}.json` });
+    link.click();
+    setTimeout(() => URL.revokeObjectURL(url), 0);
+  }
+
+  #emit<T>(type: string, detail: T): void {
+    this.dispatchEvent(new CustomEvent<T>(type, { detail, bubbles: true, composed: true }));
+  }
+}
+
+function svgCurve(curve: readonly number[], threshold: number) {
+  const x = (100 * Math.round(threshold * CURVE_STEPS)) / CURVE_STEPS;
+  return html`<polyline points=${curvePoints(curve)}></polyline><line x1=${x} x2=${x} y1="0" y2="30"></line>`;
+}
+
+function asText(value: string | readonly string[] | undefined): string {
+  return value === undefined ? '' : typeof value === 'string' ? value : value.join(', ');
+}
+
+const suggestionCache = new Map<Dimension, string[]>();
+function suggestions(dimension: Dimension): string[] {
+  let list = suggestionCache.get(dimension);
+  if (list === undefined) suggestionCache.set(dimension, (list = [...new Set(CONCEPT_MAPS[dimension].concepts.flatMap((c) => c.anchors))].sort()));
+  return list;
+}

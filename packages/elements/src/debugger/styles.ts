@@ -1,0 +1,152 @@
+import { css } from 'lit';
+
+/** Styles of <semfilter-debugger>; every colour and the font come from custom properties. */
+export const debuggerStyles = css`
+  :host {
+    --_pass: var(--semfilter-pass-color, #0a6b2f);
+    --_reject: var(--semfilter-reject-color, #a4161a);
+    --_accent: var(--semfilter-accent-color, #3b5bdb);
+    --_muted: var(--semfilter-muted-color, #5c5f66);
+    --_border: var(--semfilter-border-color, #d0d4da);
+    --_surface: var(--semfilter-surface-color, #ffffff);
+    display: block;
+    font: var(--semfilter-font, 14px/1.45 system-ui, sans-serif);
+    color: var(--semfilter-text-color, #1d1d1f);
+    background: var(--_surface);
+  }
+  :host([hidden]) {
+    display: none;
+  }
+  .toolbar,
+  .request,
+  .thresholds,
+  .pager {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 0.75rem 1.25rem;
+    align-items: end;
+    margin-block: 0.75rem;
+  }
+  label {
+    display: grid;
+    gap: 0.2rem;
+    font-weight: 600;
+  }
+  input[type='text'] {
+    font: inherit;
+    padding: 0.3rem 0.45rem;
+    border: 1px solid var(--_border);
+    border-radius: 4px;
+  }
+  button {
+    font: inherit;
+    padding: 0.3rem 0.75rem;
+    border: 1px solid var(--_border);
+    border-radius: 4px;
+    background: var(--_surface);
+    cursor: pointer;
+  }
+  button:focus-visible,
+  input:focus-visible {
+    outline: 2px solid var(--_accent);
+    outline-offset: 2px;
+  }
+  [part~='semantic-toggle'] {
+    display: inline-flex;
+    gap: 0.5rem;
+    align-items: center;
+  }
+  .track {
+    width: 2.2rem;
+    height: 1.2rem;
+    border-radius: 0.6rem;
+    background: var(--_border);
+    position: relative;
+    transition: background 0.15s;
+  }
+  .track::after {
+    content: '';
+    position: absolute;
+    top: 0.15rem;
+    left: 0.15rem;
+    width: 0.9rem;
+    height: 0.9rem;
+    border-radius: 50%;
+    background: var(--_surface);
+    transition: transform 0.15s;
+  }
+  [aria-checked='true'] .track {
+    background: var(--_accent);
+  }
+  [aria-checked='true'] .track::after {
+    transform: translateX(1rem);
+  }
+  [part~='summary'] {
+    display: grid;
+    grid-template-columns: repeat(auto-fit, minmax(14rem, 1fr));
+    gap: 0.5rem 1.5rem;
+    padding: 0.75rem 1rem;
+    border: 1px solid var(--_border);
+    border-radius: 6px;
+  }
+  [part~='summary'] .rate {
+    font-size: 1.4em;
+    font-weight: 700;
+  }
+  .threshold {
+    display: grid;
+    gap: 0.2rem;
+    min-width: 12rem;
+  }
+  .threshold svg {
+    width: 12rem;
+    height: 2.5rem;
+    border: 1px solid var(--_border);
+    border-radius: 3px;
+  }
+  .threshold polyline {
+    fill: none;
+    stroke: var(--_accent);
+    stroke-width: 1.5;
+  }
+  .threshold line {
+    stroke: var(--_reject);
+    stroke-dasharray: 2 2;
+  }
+  table {
+    width: 100%;
+    border-collapse: collapse;
+  }
+  th,
+  td {
+    text-align: left;
+    vertical-align: top;
+    padding: 0.4rem 0.5rem;
+    border-bottom: 1px solid var(--_border);
+  }
+  .verdict {
+    font-weight: 700;
+  }
+  .pass {
+    color: var(--_pass);
+  }
+  .reject {
+    color: var(--_reject);
+  }
+  ul {
+    margin: 0.2rem 0 0;
+    padding-inline-start: 1rem;
+  }
+  .normalized,
+  .state,
+  small {
+    color: var(--_muted);
+  }
+  meter {
+    width: 5rem;
+    vertical-align: middle;
+  }
+  [role='alert'] {
+    color: var(--_reject);
+  }
+`;

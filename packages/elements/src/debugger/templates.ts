@@ -1,0 +1,56 @@
+import { describeMatch, describeReason, DIMENSIONS, normalizeTags, type Dimension, type FilterReport, type ItemVerdict } from '@semfilter/core';
+import { html, nothing, type TemplateResult } from 'lit';
+
+/** An item as the debugger shows it: any object with an id, a name and tags. */
+export interface ShownItem {
+  readonly id: string;
+  readonly name?: string;
+  readonly style?: string | readonly string[];
+  readonly occasion?: string | readonly string[];
+  readonly mood?: string | readonly string[];
+}
+
+const percent = (rate: number) => `${(100 * rate).toFixed(1)}%`;
+
+/** The summary: both pass rates and their difference, rejections per dimension, and semantic mode's status. */
+export function summaryTemplate(traditional: FilterReport, semantic: FilterReport, total: number): TemplateResult {
+  const difference = 100 * (semantic.filter_pass_rate - traditional.filter_pass_rate);
+  const fellBack = Object.entries(semantic.dimension_modes).filter(([, mode]) => mode === 'exact').map(([d]) => d);
+  const status = semantic.fallback_reason === null ? 'active' : semantic.semantic_mode_active ? `partly active (${semantic.fallback_reason}; compared exactly: ${fellBack.join(', ')})` : `not active: ${semantic.fallback_reason}`;
+  const counts = (report: FilterReport) => DIMENSIONS.filter((d) => report.rejection_counts[d] !== undefined).map((d) => `${d} ${report.rejection_counts[d]}`).join(', ') || 'none';
+  return html`<section part="summary" aria-label="Summary">
+    <div>Traditional filter <span class="rate" data-rate="traditional">${percent(traditional.filter_pass_rate)}</span>
+      <small>${traditional.items.filter((i) => i.passed).length} of ${total} pass; rejections: ${counts(traditional)}</small></div>
+    <div>Semantic filter <span class="rate" data-rate="semantic">${percent(semantic.filter_pass_rate)}</span>
+      <small>${semantic.items.filter((i) => i.passed).length} of ${total} pass; rejections: ${counts(semantic)}</small></div>
+    <div>Difference <span class="rate">${difference >= 0 ? '+' : ''}${difference.toFixed(1)} pp</span>
+      <small data-semantic-status>Semantic mode ${status}</small></div>
+  </section>`;
+}
+
+/** One table row: the item, its tags as written and normalized, and both verdicts with their reasons. */
+export function rowTemplate(item: ShownItem, traditional: ItemVerdict, semantic: ItemVerdict, requested: readonly Dimension[]): TemplateResult {
+  const mark = (passed: boolean) => (passed ? 'pass' : 'reject');
+  return html`<tr part="item" data-item-id=${item.id} data-traditional=${mark(traditional.passed)} data-semantic=${mark(semantic.passed)}>
+    <th scope="row">${item.name ?? item.id}<br /><small>${item.id}</small></th>
+    <td>${requested.map((d) => tagsTemplate(d, item[d]))}</td>
+    <td>${verdictTemplate(traditional)}</td>
+    <td>${verdictTemplate(semantic)}</td>
+  </tr>`;
+}
+
+function tagsTemplate(dimension: Dimension, raw: string | readonly string[] | undefined): TemplateResult {
+  const written = raw === undefined ? [] : typeof raw === 'string' ? [raw] : raw;
+  const normalized = normalizeTags(raw).join(', ');
+  return html`<div>${dimension}: ${written.length === 0 ? html`<em>missing</em>` : written.join(', ')}
+    ${normalized !== '' && normalized !== written.join(', ') ? html`<span class="normalized">→ ${normalized}</span>` : nothing}</div>`;
+}
+
+function verdictTemplate(verdict: ItemVerdict): TemplateResult {
+  return html`<span class="verdict ${verdict.passed ? 'pass' : 'reject'}">${verdict.passed ? 'pass' : 'reject'}</span>
+    <ul>
+      ${verdict.reasons.map((reason) => html`<li data-code=${reason.code}>${describeReason(reason)}
+        ${reason.code === 'BELOW_THRESHOLD' ? html`<meter min="0" max="1" low=${reason.threshold} optimum="1" value=${Math.max(0, reason.similarity)} title=${`${reason.similarity.toFixed(2)} against the threshold ${reason.threshold.toFixed(2)}`}></meter>` : nothing}</li>`)}
+      ${verdict.matches.filter((m) => m.requested !== m.actual).map((match) => html`<li data-code="MATCH">${describeMatch(match)}</li>`)}
+    </ul>`;
+}
