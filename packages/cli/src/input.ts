@@ -1,5 +1,5 @@
 import { readFileSync, statSync } from 'node:fs';
-import type { InputIssue } from '@semfilter/core';
+import { parseJsonText, type InputIssue } from '@semfilter/core';
 import { badInput } from './errors.js';
 
 /** Largest input file we read (a 100,000-item wardrobe is a few tens of MB). */
@@ -20,11 +20,9 @@ export function readText(path: string): string {
 
 /** Parses JSON text; a syntax error names the file, line and column, and says when the text is cut short. */
 export function parseJson(text: string, where: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw badInput(`${where}: ${describeSyntaxError(text, (error as Error).message)}`);
-  }
+  const parsed = parseJsonText(text);
+  if (!parsed.ok) throw badInput(formatIssues(where, parsed.issues));
+  return parsed.value;
 }
 
 /** Formats validation issues as `FILE: PATH: MESSAGE` lines. */
@@ -32,19 +30,6 @@ export function formatIssues(where: string, issues: readonly InputIssue[]): stri
   const shown = issues.slice(0, 20).map((issue) => `${where}: ${issue.path}: ${issue.message}`);
   if (issues.length > shown.length) shown.push(`${where}: … and ${issues.length - shown.length} more problems`);
   return shown.join('\n');
-}
-
-function describeSyntaxError(text: string, message: string): string {
-  const position = /at position (\d+)/.exec(message);
-  const offset = position === null ? undefined : Number(position[1]);
-  // V8 quotes the whole input in some messages; keep only the description.
-  const what = message.replace(/, ".*" is not valid JSON$/s, '').replace(/ in JSON at position \d+.*$/s, '');
-  if (/end of JSON input/i.test(message) || (offset !== undefined && offset >= text.trimEnd().length)) {
-    return `line ${text.trimEnd().split('\n').length}: the JSON ends early (is the file truncated?)`;
-  }
-  if (offset === undefined) return `invalid JSON: ${what}`;
-  const before = text.slice(0, offset).split('\n');
-  return `line ${before.length}, column ${before.at(-1)!.length + 1}: invalid JSON: ${what}`;
 }
 
 /** One parsed line of a JSON Lines file, with its 1-based line number. */

@@ -3,6 +3,7 @@ export * from './limits.js';
 export * from './aliases.js';
 export * from './normalize.js';
 export * from './schemas.js';
+export * from './json-text.js';
 export * from './reasons.js';
 export * from './vectors.js';
 export * from './embedding-text.js';

@@ -12,7 +12,7 @@ const COLOURS = ['navy', 'black', 'white', 'camel', 'olive', 'grey', 'cream', 'b
  * For benchmarks and demos; the same seed gives the same items.
  */
 export function generateWardrobe(count: number, seed = 1): Item[] {
-  const random = mulberry32(seed);
+  const random = seededRandom(seed);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
   const vocabulary = Object.fromEntries(DIMENSIONS.map((d) => [d, CONCEPT_MAPS[d].concepts.flatMap((c) => c.anchors)])) as Record<Dimension, string[]>;
   const messy = (tag: string): string => {
@@ -33,8 +33,8 @@ export function generateWardrobe(count: number, seed = 1): Item[] {
   });
 }
 
-/** A small seeded generator (mulberry32): reproducible across runs and platforms. */
-function mulberry32(seed: number): () => number {
+/** A small seeded generator (mulberry32) of numbers in [0, 1): reproducible across runs and platforms. */
+export function seededRandom(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;

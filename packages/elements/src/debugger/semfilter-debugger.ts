@@ -1,6 +1,6 @@
 import { CONCEPT_MAPS, DEFAULT_THRESHOLDS, DIMENSIONS, type Dimension, type FilterReport, type FilterRequest } from '@semfilter/core';
 import { createSemanticFilter, type Comparison, type ModelProgress, type ModelState, type SemanticFilter, type StateChange } from '@semfilter/core/browser';
-import { html, LitElement, nothing, type PropertyValues } from 'lit';
+import { html, LitElement, nothing, svg, type PropertyValues } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import { debuggerStyles } from './styles.js';
 import { rowTemplate, summaryTemplate, type ShownItem } from './templates.js';
@@ -246,7 +246,8 @@ export class SemfilterDebugger extends LitElement {
 
 function svgCurve(curve: readonly number[], threshold: number) {
   const x = (100 * Math.round(threshold * CURVE_STEPS)) / CURVE_STEPS;
-  return html`<polyline points=${curvePoints(curve)}></polyline><line x1=${x} x2=${x} y1="0" y2="30"></line>`;
+  // svg`…`, not html`…`: the parts are created in the SVG namespace, or the browser ignores them.
+  return svg`<polyline points=${curvePoints(curve)}></polyline><line x1=${x} x2=${x} y1="0" y2="30"></line>`;
 }
 
 function asText(value: string | readonly string[] | undefined): string {
