@@ -6,6 +6,7 @@ import { createSemanticFilter } from '@semfilter/core/browser';
 import type { FilterReport } from '@semfilter/core';
 import '@semfilter/elements/semfilter-debugger.js';
 import type { SemfilterDebugger } from '@semfilter/elements';
+import { freshPrefix, setOffline, UNKNOWN_TERMS } from '../../../../test/browser/helpers.js';
 
 const wardrobe = [
   { id: 'blazer', name: 'Navy blazer', style: 'Classic', occasion: 'Work', mood: 'Calm' },
@@ -16,9 +17,12 @@ const wardrobe = [
 const request = { style: 'casual', occasion: 'work', mood: 'calm' };
 
 /** A debugger on the page with the wardrobe, waiting until its first report is rendered. */
-async function mount(items: readonly object[] = wardrobe): Promise<SemfilterDebugger> {
-  const element = document.createElement('semfilter-debugger');
-  element.filter = createSemanticFilter({ modelBaseUrl: '/models/', cache: false });
+async function mount(
+  items: readonly object[] = wardrobe,
+  filter = createSemanticFilter({ modelBaseUrl: '/models/', cache: false }),
+  element = document.createElement('semfilter-debugger'),
+): Promise<SemfilterDebugger> {
+  element.filter = filter;
   element.items = items as SemfilterDebugger['items'];
   element.request = request;
   element.view = 'all';
@@ -142,5 +146,34 @@ describe('<semfilter-debugger>', () => {
     const element = await mount();
     const results = await axe.run(element, { rules: { 'color-contrast': { enabled: true } } });
     expect(results.violations.map((v) => `${v.id}: ${v.help}`)).to.deep.equal([]);
+  });
+
+  it('shows download progress and reflects model-state while the model loads for unknown terms', async () => {
+    const prefix = freshPrefix('debugger-progress');
+    const seen: string[] = [];
+    let progressShown = false;
+    const element = document.createElement('semfilter-debugger');
+    new MutationObserver(() => {
+      seen.push(element.getAttribute('model-state')!);
+      progressShown ||= element.shadowRoot!.querySelector('progress[part~="model-progress"]') !== null;
+    }).observe(element, { attributes: true, attributeFilter: ['model-state'] });
+    const done = new Promise<void>((resolve) => new MutationObserver(() => element.modelState === 'ready' && resolve()).observe(element, { attributes: true }));
+    await mount(UNKNOWN_TERMS.map((term, i) => ({ id: `odd-${i}`, style: term })), createSemanticFilter({ modelBaseUrl: `${prefix}/models/`, cache: false }), element);
+    await done;
+    expect(seen).to.include.members(['loading', 'ready']);
+    expect(progressShown).to.equal(true);
+    expect(element.shadowRoot!.querySelector('[part~="summary"]')!.textContent).to.contain('Semantic mode active');
+  });
+
+  it('says why semantic mode fell back when the model is missing, and compares those terms exactly', async () => {
+    const prefix = freshPrefix('debugger-fallback');
+    await setOffline(`${prefix}/models/`, true);
+    const element = await mount([...wardrobe, { id: 'odd', name: 'Odd coat', style: UNKNOWN_TERMS[0], occasion: 'work', mood: 'calm' }], createSemanticFilter({ modelBaseUrl: `${prefix}/models/`, cache: false }));
+    expect(element.getAttribute('model-state')).to.equal('fallback');
+    const summary = element.shadowRoot!.querySelector('[part~="summary"]')!.textContent!;
+    expect(summary).to.contain('MODEL_UNAVAILABLE');
+    expect(summary).to.contain('compared exactly: style');
+    expect(row(element, 'odd').querySelectorAll('td')[2]!.querySelector('[data-code="EXACT_MISMATCH"]')).to.exist;
+    await setOffline(`${prefix}/models/`, false);
   });
 });

@@ -74,9 +74,13 @@ export class SemfilterDebugger extends LitElement {
   declare private _scores: DimensionScores | undefined;
   declare private _progress: ModelProgress | undefined;
   declare private _page: number;
+  /** Counts filter runs and score runs, so a result that a newer run superseded is dropped. */
   #run = 0;
-  #scoresStale = true;
+  #scoreRun = 0;
+  /** The filter the element made itself when the host gave none; disposed on disconnect. */
+  #ownFilter: SemanticFilter | undefined;
   #subscribed: SemanticFilter | undefined;
+  #unsubscribe: AbortController | undefined;
 
   constructor() {
     super();
@@ -95,14 +99,28 @@ export class SemfilterDebugger extends LitElement {
     return this.semantic ? this._comparison?.semantic : this._comparison?.traditional;
   }
 
+  override connectedCallback(): void {
+    super.connectedCallback();
+    if (this.hasUpdated) void this.#refresh(true); // reattached: its filter was let go on disconnect
+  }
+
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.#run++; // results still in flight are dropped
+    this.#scoreRun++;
+    this.#unsubscribe?.abort();
+    this.#subscribed = undefined;
+    this.#ownFilter?.dispose();
+    this.#ownFilter = undefined;
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('items') || changed.has('request') || changed.has('filter')) this.#scoresStale = true;
-    if (this.#scoresStale || changed.has('thresholds')) void this.#refresh();
+    if ((changed.has('filter') || changed.has('modelBaseUrl')) && this.#ownFilter !== undefined) {
+      this.#ownFilter.dispose(); // the host brought its own filter, or moved the model
+      this.#ownFilter = undefined;
+    }
+    const inputsChanged = changed.has('items') || changed.has('request') || changed.has('filter') || changed.has('modelBaseUrl');
+    if (inputsChanged || changed.has('thresholds')) void this.#refresh(inputsChanged);
     if (changed.has('items') || changed.has('view') || changed.has('semantic')) this._page = 0;
     if (changed.has('semantic') && changed.get('semantic') !== undefined && this.report) this.#emit('semfilter-report', this.report);
   }
@@ -182,31 +200,37 @@ export class SemfilterDebugger extends LitElement {
       </table>`;
   }
 
-  /** Filters both ways and, when the inputs changed, re-reads the per-dimension scores behind the threshold charts. */
-  async #refresh(): Promise<void> {
+  /** Filters both ways; when the wardrobe or request changed, also re-reads the scores behind the threshold charts. */
+  async #refresh(rescore: boolean): Promise<void> {
     const run = ++this.#run;
     const filter = this.#filter();
+    if (rescore) void this.#rescore(filter);
     const options = { dimensions: Object.fromEntries(DIMENSIONS.map((d) => [d, { threshold: this.#currentThresholds()[d] }])) };
     const comparison = await filter.compare(this.items, this.request, options);
     if (run !== this.#run) return;
     this._comparison = comparison;
     this.#emit('semfilter-report', this.report);
-    if (!this.#scoresStale) return;
-    const zero = await filter.filter(this.items, this.request, ZERO_THRESHOLDS);
-    if (run !== this.#run) return;
-    this._scores = dimensionScores(zero);
-    this.#scoresStale = false;
   }
 
+  async #rescore(filter: SemanticFilter): Promise<void> {
+    const run = ++this.#scoreRun;
+    const zero = await filter.filter(this.items, this.request, ZERO_THRESHOLDS);
+    if (run === this.#scoreRun) this._scores = dimensionScores(zero);
+  }
+
+  /** The host's filter, or one of the element's own; follows its model state and progress. */
   #filter(): SemanticFilter {
-    this.filter ??= createSemanticFilter(this.modelBaseUrl === undefined ? {} : { modelBaseUrl: this.modelBaseUrl });
-    if (this.#subscribed !== this.filter) {
-      this.#subscribed = this.filter;
-      this.filter.addEventListener('statechange', (e) => (this.modelState = (e as CustomEvent<StateChange>).detail.state));
-      this.filter.addEventListener('progress', (e) => (this._progress = (e as CustomEvent<ModelProgress>).detail));
-      this.modelState = this.filter.state;
+    const filter = this.filter ?? (this.#ownFilter ??= createSemanticFilter(this.modelBaseUrl === undefined ? {} : { modelBaseUrl: this.modelBaseUrl }));
+    if (this.#subscribed !== filter) {
+      this.#unsubscribe?.abort();
+      this.#unsubscribe = new AbortController();
+      const { signal } = this.#unsubscribe;
+      this.#subscribed = filter;
+      filter.addEventListener('statechange', (e) => (this.modelState = (e as CustomEvent<StateChange>).detail.state), { signal });
+      filter.addEventListener('progress', (e) => (this._progress = (e as CustomEvent<ModelProgress>).detail), { signal });
+      this.modelState = filter.state;
     }
-    return this.filter;
+    return filter;
   }
 
   #currentThresholds(): Record<Dimension, number> {
