@@ -14,6 +14,9 @@ export interface SemfilterToggleDetail {
   readonly semantic: boolean;
 }
 
+/** Events leave the shadow root and bubble, so hosts can listen anywhere above the element. */
+const BUBBLES_OUT = { bubbles: true, composed: true } as const;
+
 const ZERO_THRESHOLDS = { dimensions: { style: { threshold: 0 }, occasion: { threshold: 0 }, mood: { threshold: 0 } } };
 
 /**
@@ -47,10 +50,10 @@ export class SemfilterDebugger extends LitElement {
     view: { reflect: true },
     filter: { attribute: false },
     modelState: { attribute: 'model-state', reflect: true },
-    _comparison: { state: true },
-    _scores: { state: true },
-    _progress: { state: true },
-    _page: { state: true },
+    _comparison: { state: true, attribute: false },
+    _scores: { state: true, attribute: false },
+    _progress: { state: true, attribute: false },
+    _page: { state: true, attribute: false },
   };
 
   /** The wardrobe: items with an `id`, optional `name`, `style`, `occasion`, `mood`. */
@@ -65,6 +68,7 @@ export class SemfilterDebugger extends LitElement {
   declare modelBaseUrl: string | undefined;
   /** Rows per page: the table renders one page at a time, so 10,000 items stay responsive. */
   declare pageSize: number;
+  /** Which rows show: `passing` (what the active mode passes), `all`, or `disagreements` (the flip list). */
   declare view: DebuggerView;
   /** The semantic filter to use; by default one is created on first use. */
   declare filter: SemanticFilter | undefined;
@@ -122,7 +126,7 @@ export class SemfilterDebugger extends LitElement {
     const inputsChanged = changed.has('items') || changed.has('request') || changed.has('filter') || changed.has('modelBaseUrl');
     if (inputsChanged || changed.has('thresholds')) void this.#refresh(inputsChanged);
     if (changed.has('items') || changed.has('view') || changed.has('semantic')) this._page = 0;
-    if (changed.has('semantic') && changed.get('semantic') !== undefined && this.report) this.#emit('semfilter-report', this.report);
+    if (changed.has('semantic') && changed.get('semantic') !== undefined && this.report) this.#emitReport(this.report);
   }
 
   protected override render() {
@@ -209,7 +213,7 @@ export class SemfilterDebugger extends LitElement {
     const comparison = await filter.compare(this.items, this.request, options);
     if (run !== this.#run) return;
     this._comparison = comparison;
-    this.#emit('semfilter-report', this.report);
+    this.#emitReport(this.report!);
   }
 
   async #rescore(filter: SemanticFilter): Promise<void> {
@@ -239,7 +243,7 @@ export class SemfilterDebugger extends LitElement {
 
   #toggle(): void {
     this.semantic = !this.semantic;
-    this.#emit('semfilter-toggle', { semantic: this.semantic } satisfies SemfilterToggleDetail);
+    this.dispatchEvent(new CustomEvent<SemfilterToggleDetail>('semfilter-toggle', { detail: { semantic: this.semantic }, ...BUBBLES_OUT }));
   }
 
   #setRequest(dimension: Dimension, value: string): void {
@@ -263,8 +267,8 @@ export class SemfilterDebugger extends LitElement {
     setTimeout(() => URL.revokeObjectURL(url), 0);
   }
 
-  #emit<T>(type: string, detail: T): void {
-    this.dispatchEvent(new CustomEvent<T>(type, { detail, bubbles: true, composed: true }));
+  #emitReport(report: FilterReport): void {
+    this.dispatchEvent(new CustomEvent<FilterReport>('semfilter-report', { detail: report, ...BUBBLES_OUT }));
   }
 }
 
