@@ -1,43 +1,78 @@
-import { describeReason, DIMENSIONS, filterItems, generateWardrobe, normalizeTags, type FilterRequest } from '@semfilter/core';
+import '@semfilter/elements/semfilter-debugger.js';
+import { parseJsonText, parseWardrobe, type InputIssue } from '@semfilter/core';
+import { PRESETS, type RequestPreset } from './presets.js';
+import sampleWardrobe from './sample-wardrobe.json';
 
-const wardrobe = generateWardrobe(500);
-const form = document.querySelector<HTMLFormElement>('#request')!;
-const summary = document.querySelector<HTMLElement>('#summary')!;
-const rows = document.querySelector<HTMLTableSectionElement>('#rows')!;
+/** Larger uploads are refused before reading: the browser would hold the text and the items twice. */
+const MAX_UPLOAD_BYTES = 64 * 1024 * 1024;
+/** Issues listed on the page; the rest are counted. */
+const SHOWN_ISSUES = 12;
+const SAMPLE = 'the sample wardrobe';
 
-async function render(): Promise<void> {
-  const data = new FormData(form);
-  const request: FilterRequest = {};
-  for (const dimension of DIMENSIONS) {
-    const value = String(data.get(dimension) ?? '').trim();
-    if (value !== '') request[dimension] = value;
-  }
-  const report = await filterItems(wardrobe, request);
-  summary.textContent = `${report.items.filter((i) => i.passed).length} of ${wardrobe.length} items pass (${(100 * report.filter_pass_rate).toFixed(1)}%).`;
-  const byId = new Map(wardrobe.map((item) => [item.id, item]));
-  rows.replaceChildren(
-    ...report.items.slice(0, 200).map((verdict) => {
-      const item = byId.get(verdict.id)!;
-      const row = document.createElement('tr');
-      const cells = [
-        `${item.name ?? item.id}`,
-        DIMENSIONS.map((d) => `${d}: ${normalizeTags(item[d]).join(', ') || '—'}`).join('; '),
-        verdict.passed ? 'pass' : 'reject',
-        verdict.reasons.map(describeReason).join('; '),
-      ];
-      for (const text of cells) {
-        const cell = document.createElement('td');
-        cell.textContent = text; // item data renders as text, never as markup
-        row.append(cell);
-      }
-      row.children[2]!.setAttribute('data-verdict', verdict.passed ? 'pass' : 'reject');
-      return row;
-    }),
-  );
+const debuggerElement = document.querySelector('semfilter-debugger')!;
+const status = document.querySelector<HTMLElement>('#wardrobe-status')!;
+const errorBox = document.querySelector<HTMLElement>('#wardrobe-error')!;
+const presetButtons = PRESETS.map(presetButton);
+document.querySelector('#presets')!.append(...presetButtons);
+
+/** Shows a wardrobe if it is valid; otherwise says what is wrong and where, and keeps the one shown. */
+function loadWardrobe(value: unknown, source: string): void {
+  const parsed = parseWardrobe(value);
+  if (!parsed.ok) return showIssues(source, parsed.issues);
+  errorBox.hidden = true;
+  debuggerElement.items = parsed.value;
+  status.textContent = `Showing ${source}: ${parsed.value.length} items.`;
 }
 
-form.addEventListener('submit', (event) => {
-  event.preventDefault();
-  void render();
+function loadWardrobeText(text: string, source: string): void {
+  const json = parseJsonText(text);
+  if (json.ok) loadWardrobe(json.value, source);
+  else showIssues(source, json.issues);
+}
+
+function showIssues(source: string, issues: readonly InputIssue[]): void {
+  const heading = document.createElement('p');
+  heading.textContent = `${source} was not loaded; the wardrobe shown is unchanged.`;
+  const list = document.createElement('ul');
+  for (const issue of issues.slice(0, SHOWN_ISSUES)) {
+    const entry = document.createElement('li');
+    entry.textContent = `${source}: ${issue.path}: ${issue.message}`; // as text: the file's content never becomes markup
+    list.append(entry);
+  }
+  if (issues.length > SHOWN_ISSUES) list.append(Object.assign(document.createElement('li'), { textContent: `… and ${issues.length - SHOWN_ISSUES} more problems` }));
+  errorBox.replaceChildren(heading, list);
+  errorBox.hidden = false;
+}
+
+function presetButton(preset: RequestPreset): HTMLButtonElement {
+  const button = Object.assign(document.createElement('button'), { type: 'button', textContent: preset.label });
+  button.addEventListener('click', () => applyPreset(preset));
+  return button;
+}
+
+function applyPreset(preset: RequestPreset): void {
+  debuggerElement.request = preset.request;
+  presetButtons.forEach((button, i) => button.setAttribute('aria-pressed', String(PRESETS[i] === preset)));
+}
+
+document.querySelector('#use-sample')!.addEventListener('click', () => loadWardrobe(sampleWardrobe, SAMPLE));
+
+document.querySelector<HTMLInputElement>('#upload')!.addEventListener('change', async (event) => {
+  const input = event.target as HTMLInputElement;
+  const file = input.files?.[0];
+  input.value = ''; // so choosing the same file again reloads it
+  if (file === undefined) return;
+  if (file.size > MAX_UPLOAD_BYTES) return showIssues(file.name, [{ path: 'file', message: `${file.size} bytes is more than the ${MAX_UPLOAD_BYTES}-byte limit` }]);
+  try {
+    loadWardrobeText(await file.text(), file.name);
+  } catch (error) {
+    showIssues(file.name, [{ path: 'file', message: `cannot read the file (${(error as Error).message})` }]);
+  }
 });
-void render();
+
+document.querySelector('#load-paste')!.addEventListener('click', () => {
+  loadWardrobeText(document.querySelector<HTMLTextAreaElement>('#paste')!.value, 'the pasted wardrobe');
+});
+
+applyPreset(PRESETS[0]!);
+loadWardrobe(sampleWardrobe, SAMPLE);

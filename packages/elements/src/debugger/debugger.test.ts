@@ -176,4 +176,19 @@ describe('<semfilter-debugger>', () => {
     expect(row(element, 'odd').querySelectorAll('td')[2]!.querySelector('[data-code="EXACT_MISMATCH"]')).to.exist;
     await setOffline(`${prefix}/models/`, false);
   });
+
+  it('lists what is wrong with a bad wardrobe instead of throwing', async () => {
+    const element = await mount([{ id: 'ok', style: 'casual' }, { name: 'no id', style: 42 }]);
+    const alert = element.shadowRoot!.querySelector('[role="alert"]')!;
+    expect(alert.textContent).to.contain('Nothing was filtered');
+    expect(alert.textContent).to.match(/items\[1\]\.id: /);
+    expect(rows(element)).to.have.length(0);
+  });
+
+  it('says why the table is empty', async () => {
+    const element = await mount([{ id: 'blazer', name: 'Navy blazer', style: 'Classic', occasion: 'Work', mood: 'Calm' }]);
+    element.view = 'passing';
+    await element.updateComplete;
+    expect(element.shadowRoot!.querySelector('.empty')!.textContent).to.contain('No item passes the traditional filter');
+  });
 });

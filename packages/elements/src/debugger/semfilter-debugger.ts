@@ -17,6 +17,9 @@ export interface SemfilterToggleDetail {
 /** Events leave the shadow root and bubble, so hosts can listen anywhere above the element. */
 const BUBBLES_OUT = { bubbles: true, composed: true } as const;
 
+/** Input issues listed when the host's wardrobe or request is not valid. */
+const SHOWN_ISSUES = 12;
+
 const ZERO_THRESHOLDS = { dimensions: { style: { threshold: 0 }, occasion: { threshold: 0 }, mood: { threshold: 0 } } };
 
 /**
@@ -181,7 +184,15 @@ export class SemfilterDebugger extends LitElement {
   }
 
   #resultsTemplate(comparison: Comparison) {
+    const issues = comparison.traditional.input_issues ?? [];
+    if (issues.length > 0) {
+      return html`<div class="issues" role="alert">
+        <p>Nothing was filtered: the wardrobe or the request is not valid.</p>
+        <ul>${issues.slice(0, SHOWN_ISSUES).map((issue) => html`<li>${issue.path}: ${issue.message}</li>`)}</ul>
+      </div>`;
+    }
     const requested = DIMENSIONS.filter((d) => this.request[d] !== undefined);
+    const thresholds = this.#currentThresholds();
     const traditional = new Map(comparison.traditional.items.map((v) => [v.id, v]));
     const semantic = new Map(comparison.semantic.items.map((v) => [v.id, v]));
     const flips = new Set(comparison.flips.map((f) => f.id));
@@ -199,9 +210,16 @@ export class SemfilterDebugger extends LitElement {
         <caption class="state">Each item with its tags, and both filters' verdicts side by side</caption>
         <thead><tr><th scope="col">Item</th><th scope="col">Tags (as written → normalized)</th><th scope="col">Traditional filter</th><th scope="col">Semantic filter</th></tr></thead>
         <tbody>
-          ${repeat(page, (item) => item.id, (item) => (traditional.has(item.id) && semantic.has(item.id) ? rowTemplate(item, traditional.get(item.id)!, semantic.get(item.id)!, requested) : nothing))}
+          ${repeat(page, (item) => item.id, (item) => (traditional.has(item.id) && semantic.has(item.id) ? rowTemplate(item, traditional.get(item.id)!, semantic.get(item.id)!, requested, thresholds) : nothing))}
         </tbody>
-      </table>`;
+      </table>
+      ${shown.length === 0 ? html`<p class="empty">${this.#emptyMessage()}</p>` : nothing}`;
+  }
+
+  #emptyMessage(): string {
+    if (this.view === 'disagreements') return 'The two filters agree on every item.';
+    if (this.view === 'all' || this.items.length === 0) return 'The wardrobe is empty.';
+    return this.semantic ? 'No item passes the semantic filter.' : 'No item passes the traditional filter. Switch semantic mode on, or show all items.';
   }
 
   /** Filters both ways; when the wardrobe or request changed, also re-reads the scores behind the threshold charts. */

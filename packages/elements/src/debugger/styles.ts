@@ -149,4 +149,8 @@ export const debuggerStyles = css`
   [role='alert'] {
     color: var(--_reject);
   }
+  .empty {
+    color: var(--_muted);
+    font-style: italic;
+  }
 `;

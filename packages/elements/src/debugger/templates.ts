@@ -29,13 +29,13 @@ export function summaryTemplate(traditional: FilterReport, semantic: FilterRepor
 }
 
 /** One table row: the item, its tags as written and normalized, and both verdicts with their reasons. */
-export function rowTemplate(item: ShownItem, traditional: ItemVerdict, semantic: ItemVerdict, requested: readonly Dimension[]): TemplateResult {
+export function rowTemplate(item: ShownItem, traditional: ItemVerdict, semantic: ItemVerdict, requested: readonly Dimension[], thresholds: Readonly<Record<Dimension, number>>): TemplateResult {
   const mark = (passed: boolean) => (passed ? 'pass' : 'reject');
   return html`<tr part="item" data-item-id=${item.id} data-traditional=${mark(traditional.passed)} data-semantic=${mark(semantic.passed)}>
     <th scope="row">${item.name ?? item.id}<br /><small>${item.id}</small></th>
     <td>${requested.map((d) => tagsTemplate(d, item[d]))}</td>
-    <td>${verdictTemplate(traditional)}</td>
-    <td>${verdictTemplate(semantic)}</td>
+    <td>${verdictTemplate(traditional, thresholds)}</td>
+    <td>${verdictTemplate(semantic, thresholds)}</td>
   </tr>`;
 }
 
@@ -46,11 +46,18 @@ function tagsTemplate(dimension: Dimension, raw: string | readonly string[] | un
     ${normalized !== '' && normalized !== written.join(', ') ? html`<span class="normalized">→ ${normalized}</span>` : nothing}</div>`;
 }
 
-function verdictTemplate(verdict: ItemVerdict): TemplateResult {
+function verdictTemplate(verdict: ItemVerdict, thresholds: Readonly<Record<Dimension, number>>): TemplateResult {
   return html`<span class="verdict ${verdict.passed ? 'pass' : 'reject'}">${verdict.passed ? 'pass' : 'reject'}</span>
     <ul>
       ${verdict.reasons.map((reason) => html`<li data-code=${reason.code}>${describeReason(reason)}
-        ${reason.code === 'BELOW_THRESHOLD' ? html`<meter min="0" max="1" low=${reason.threshold} optimum="1" value=${Math.max(0, reason.similarity)} title=${`${reason.similarity.toFixed(2)} against the threshold ${reason.threshold.toFixed(2)}`}></meter>` : nothing}</li>`)}
-      ${verdict.matches.filter((m) => m.requested !== m.actual).map((match) => html`<li data-code="MATCH">${describeMatch(match)}</li>`)}
+        ${reason.code === 'BELOW_THRESHOLD' ? similarityMeter(reason.similarity, reason.threshold) : nothing}</li>`)}
+      ${verdict.matches.filter((m) => m.requested !== m.actual).map((match) => html`<li data-code="MATCH">${describeMatch(match)}
+        ${match.mode === 'semantic' ? similarityMeter(match.score, thresholds[match.dimension]) : nothing}</li>`)}
     </ul>`;
+}
+
+/** The similarity as a bar, with the threshold as the bar's "low" mark, so it reads as above or below it. */
+function similarityMeter(similarity: number, threshold: number): TemplateResult {
+  const label = `similarity ${similarity.toFixed(2)}, threshold ${threshold.toFixed(2)}`;
+  return html`<meter min="0" max="1" low=${threshold} optimum="1" .value=${Math.max(0, similarity)} title=${label} aria-label=${label}></meter>`;
 }
