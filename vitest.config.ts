@@ -5,7 +5,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   resolve: { conditions: ['source'] },
   test: {
-    include: ['packages/*/test/**/*.test.ts', 'test/consumer/**/*.test.ts'],
+    include: ['packages/*/test/**/*.test.ts', 'test/consumer/**/*.test.ts', 'test/e2e/**/*.test.ts'],
     testTimeout: 120_000,
     hookTimeout: 120_000,
   },

@@ -21,7 +21,8 @@ function loadWardrobe(value: unknown, source: string): void {
   if (!parsed.ok) return showIssues(source, parsed.issues);
   errorBox.hidden = true;
   debuggerElement.items = parsed.value;
-  status.textContent = `Showing ${source}: ${parsed.value.length} items.`;
+  const count = parsed.value.length;
+  status.textContent = `Showing ${source}: ${count} ${count === 1 ? 'item' : 'items'}.`;
 }
 
 function loadWardrobeText(text: string, source: string): void {

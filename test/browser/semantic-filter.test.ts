@@ -115,9 +115,9 @@ describe('createSemanticFilter', () => {
     const report = await filter.filter(unknownWardrobe, { style: 'casual', mood: 'calm' });
     expect(performance.now() - started).to.be.below(30_000);
     expect(report.fallback_reason).to.equal('MODEL_UNAVAILABLE');
-    // Style needs the model and falls back to exact matching; mood's terms are all known.
+    // The items' style tags need the model and are compared exactly; mood's are in the vocabulary.
     expect(report.dimension_modes).to.deep.equal({ style: 'exact', mood: 'semantic' });
-    expect(report.items[0]!.reasons[0]).to.include({ dimension: 'style', code: 'EXACT_MISMATCH' });
+    expect(report.items[0]!.reasons[0]).to.include({ dimension: 'style', code: 'EXACT_MISMATCH', mode: 'exact' });
     expect(filter.state).to.equal('fallback');
 
     await setOffline(`${prefix}/models/Xenova/all-MiniLM-L6-v2/onnx/`, false);

@@ -1,7 +1,7 @@
 import { ConceptIndex, type AssignmentRule } from './concept-index.js';
 import { DIMENSIONS, type Dimension } from './dimensions.js';
 import type { Embedder } from './embedder.js';
-import { decideItems, dimensionModes, normalizeRequest, type NormalizedRequest, type SemanticContext } from './decide.js';
+import { decideItems, dimensionModes, normalizeRequest, usedModes, type NormalizedRequest, type SemanticContext } from './decide.js';
 import { createTagNormalizer } from './normalize.js';
 import { resolveOptions, type FilterOptions } from './options.js';
 import { summarize, type FallbackReason, type FilterReport } from './report.js';
@@ -44,7 +44,7 @@ export async function filterItems(items: readonly Item[], request: FilterRequest
     if ('context' in prepared) semantic = prepared.context;
   }
   const verdicts = decideItems(items, normalized, options, semantic);
-  const modes = dimensionModes(normalized, options, semantic);
+  const modes = usedModes(dimensionModes(normalized, options, semantic), verdicts);
   return {
     semantic_mode_active: Object.values(modes).includes('semantic'),
     fallback_reason: fallback,
@@ -73,8 +73,8 @@ export function collectTerms(items: readonly Item[], request: NormalizedRequest,
 /**
  * Embeds the given terms and each of their dimensions' concept anchors in one batch (each phrased
  * for its dimension), and builds the concept indexes; or says why semantic mode cannot run. When
- * the model fails, a dimension whose terms all have known vectors still runs semantically, the
- * others are compared exactly, and `fallback` says why.
+ * the model fails, the vectors already known (cache, embedded vocabulary) still serve: terms
+ * without one are compared exactly, and `fallback` says why.
  */
 export async function prepareSemantic(
   terms: TermsByDimension,
@@ -85,12 +85,10 @@ export async function prepareSemantic(
   const concepts = deps.concepts ?? CONCEPT_MAPS;
   const dimensions = DIMENSIONS.filter((dimension) => terms[dimension] !== undefined);
   const texts = new Set<string>();
-  const wanted = dimensions.map((dimension) => {
-    const all = new Set(terms[dimension]);
-    for (const concept of concepts[dimension].concepts) for (const anchor of concept.anchors) all.add(anchor);
-    for (const term of all) texts.add(embeddingText(dimension, term));
-    return [dimension, all] as const;
-  });
+  for (const dimension of dimensions) {
+    for (const term of terms[dimension]!) texts.add(embeddingText(dimension, term));
+    for (const concept of concepts[dimension].concepts) for (const anchor of concept.anchors) texts.add(embeddingText(dimension, anchor));
+  }
   const textList = [...texts];
   let vectors: (Vector | undefined)[];
   let fallback: FallbackReason | null = null;
@@ -105,9 +103,11 @@ export async function prepareSemantic(
   textList.forEach((text, i) => vectors[i] !== undefined && byText.set(text, vectors[i]));
   const lookups: Partial<Record<Dimension, VectorLookup>> = {};
   const indexes: Partial<Record<Dimension, ConceptIndex>> = {};
-  for (const [dimension] of wanted) {
+  for (const dimension of dimensions) {
     const lookup: VectorLookup = (term) => byText.get(embeddingText(dimension, term));
-    if ([...terms[dimension]!].some((term) => lookup(term) === undefined)) continue; // compared exactly
+    // Without its concepts' anchors a dimension cannot be judged at all; a term without a vector
+    // is compared exactly where it is used (decideItems, judgePairs).
+    if (concepts[dimension].concepts.some((concept) => concept.anchors.some((anchor) => lookup(anchor) === undefined))) continue;
     lookups[dimension] = lookup;
     indexes[dimension] = conceptIndex(embedder, dimension, concepts[dimension], deps.assignment ?? DEFAULT_ASSIGNMENT, lookup);
   }

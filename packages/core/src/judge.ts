@@ -50,7 +50,8 @@ export async function judgePairs(pairs: readonly TermPair[], optionsInput: Filte
     if (context === null) return { traditional: exact.passed, semantic: exact.passed, score: null, reason: exact.passed ? null : exact.reason };
     const index = context.concepts[dimension];
     const vectors = context.vectors[dimension];
-    const outcome = index === undefined || vectors === undefined ? exact : semanticOutcome(dimension, [requested], item, options.dimensions[dimension], vectors, index);
+    const known = index !== undefined && vectors !== undefined && vectors(requested) !== undefined && vectors(item) !== undefined;
+    const outcome = !known ? exact : semanticOutcome(dimension, [requested], item, options.dimensions[dimension], vectors, index);
     return { traditional: exact.passed, semantic: outcome.passed, score: Math.round(outcome.score * 10_000) / 10_000, reason: outcome.passed ? null : outcome.reason };
   });
   return { semantic_mode_active: context !== null, fallback_reason: fallback, judgements };

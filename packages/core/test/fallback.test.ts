@@ -16,15 +16,30 @@ function failingModel(): Embedder & { calls: number } {
 }
 
 describe('without a model', () => {
-  it('runs dimensions whose terms the vocabulary knows, and compares the others exactly', async () => {
+  it('judges the tags the vocabulary knows by meaning, and compares the others exactly, saying so', async () => {
     const embedder = createLayeredEmbedder({ model: failingModel(), vocabulary: decodeVocabularyPack(VOCABULARY_PACK) });
-    const items = [{ id: 'blazer', style: 'zorblaxian', mood: 'Serene' }];
+    const items = [
+      { id: 'odd', style: 'zorblaxian', mood: 'Serene' },
+      { id: 'blazer', style: 'Classic', mood: 'Calm' },
+    ];
     const report = await filterItems(items, { style: 'casual', mood: 'calm' }, { semantic: true }, { embedder });
     expect(report.semantic_mode_active).toBe(true);
     expect(report.fallback_reason).toBe('MODEL_UNAVAILABLE');
+    expect(report.dimension_modes).toEqual({ style: 'semantic', mood: 'semantic' });
+    const verdict = (id: string) => report.items.find((item) => item.id === id)!;
+    expect(verdict('odd').reasons).toMatchObject([{ dimension: 'style', code: 'EXACT_MISMATCH', actual: 'zorblaxian', mode: 'exact' }]);
+    expect(verdict('odd').matches).toMatchObject([{ dimension: 'mood', actual: 'serene', mode: 'semantic' }]);
+    expect(verdict('blazer').passed).toBe(true);
+    expect(embedder.stats().vocabularyHits).toBeGreaterThan(0);
+  });
+
+  it('compares a dimension exactly when a requested term is unknown', async () => {
+    const embedder = createLayeredEmbedder({ model: failingModel(), vocabulary: decodeVocabularyPack(VOCABULARY_PACK) });
+    const items = [{ id: 'blazer', style: 'Classic', mood: 'Calm' }];
+    const report = await filterItems(items, { style: 'zorblaxian', mood: 'serene' }, { semantic: true }, { embedder });
+    expect(report.fallback_reason).toBe('MODEL_UNAVAILABLE');
     expect(report.dimension_modes).toEqual({ style: 'exact', mood: 'semantic' });
     expect(report.items[0]!.reasons).toMatchObject([{ dimension: 'style', code: 'EXACT_MISMATCH', mode: 'exact' }]);
-    expect(embedder.stats().vocabularyHits).toBeGreaterThan(0);
   });
 
   it('needs no model at all when the vocabulary knows every term', async () => {

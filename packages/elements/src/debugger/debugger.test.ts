@@ -165,14 +165,14 @@ describe('<semfilter-debugger>', () => {
     expect(element.shadowRoot!.querySelector('[part~="summary"]')!.textContent).to.contain('Semantic mode active');
   });
 
-  it('says why semantic mode fell back when the model is missing, and compares those terms exactly', async () => {
+  it('says why semantic mode fell back when the model is missing, and compares unknown tags exactly', async () => {
     const prefix = freshPrefix('debugger-fallback');
     await setOffline(`${prefix}/models/`, true);
     const element = await mount([...wardrobe, { id: 'odd', name: 'Odd coat', style: UNKNOWN_TERMS[0], occasion: 'work', mood: 'calm' }], createSemanticFilter({ modelBaseUrl: `${prefix}/models/`, cache: false }));
     expect(element.getAttribute('model-state')).to.equal('fallback');
     const summary = element.shadowRoot!.querySelector('[part~="summary"]')!.textContent!;
     expect(summary).to.contain('MODEL_UNAVAILABLE');
-    expect(summary).to.contain('compared exactly: style');
+    expect(summary).to.contain('tags without a vector compared exactly');
     expect(row(element, 'odd').querySelectorAll('td')[2]!.querySelector('[data-code="EXACT_MISMATCH"]')).to.exist;
     await setOffline(`${prefix}/models/`, false);
   });

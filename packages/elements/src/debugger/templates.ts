@@ -15,8 +15,7 @@ const percent = (rate: number) => `${(100 * rate).toFixed(1)}%`;
 /** The summary: both pass rates and their difference, rejections per dimension, and semantic mode's status. */
 export function summaryTemplate(traditional: FilterReport, semantic: FilterReport, total: number): TemplateResult {
   const difference = 100 * (semantic.filter_pass_rate - traditional.filter_pass_rate);
-  const fellBack = Object.entries(semantic.dimension_modes).filter(([, mode]) => mode === 'exact').map(([d]) => d);
-  const status = semantic.fallback_reason === null ? 'active' : semantic.semantic_mode_active ? `partly active (${semantic.fallback_reason}; compared exactly: ${fellBack.join(', ')})` : `not active: ${semantic.fallback_reason}`;
+  const status = semantic.fallback_reason === null ? 'active' : semantic.semantic_mode_active ? `partly active (${semantic.fallback_reason}): ${partlyExact(semantic)}` : `not active: ${semantic.fallback_reason}`;
   const counts = (report: FilterReport) => DIMENSIONS.filter((d) => report.rejection_counts[d] !== undefined).map((d) => `${d} ${report.rejection_counts[d]}`).join(', ') || 'none';
   return html`<section part="summary" aria-label="Summary">
     <div>Traditional filter <span class="rate" data-rate="traditional">${percent(traditional.filter_pass_rate)}</span>
@@ -26,6 +25,16 @@ export function summaryTemplate(traditional: FilterReport, semantic: FilterRepor
     <div>Difference <span class="rate">${difference >= 0 ? '+' : ''}${difference.toFixed(1)} pp</span>
       <small data-semantic-status>Semantic mode ${status}</small></div>
   </section>`;
+}
+
+/** Which comparisons fell back to exact matching in a report that is only partly semantic. */
+function partlyExact(report: FilterReport): string {
+  const exactDimensions = DIMENSIONS.filter((d) => report.dimension_modes[d] === 'exact');
+  const exactTags = report.items.some((item) => [...item.reasons, ...item.matches].some((r) => r.mode === 'exact' && report.dimension_modes[r.dimension] === 'semantic'));
+  return [
+    exactDimensions.length > 0 ? `compared exactly: ${exactDimensions.join(', ')}` : '',
+    exactTags ? 'tags without a vector compared exactly' : '',
+  ].filter((part) => part !== '').join('; ') || 'every tag compared by meaning';
 }
 
 /** One table row: the item, its tags as written and normalized, and both verdicts with their reasons. */

@@ -1,0 +1,157 @@
+// End-to-end: the built playground (what `vite build` makes of demo/) in Debian's Chromium, driven
+// with playwright-core, with the model served from this machine — and once without it. Also the
+// dev server `npm start` runs.
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Browser, Page } from 'playwright-core';
+import { build, createServer, type ViteDevServer } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../support/chromium.js';
+import { startStaticServer, type StaticServer } from '../support/static-server.js';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const CONFIG = join(ROOT, 'vite.config.ts');
+/** Where the screenshot goes; `SCREENSHOT_PATH=docs/playground.png` refreshes the README's. */
+const SCREENSHOT = process.env.SCREENSHOT_PATH ?? join(ROOT, 'test/e2e/output/playground.png');
+
+interface RowState {
+  readonly id: string;
+  readonly traditional: string;
+  readonly semantic: string;
+  readonly semanticCell: string;
+}
+
+/** The rows the debugger shows, as a user reads them. */
+function rowsOf(page: Page): Promise<RowState[]> {
+  return page.locator('semfilter-debugger').evaluate((element) =>
+    [...element.shadowRoot!.querySelectorAll<HTMLElement>('[part~="item"]')].map((row) => ({
+      id: row.dataset.itemId!,
+      traditional: row.dataset.traditional!,
+      semantic: row.dataset.semantic!,
+      semanticCell: row.querySelectorAll('td')[2]!.textContent!.replace(/\s+/g, ' '),
+    })),
+  );
+}
+
+/** Opens the playground and waits for the first comparison; collects page errors and failed requests. */
+async function open(browser: Browser, url: string, ignoreStatusOf: RegExp = /favicon/): Promise<{ page: Page; failures: string[] }> {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 1100 } });
+  const page = await context.newPage();
+  const failures: string[] = [];
+  page.on('pageerror', (error) => failures.push(error.message));
+  context.on('response', (response) => response.status() >= 400 && !ignoreStatusOf.test(response.url()) && failures.push(`${response.status()} ${response.url()}`));
+  await page.goto(url);
+  await page.locator('semfilter-debugger [part~="summary"]').waitFor({ timeout: 120_000 });
+  return { page, failures };
+}
+
+const toggleSemantic = async (page: Page) => {
+  await page.locator('semfilter-debugger [part~="semantic-toggle"]').click();
+  await expect.poll(() => page.locator('semfilter-debugger').getAttribute('semantic')).toBe('');
+};
+const summaryText = (page: Page) => page.locator('semfilter-debugger [part~="summary"]').innerText();
+
+describe('the playground, built, in Chromium', () => {
+  let browser: Browser;
+  let withModel: StaticServer;
+  let withoutModel: StaticServer;
+
+  beforeAll(async () => {
+    const out = mkdtempSync(join(tmpdir(), 'semfilter-playground-'));
+    await build({ configFile: CONFIG, logLevel: 'error', build: { outDir: out, emptyOutDir: true } });
+    withModel = await startStaticServer({ '/models/': join(ROOT, 'models'), '/': out });
+    withoutModel = await startStaticServer({ '/': out }); // every model file answers 404
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await withModel?.close();
+    await withoutModel?.close();
+  });
+
+  it('loads the sample wardrobe and compares both filters', async () => {
+    const { page, failures } = await open(browser, `${withModel.url}/`);
+    expect(await page.locator('#wardrobe-status').innerText()).toBe('Showing the sample wardrobe: 500 items.');
+    expect(await summaryText(page)).toMatch(/Traditional filter [\d.]+%\s+\d+ of 500 pass/);
+    expect(await page.locator('semfilter-debugger [part~="semantic-toggle"]').getAttribute('aria-checked')).toBe('false');
+    expect(failures).toEqual([]);
+  });
+
+  it('lets through, once semantic mode is on, items the traditional filter rejected, and says why', async () => {
+    const { page, failures } = await open(browser, `${withModel.url}/`);
+    const before = await rowsOf(page);
+    await toggleSemantic(page);
+    await expect.poll(async () => (await rowsOf(page)).length).toBeGreaterThan(before.length);
+    const rescued = (await rowsOf(page)).filter((row) => row.traditional === 'reject' && row.semantic === 'pass');
+    expect(rescued.length).toBeGreaterThan(0);
+    for (const row of rescued) expect(row.semanticCell).toMatch(/"[^"]+" fits "[^"]+" \(\d\.\d\d\)/);
+    expect(await summaryText(page)).toContain('Semantic mode active');
+    expect(await page.locator('semfilter-debugger').getAttribute('model-state')).toMatch(/^(idle|ready)$/);
+    expect(failures).toEqual([]);
+  });
+
+  it('shows the disagreements alone, and saves a screenshot of both modes side by side', async () => {
+    const { page, failures } = await open(browser, `${withModel.url}/`);
+    await toggleSemantic(page);
+    await page.locator('semfilter-debugger select').selectOption('disagreements');
+    await expect.poll(async () => (await rowsOf(page)).length).toBeGreaterThan(0);
+    const rows = await rowsOf(page);
+    expect(rows.every((row) => row.traditional !== row.semantic)).toBe(true);
+    expect(await page.locator('semfilter-debugger').evaluate((e) => e.shadowRoot!.querySelector('.pager [role="status"]')!.textContent)).toMatch(/^\d+ rows where the two filters disagree/);
+    mkdirSync(dirname(SCREENSHOT), { recursive: true });
+    const png = await page.screenshot({ path: SCREENSHOT });
+    expect(png.subarray(1, 4).toString()).toBe('PNG');
+    expect(failures).toEqual([]);
+  });
+
+  it('refuses a broken upload with a message naming the file and line, and keeps the wardrobe', async () => {
+    const { page } = await open(browser, `${withModel.url}/`);
+    const upload = page.locator('#upload');
+    await upload.setInputFiles({ name: 'broken.json', mimeType: 'application/json', buffer: Buffer.from('[\n {"id": "a", "style": "casual"},\n {"id": "b", "sty') });
+    const alert = page.locator('#wardrobe-error');
+    await alert.waitFor();
+    expect(await alert.innerText()).toContain('broken.json: line 3: the JSON ends early (is the file truncated?)');
+    await upload.setInputFiles({ name: 'no-id.json', mimeType: 'application/json', buffer: Buffer.from('[{"id": "a"}, {"name": "<b>no id</b>", "style": 7}]') });
+    await expect.poll(() => alert.innerText()).toMatch(/no-id\.json: items\[1\]\.id: .*string/);
+    expect(await alert.innerText()).toMatch(/no-id\.json: items\[1\]\.style: /);
+    expect(await page.locator('#wardrobe-status').innerText()).toBe('Showing the sample wardrobe: 500 items.');
+    await upload.setInputFiles({ name: 'mine.json', mimeType: 'application/json', buffer: Buffer.from('{"items": [{"id": "x", "style": "Smart_Casual"}]}') });
+    await expect.poll(() => page.locator('#wardrobe-status').innerText()).toBe('Showing mine.json: 1 item.');
+    expect(await alert.isHidden()).toBe(true);
+  });
+
+  it('works without the model: the embedded vocabulary, and exact matching for the rest, saying so', async () => {
+    const { page, failures } = await open(browser, `${withoutModel.url}/`, /favicon|\/models\//);
+    const before = await rowsOf(page);
+    await toggleSemantic(page);
+    await expect.poll(() => summaryText(page)).toMatch(/Semantic mode (partly active \(MODEL_UNAVAILABLE|not active: MODEL_UNAVAILABLE)/);
+    expect((await rowsOf(page)).length).toBeGreaterThan(before.length);
+    expect(await page.locator('semfilter-debugger').getAttribute('model-state')).toBe('fallback');
+    expect(failures).toEqual([]);
+  });
+});
+
+describe('npm start (the Vite dev server)', () => {
+  let server: ViteDevServer;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    server = await createServer({ configFile: CONFIG, logLevel: 'error', server: { port: 0, host: '127.0.0.1' } });
+    await server.listen();
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('serves the playground, with the model at /models/', async () => {
+    const { page, failures } = await open(browser, server.resolvedUrls!.local[0]!);
+    await toggleSemantic(page);
+    await expect.poll(async () => (await rowsOf(page)).some((row) => row.traditional === 'reject' && row.semantic === 'pass')).toBe(true);
+    expect(await summaryText(page)).toContain('Semantic mode active');
+    expect(failures).toEqual([]);
+  });
+});
