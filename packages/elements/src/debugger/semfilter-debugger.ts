@@ -1,10 +1,11 @@
-import { CONCEPT_MAPS, DEFAULT_THRESHOLDS, DIMENSIONS, type Dimension, type FilterReport, type FilterRequest } from '@semfilter/core';
+import { DEFAULT_THRESHOLDS, DIMENSIONS, type Dimension, type FilterReport, type FilterRequest } from '@semfilter/core';
 import { createSemanticFilter, type Comparison, type ModelProgress, type ModelState, type SemanticFilter, type StateChange } from '@semfilter/core/browser';
-import { html, LitElement, nothing, svg, type PropertyValues } from 'lit';
+import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import { debuggerStyles } from './styles.js';
 import { rowTemplate, summaryTemplate, type ShownItem } from './templates.js';
-import { CURVE_STEPS, curvePoints, dimensionScores, passRateCurve, type DimensionScores } from './threshold-curve.js';
+import { curveTemplate, dimensionScores, passRateCurve, type DimensionScores } from './threshold-curve.js';
+import { requestText, suggestedTerms } from './request-terms.js';
 
 /** Which rows the table shows. */
 export type DebuggerView = 'passing' | 'all' | 'disagreements';
@@ -159,8 +160,8 @@ export class SemfilterDebugger extends LitElement {
     return html`<div class="request">
       ${DIMENSIONS.map(
         (dimension) => html`<label>${dimension}
-          <input type="text" list="terms-${dimension}" .value=${asText(this.request[dimension])} @change=${(e: Event) => this.#setRequest(dimension, (e.target as HTMLInputElement).value)} />
-          <datalist id="terms-${dimension}">${suggestions(dimension).map((term) => html`<option value=${term}></option>`)}</datalist>
+          <input type="text" list="terms-${dimension}" .value=${requestText(this.request[dimension])} @change=${(e: Event) => this.#setRequest(dimension, (e.target as HTMLInputElement).value)} />
+          <datalist id="terms-${dimension}">${suggestedTerms(dimension).map((term) => html`<option value=${term}></option>`)}</datalist>
         </label>`,
       )}
     </div>`;
@@ -176,7 +177,7 @@ export class SemfilterDebugger extends LitElement {
             <input type="range" min="0" max="1" step="0.01" .value=${String(current[dimension])} @input=${(e: Event) => this.#setThreshold(dimension, Number((e.target as HTMLInputElement).value))} />
           </label>
           <svg viewBox="0 0 100 30" role="img" aria-label="Semantic pass rate against the ${dimension} threshold">
-            ${curve === undefined ? nothing : svgCurve(curve, current[dimension])}
+            ${curve === undefined ? nothing : curveTemplate(curve, current[dimension])}
           </svg>
         </div>`;
       })}
@@ -288,21 +289,4 @@ export class SemfilterDebugger extends LitElement {
   #emitReport(report: FilterReport): void {
     this.dispatchEvent(new CustomEvent<FilterReport>('semfilter-report', { detail: report, ...BUBBLES_OUT }));
   }
-}
-
-function svgCurve(curve: readonly number[], threshold: number) {
-  const x = (100 * Math.round(threshold * CURVE_STEPS)) / CURVE_STEPS;
-  // svg`…`, not html`…`: the parts are created in the SVG namespace, or the browser ignores them.
-  return svg`<polyline points=${curvePoints(curve)}></polyline><line x1=${x} x2=${x} y1="0" y2="30"></line>`;
-}
-
-function asText(value: string | readonly string[] | undefined): string {
-  return value === undefined ? '' : typeof value === 'string' ? value : value.join(', ');
-}
-
-const suggestionCache = new Map<Dimension, string[]>();
-function suggestions(dimension: Dimension): string[] {
-  let list = suggestionCache.get(dimension);
-  if (list === undefined) suggestionCache.set(dimension, (list = [...new Set(CONCEPT_MAPS[dimension].concepts.flatMap((c) => c.anchors))].sort()));
-  return list;
 }

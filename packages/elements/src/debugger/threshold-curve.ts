@@ -1,4 +1,5 @@
 import { DIMENSIONS, type Dimension, type FilterReport } from '@semfilter/core';
+import { svg, type SVGTemplateResult } from 'lit';
 
 /** Per item, the best score of each requested dimension, or null where it can never pass. */
 export type DimensionScores = ReadonlyMap<string, Readonly<Partial<Record<Dimension, number | null>>>>;
@@ -38,4 +39,11 @@ export function passRateCurve(scores: DimensionScores, dimension: Dimension, thr
 /** SVG polyline points for a curve in a 100 × 30 box (pass rate up, threshold right). */
 export function curvePoints(curve: readonly number[]): string {
   return curve.map((rate, i) => `${((100 * i) / (curve.length - 1)).toFixed(1)},${(30 - 28 * rate - 1).toFixed(1)}`).join(' ');
+}
+
+/** The curve and a marker at the current threshold, for an `<svg viewBox="0 0 100 30">`. */
+export function curveTemplate(curve: readonly number[], threshold: number): SVGTemplateResult {
+  const x = (100 * Math.round(threshold * CURVE_STEPS)) / CURVE_STEPS;
+  // svg`…`, not html`…`: the parts are created in the SVG namespace, or the browser ignores them.
+  return svg`<polyline points=${curvePoints(curve)}></polyline><line x1=${x} x2=${x} y1="0" y2="30"></line>`;
 }
