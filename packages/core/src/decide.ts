@@ -34,40 +34,15 @@ export function normalizeRequest(request: FilterRequest): NormalizedRequest {
   return out;
 }
 
-/** The dimensions a request names, in report order, with the way each is compared: semantic where asked for and prepared. Item tags without a vector are still compared exactly. */
+/** The dimensions a request names, in report order, with the way each is compared: semantic where asked for and prepared (see prepareSemantic). */
 export function dimensionModes(request: NormalizedRequest, options: FilterOptions, semantic: SemanticContext | null): Partial<Record<Dimension, MatchMode>> {
   const modes: Partial<Record<Dimension, MatchMode>> = {};
   for (const dimension of DIMENSIONS) {
     if (request[dimension] === undefined) continue;
-    const vectors = semantic?.concepts[dimension] === undefined ? undefined : semantic.vectors[dimension];
-    // Semantic only when every requested term has a vector: an unknown request cannot be compared by meaning.
-    const prepared = vectors !== undefined && request[dimension]!.every((term) => vectors(term) !== undefined);
+    const prepared = semantic?.concepts[dimension] !== undefined && semantic.vectors[dimension] !== undefined;
     modes[dimension] = options.dimensions[dimension].mode === 'semantic' && prepared ? 'semantic' : 'exact';
   }
   return modes;
-}
-
-/**
- * The modes a run actually used: a dimension planned as semantic whose every item tag had to be
- * compared exactly (none had a vector) reports `exact`, so `semantic_mode_active` never claims
- * meaning where none was used.
- */
-export function usedModes(planned: Partial<Record<Dimension, MatchMode>>, verdicts: readonly ItemVerdict[]): Partial<Record<Dimension, MatchMode>> {
-  const used: Partial<Record<Dimension, MatchMode>> = { ...planned };
-  for (const dimension of DIMENSIONS) {
-    if (planned[dimension] !== 'semantic') continue;
-    let exact = false;
-    let semantic = false;
-    for (const verdict of verdicts) {
-      for (const decision of [...verdict.reasons, ...verdict.matches]) {
-        if (decision.dimension !== dimension || ('code' in decision && decision.code === 'ATTR_MISSING')) continue;
-        if (decision.mode === 'semantic') semantic = true;
-        else exact = true;
-      }
-    }
-    if (exact && !semantic) used[dimension] = 'exact';
-  }
-  return used;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { ConceptIndex, type AssignmentRule } from './concept-index.js';
 import { DIMENSIONS, type Dimension } from './dimensions.js';
 import type { Embedder } from './embedder.js';
-import { decideItems, dimensionModes, normalizeRequest, usedModes, type NormalizedRequest, type SemanticContext } from './decide.js';
+import { decideItems, dimensionModes, normalizeRequest, type NormalizedRequest, type SemanticContext } from './decide.js';
 import { createTagNormalizer } from './normalize.js';
 import { resolveOptions, type FilterOptions } from './options.js';
 import { summarize, type FallbackReason, type FilterReport } from './report.js';
@@ -38,13 +38,13 @@ export async function filterItems(items: readonly Item[], request: FilterRequest
   let embedMs: number | undefined;
   if (options.semantic) {
     const embedStarted = now();
-    const prepared = await prepareSemantic(collectTerms(items, normalized, options), deps);
+    const prepared = await prepareSemantic(collectTerms(items, normalized, options), deps, normalized);
     embedMs = now() - embedStarted;
     fallback = prepared.fallback;
     if ('context' in prepared) semantic = prepared.context;
   }
   const verdicts = decideItems(items, normalized, options, semantic);
-  const modes = usedModes(dimensionModes(normalized, options, semantic), verdicts);
+  const modes = dimensionModes(normalized, options, semantic);
   return {
     semantic_mode_active: Object.values(modes).includes('semantic'),
     fallback_reason: fallback,
@@ -74,11 +74,13 @@ export function collectTerms(items: readonly Item[], request: NormalizedRequest,
  * Embeds the given terms and each of their dimensions' concept anchors in one batch (each phrased
  * for its dimension), and builds the concept indexes; or says why semantic mode cannot run. When
  * the model fails, the vectors already known (cache, embedded vocabulary) still serve: terms
- * without one are compared exactly, and `fallback` says why.
+ * without one are compared exactly, and `fallback` says why. With `request` (a filter run), a
+ * dimension is prepared only when its requested terms and at least one of its other tags have vectors.
  */
 export async function prepareSemantic(
   terms: TermsByDimension,
   deps: FilterDependencies,
+  request?: NormalizedRequest,
 ): Promise<{ context: SemanticContext; fallback: FallbackReason | null } | { fallback: FallbackReason }> {
   const embedder = deps.embedder;
   if (embedder === undefined) return { fallback: 'MODEL_UNAVAILABLE' };
@@ -96,7 +98,7 @@ export async function prepareSemantic(
     vectors = await embedder.embed(textList);
   } catch (error) {
     fallback = error instanceof Error && error.name === 'TimeoutError' ? 'TIMEOUT' : 'MODEL_UNAVAILABLE';
-    // Without the model, dimensions whose every term is already known still run semantically.
+    // Without the model, the terms already known (cache, vocabulary) can still be judged.
     vectors = (await embedder.lookup?.(textList).catch(() => undefined)) ?? [];
   }
   const byText = new Map<string, Vector>();
@@ -105,14 +107,26 @@ export async function prepareSemantic(
   const indexes: Partial<Record<Dimension, ConceptIndex>> = {};
   for (const dimension of dimensions) {
     const lookup: VectorLookup = (term) => byText.get(embeddingText(dimension, term));
-    // Without its concepts' anchors a dimension cannot be judged at all; a term without a vector
-    // is compared exactly where it is used (decideItems, judgePairs).
-    if (concepts[dimension].concepts.some((concept) => concept.anchors.some((anchor) => lookup(anchor) === undefined))) continue;
+    if (!judgeable(lookup, concepts[dimension], terms[dimension]!, request?.[dimension])) continue; // compared exactly
     lookups[dimension] = lookup;
     indexes[dimension] = conceptIndex(embedder, dimension, concepts[dimension], deps.assignment ?? DEFAULT_ASSIGNMENT, lookup);
   }
   if (Object.keys(indexes).length === 0 && fallback !== null) return { fallback };
   return { context: { vectors: lookups, concepts: indexes, model: embedder.model }, fallback };
+}
+
+/**
+ * Whether a dimension can be judged by meaning: its concepts' anchors have vectors and, in a filter
+ * run, so do its requested terms and at least one other tag (if it has any); otherwise the run
+ * would be exact in all but name. A single tag without a vector is compared exactly where it is
+ * used (decideItems, judgePairs).
+ */
+function judgeable(lookup: VectorLookup, map: ConceptMap, terms: ReadonlySet<string>, requested: readonly string[] | undefined): boolean {
+  if (map.concepts.some((concept) => concept.anchors.some((anchor) => lookup(anchor) === undefined))) return false;
+  if (requested === undefined) return true;
+  if (requested.some((term) => lookup(term) === undefined)) return false;
+  const tags = [...terms].filter((term) => !requested.includes(term));
+  return tags.length === 0 || tags.some((term) => lookup(term) !== undefined);
 }
 
 /**
