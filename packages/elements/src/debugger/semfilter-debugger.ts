@@ -1,6 +1,7 @@
-import { DEFAULT_THRESHOLDS, DIMENSIONS, type Dimension, type FilterReport, type FilterRequest } from '@semfilter/core';
+import { DEFAULT_THRESHOLDS, DIMENSIONS, type Dimension, type FilterReport, type FilterRequest, type ItemVerdict } from '@semfilter/core';
 import { createSemanticFilter, type Comparison, type ModelProgress, type ModelState, type SemanticFilter, type StateChange } from '@semfilter/core/browser';
 import { html, LitElement, nothing, type PropertyValues } from 'lit';
+import { guard } from 'lit/directives/guard.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { debuggerStyles } from './styles.js';
 import { rowTemplate, summaryTemplate, type ShownItem } from './templates.js';
@@ -17,6 +18,14 @@ export interface SemfilterToggleDetail {
 
 /** Events leave the shadow root and bubble, so hosts can listen anywhere above the element. */
 const BUBBLES_OUT = { bubbles: true, composed: true } as const;
+
+/** A comparison's verdicts by item id, and the ids the two modes decide differently. */
+interface IndexedVerdicts {
+  readonly comparison: Comparison;
+  readonly traditional: ReadonlyMap<string, ItemVerdict>;
+  readonly semantic: ReadonlyMap<string, ItemVerdict>;
+  readonly flips: ReadonlySet<string>;
+}
 
 /** Input issues listed when the host's wardrobe or request is not valid. */
 const SHOWN_ISSUES = 12;
@@ -88,6 +97,7 @@ export class SemfilterDebugger extends LitElement {
   /** The filter the element made itself when the host gave none; disposed on disconnect. */
   #ownFilter: SemanticFilter | undefined;
   #subscribed: SemanticFilter | undefined;
+  #verdicts: IndexedVerdicts | undefined;
   #unsubscribe: AbortController | undefined;
 
   constructor() {
@@ -161,7 +171,7 @@ export class SemfilterDebugger extends LitElement {
       ${DIMENSIONS.map(
         (dimension) => html`<label>${dimension}
           <input type="text" list="terms-${dimension}" .value=${requestText(this.request[dimension])} @change=${(e: Event) => this.#setRequest(dimension, (e.target as HTMLInputElement).value)} />
-          <datalist id="terms-${dimension}">${suggestedTerms(dimension).map((term) => html`<option value=${term}></option>`)}</datalist>
+          <datalist id="terms-${dimension}">${guard([dimension], () => suggestedTerms(dimension).map((term) => html`<option value=${term}></option>`))}</datalist>
         </label>`,
       )}
     </div>`;
@@ -171,13 +181,12 @@ export class SemfilterDebugger extends LitElement {
     const current = this.#currentThresholds();
     return html`<div class="thresholds">
       ${DIMENSIONS.filter((d) => this.request[d] !== undefined).map((dimension) => {
-        const curve = this._scores === undefined ? undefined : passRateCurve(this._scores, dimension, current);
         return html`<div class="threshold">
           <label>${dimension} threshold <output>${current[dimension].toFixed(2)}</output>
             <input type="range" min="0" max="1" step="0.01" .value=${String(current[dimension])} @input=${(e: Event) => this.#setThreshold(dimension, Number((e.target as HTMLInputElement).value))} />
           </label>
           <svg viewBox="0 0 100 30" role="img" aria-label="Semantic pass rate against the ${dimension} threshold">
-            ${curve === undefined ? nothing : curveTemplate(curve, current[dimension])}
+            ${guard([this._scores, this.thresholds], () => (this._scores === undefined ? nothing : curveTemplate(passRateCurve(this._scores, dimension, current), current[dimension])))}
           </svg>
         </div>`;
       })}
@@ -194,14 +203,12 @@ export class SemfilterDebugger extends LitElement {
     }
     const requested = DIMENSIONS.filter((d) => this.request[d] !== undefined);
     const thresholds = this.#currentThresholds();
-    const traditional = new Map(comparison.traditional.items.map((v) => [v.id, v]));
-    const semantic = new Map(comparison.semantic.items.map((v) => [v.id, v]));
-    const flips = new Set(comparison.flips.map((f) => f.id));
+    const { traditional, semantic, flips } = this.#verdictsOf(comparison);
     const active = this.semantic ? semantic : traditional;
     const shown = this.items.filter((item) => (this.view === 'all' ? true : this.view === 'disagreements' ? flips.has(item.id) : active.get(item.id)?.passed));
     const pages = Math.max(1, Math.ceil(shown.length / this.pageSize));
     const page = shown.slice(this._page * this.pageSize, (this._page + 1) * this.pageSize);
-    return html`${summaryTemplate(comparison.traditional, comparison.semantic, this.items.length)}
+    return html`${guard([comparison], () => summaryTemplate(comparison.traditional, comparison.semantic, this.items.length))}
       <div class="pager">
         <span role="status">${shown.length} rows${this.view === 'disagreements' ? ' where the two filters disagree' : ''}; page ${this._page + 1} of ${pages}</span>
         <button type="button" ?disabled=${this._page === 0} @click=${() => this._page--}>Previous page</button>
@@ -217,6 +224,19 @@ export class SemfilterDebugger extends LitElement {
       ${shown.length === 0 ? html`<p class="empty">${this.#emptyMessage()}</p>` : nothing}`;
   }
 
+  /** Both reports' verdicts by item id, and the flips: built once per comparison, not once per render. */
+  #verdictsOf(comparison: Comparison): IndexedVerdicts {
+    if (this.#verdicts?.comparison !== comparison) {
+      this.#verdicts = {
+        comparison,
+        traditional: new Map(comparison.traditional.items.map((v) => [v.id, v])),
+        semantic: new Map(comparison.semantic.items.map((v) => [v.id, v])),
+        flips: new Set(comparison.flips.map((f) => f.id)),
+      };
+    }
+    return this.#verdicts;
+  }
+
   #emptyMessage(): string {
     if (this.view === 'disagreements') return 'The two filters agree on every item.';
     if (this.view === 'all' || this.items.length === 0) return 'The wardrobe is empty.';
@@ -228,7 +248,8 @@ export class SemfilterDebugger extends LitElement {
     const run = ++this.#run;
     const filter = this.#filter();
     if (rescore) void this.#rescore(filter);
-    const options = { dimensions: Object.fromEntries(DIMENSIONS.map((d) => [d, { threshold: this.#currentThresholds()[d] }])) };
+    const thresholds = this.#currentThresholds();
+    const options = { dimensions: Object.fromEntries(DIMENSIONS.map((d) => [d, { threshold: thresholds[d] }])) };
     const comparison = await filter.compare(this.items, this.request, options);
     if (run !== this.#run) return;
     this._comparison = comparison;
