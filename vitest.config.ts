@@ -8,5 +8,8 @@ export default defineConfig({
     include: ['packages/*/test/**/*.test.ts', 'test/consumer/**/*.test.ts', 'test/e2e/**/*.test.ts'],
     testTimeout: 120_000,
     hookTimeout: 120_000,
+    // Browser tests poll what the page shows; with every test file running at once on two cores,
+    // vitest's 1 s default is too short for a render after a model load.
+    expect: { poll: { timeout: 30_000 } },
   },
 });

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reportSchema } from '@semfilter/core';
-import { launchChromium } from '../support/chromium.js';
+import { collectFailures, launchChromium } from '../support/chromium.js';
 import { startStaticServer, type StaticServer } from '../support/static-server.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -34,10 +34,7 @@ describe('a consumer app built with Vite', () => {
     const browser = await launchChromium();
     try {
       const page = await browser.newPage();
-      const failures: string[] = [];
-      page.on('pageerror', (error) => failures.push(error.message));
-      page.on('console', (message) => message.type() === 'error' && !message.text().startsWith('Failed to load resource') && failures.push(message.text()));
-      page.on('response', (response) => response.status() >= 400 && !response.url().endsWith('/favicon.ico') && failures.push(`${response.status()} ${response.url()}`));
+      const failures = collectFailures(page);
       await page.goto(`${server.url}/`);
       await page.waitForSelector('body[data-done="true"]', { timeout: 120_000 });
       const report = reportSchema.parse(await page.evaluate(() => (window as unknown as { semfilterReport: unknown }).semfilterReport));

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { build, createServer, type ViteDevServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../support/chromium.js';
+import { collectFailures, launchChromium } from '../support/chromium.js';
 import { startStaticServer, type StaticServer } from '../support/static-server.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -36,12 +36,9 @@ function rowsOf(page: Page): Promise<RowState[]> {
 }
 
 /** Opens the playground and waits for the first comparison; collects page errors and failed requests. */
-async function open(browser: Browser, url: string, ignoreStatusOf: RegExp = /favicon/): Promise<{ page: Page; failures: string[] }> {
-  const context = await browser.newContext({ viewport: { width: 1400, height: 1100 } });
-  const page = await context.newPage();
-  const failures: string[] = [];
-  page.on('pageerror', (error) => failures.push(error.message));
-  context.on('response', (response) => response.status() >= 400 && !ignoreStatusOf.test(response.url()) && failures.push(`${response.status()} ${response.url()}`));
+async function open(browser: Browser, url: string, expectedMisses?: RegExp): Promise<{ page: Page; failures: string[] }> {
+  const page = await (await browser.newContext({ viewport: { width: 1400, height: 1100 } })).newPage();
+  const failures = collectFailures(page, expectedMisses);
   await page.goto(url);
   await page.locator('semfilter-debugger [part~="summary"]').waitFor({ timeout: 120_000 });
   return { page, failures };
@@ -123,7 +120,7 @@ describe('the playground, built, in Chromium', () => {
   });
 
   it('works without the model: the embedded vocabulary, and exact matching for the rest, saying so', async () => {
-    const { page, failures } = await open(browser, `${withoutModel.url}/`, /favicon|\/models\//);
+    const { page, failures } = await open(browser, `${withoutModel.url}/`, /\/models\//);
     const before = await rowsOf(page);
     await toggleSemantic(page);
     await expect.poll(() => summaryText(page)).toMatch(/Semantic mode (partly active \(MODEL_UNAVAILABLE|not active: MODEL_UNAVAILABLE)/);

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../support/chromium.js';
+import { collectFailures, launchChromium } from '../support/chromium.js';
 import { startStaticServer, type StaticServer } from '../support/static-server.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -27,9 +27,7 @@ describe('<semfilter-debugger> from a plain script tag', () => {
 
   it('renders both verdicts, with the model for the tags the vocabulary lacks', async () => {
     const page = await browser.newPage();
-    const failures: string[] = [];
-    page.on('pageerror', (error) => failures.push(error.message));
-    page.on('response', (response) => response.status() >= 400 && failures.push(`${response.status()} ${response.url()}`));
+    const failures = collectFailures(page);
     await page.goto(`${server.url}/`);
     const rows = page.locator('semfilter-debugger [part~="item"]');
     await expect.poll(() => rows.count(), { timeout: 120_000 }).toBe(3);
