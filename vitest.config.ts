@@ -1,9 +1,12 @@
 import { defineConfig } from 'vitest/config';
 
 // Tests import through package names; the `source` condition points them at src/ so a unit test
-// needs no build. CLI tests run the built bin, so `npm test` builds first.
+// needs no build. Tests run in Vite's SSR environment, whose resolver takes its conditions from
+// `ssr.resolve` (top-level `resolve.conditions` alone left them on the built dist/). CLI tests run
+// the built bin, so `npm test` builds first.
 export default defineConfig({
   resolve: { conditions: ['source'] },
+  ssr: { resolve: { conditions: ['source'], externalConditions: ['source'] } },
   test: {
     include: ['packages/*/test/**/*.test.ts', 'test/consumer/**/*.test.ts', 'test/e2e/**/*.test.ts'],
     testTimeout: 120_000,
