@@ -1,0 +1,99 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { bucketOf, decide, fnv1a32, growthbookHash } from '@semfilter/core/rollout';
+
+// GrowthBook's own cross-SDK cases, read at test time from the shared folder next to the repository
+// (not copied, so an update of the vectors is tested as it lands).
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const CASES = JSON.parse(readFileSync(resolve(ROOT, '../shared/vectors/growthbook-cases.json'), 'utf8')) as {
+  hash: [seed: string, value: string, version: number, expected: number | null][];
+  feature: [name: string, context: GrowthBookContext, key: string, expected: { value: unknown; on: boolean; source: string }][];
+};
+
+interface GrowthBookRule {
+  force?: unknown;
+  coverage?: number;
+  hashVersion?: number;
+  hashAttribute?: string;
+  seed?: string;
+  [key: string]: unknown;
+}
+interface GrowthBookContext {
+  attributes?: Record<string, unknown>;
+  features?: Record<string, { defaultValue?: unknown; rules?: GrowthBookRule[]; [key: string]: unknown }>;
+  [key: string]: unknown;
+}
+
+describe('GrowthBook hash vectors', () => {
+  it.each(CASES.hash)('hash(%j, %j, v%j) = %j', (seed, value, version, expected) => {
+    // Exact equality: both sides are the correctly rounded double of the same 3- or 4-decimal fraction.
+    expect(growthbookHash(seed, value, version)).toBe(expected);
+    if (version === 2) expect(bucketOf(seed, value)).toBe(expected);
+  });
+
+  it('covers both versions, non-ASCII text and an unknown version', () => {
+    expect(new Set(CASES.hash.map((row) => row[2]))).toEqual(new Set([1, 2, 99]));
+    expect(CASES.hash.length).toBeGreaterThanOrEqual(15);
+  });
+
+  it('hashes UTF-16 code units, not UTF-8 bytes', () => {
+    // "é" is one code unit (0xE9) but two UTF-8 bytes; a byte-wise FNV would give fnv("\xC3\xA9").
+    expect(fnv1a32('é')).toBe(Math.imul(0x811c9dc5 ^ 0xe9, 0x01000193) >>> 0);
+    expect(fnv1a32('')).toBe(0x811c9dc5);
+  });
+});
+
+/*
+ * Which `feature` rows a boolean flag with coverage can express. Our rollout is one GrowthBook force
+ * rule: a flag whose default is off and whose single rule forces it on for `coverage` of users,
+ * bucketed with hash v2 by the user id. So a row is selected when
+ *  - its context holds only attributes and features (no forced variations, URL, sticky buckets…),
+ *  - the feature has only defaultValue and rules, and exactly one rule,
+ *  - that rule is a force rule with a numeric coverage and nothing else that changes inclusion
+ *    (no range, condition, variations, filters, namespace, parentConditions): only force, coverage,
+ *    hashVersion, hashAttribute, seed and id keys,
+ *  - and its hash version is 2, or its outcome does not depend on the hash version: coverage 0
+ *    (nobody, whatever the hash) or a missing or empty hash attribute (nobody can be hashed).
+ * Rows with v1 (GrowthBook's default) or a bad version are left out: we always use v2 on purpose.
+ * The flag's GrowthBook values are arbitrary (force 1 over default 2 is "on" both ways), so the
+ * comparison is whether the rule applied (`source: "force"`), which for a boolean flag defaulting to
+ * off is exactly on/off.
+ */
+const RULE_KEYS = new Set(['force', 'coverage', 'hashVersion', 'hashAttribute', 'seed', 'id']);
+
+function expressibleRule(context: GrowthBookContext, key: string): GrowthBookRule | null {
+  if (Object.keys(context).some((k) => k !== 'attributes' && k !== 'features')) return null;
+  const feature = context.features?.[key];
+  if (feature === undefined || Object.keys(feature).some((k) => k !== 'defaultValue' && k !== 'rules')) return null;
+  const rules = feature.rules ?? [];
+  if (rules.length !== 1) return null;
+  const rule = rules[0]!;
+  if (!('force' in rule) || typeof rule.coverage !== 'number' || Object.keys(rule).some((k) => !RULE_KEYS.has(k))) return null;
+  const hashValue = context.attributes?.[rule.hashAttribute ?? 'id'];
+  const versionFree = rule.coverage === 0 || hashValue === undefined || hashValue === null || hashValue === '';
+  return rule.hashVersion === 2 || versionFree ? rule : null;
+}
+
+const SELECTED = CASES.feature.flatMap(([name, context, key, expected]) => {
+  const rule = expressibleRule(context, key);
+  return rule === null ? [] : [{ name, context, key, rule, on: expected.source === 'force' }];
+});
+
+describe('GrowthBook feature cases a boolean flag with coverage can express', () => {
+  it('selects some, with users both in and out', () => {
+    expect(SELECTED.length).toBeGreaterThan(0);
+    expect(new Set(SELECTED.map((row) => row.on))).toEqual(new Set([true, false]));
+  });
+
+  it.each(SELECTED.map((row) => [row.name, row] as const))('%s', (_, { context, key, rule, on }) => {
+    const raw = context.attributes?.[rule.hashAttribute ?? 'id'];
+    const id = raw === undefined || raw === null ? null : String(raw); // GrowthBook hashes String(value)
+    // The rule's seed defaults to the feature key in GrowthBook, as ours defaults to the flag.
+    const config = { schema: 1, version: 1, flag: key, ...(rule.seed === undefined ? {} : { seed: rule.seed }), mode: 'on', coverage: rule.coverage };
+    const decision = decide(config, { id });
+    expect(decision.semantic).toBe(on);
+    expect(decision.reason).toBe(on ? 'IN_ROLLOUT' : id === null || id === '' ? 'NO_USER_ID' : 'OUT_OF_ROLLOUT');
+  });
+});
