@@ -1,6 +1,9 @@
 import '@semfilter/elements/semfilter-debugger.js';
 import { parseJsonText, parseWardrobe, type InputIssue } from '@semfilter/core';
+import { createSemanticFilter } from '@semfilter/core/browser';
+import { modelServed, showModelMissing } from './model-check.js';
 import { PRESETS, type RequestPreset } from './presets.js';
+import { startRolloutDemo } from './rollout-demo.js';
 import sampleWardrobe from './sample-wardrobe.json';
 
 /** Larger uploads are refused before reading: the browser would hold the text and the items twice. */
@@ -10,6 +13,9 @@ const SHOWN_ISSUES = 12;
 const SAMPLE = 'the sample wardrobe';
 
 const debuggerElement = document.querySelector('semfilter-debugger')!;
+// One filter (one worker, one model load) for the debugger and the rollout's traffic alike.
+const semanticFilter = createSemanticFilter();
+debuggerElement.filter = semanticFilter;
 const status = document.querySelector<HTMLElement>('#wardrobe-status')!;
 const errorBox = document.querySelector<HTMLElement>('#wardrobe-error')!;
 const presetButtons = PRESETS.map(presetButton);
@@ -77,3 +83,12 @@ document.querySelector('#load-paste')!.addEventListener('click', () => {
 
 applyPreset(PRESETS[0]!);
 loadWardrobe(sampleWardrobe, SAMPLE);
+
+startRolloutDemo({
+  filter: semanticFilter,
+  current: () => ({ items: debuggerElement.items, request: debuggerElement.request }),
+  onSemantic: (semantic) => (debuggerElement.semantic = semantic),
+});
+
+// Without the model the page still works; say so, and name the command that brings it.
+void modelServed().then((served) => served === false && showModelMissing(document.querySelector<HTMLElement>('#model-missing')!));

@@ -1,0 +1,106 @@
+import '@semfilter/elements/semfilter-rollout-panel.js';
+import type { FilterReport } from '@semfilter/core';
+import type { SemanticFilter } from '@semfilter/core/browser';
+import { createRemoteConfig, createRollout, type DecisionChange, type Rollout } from '@semfilter/core/rollout';
+import { createFaultyFilter, FAULTS, type Fault } from './faults.js';
+
+/** Requests one click of "Send" runs: enough for two guardrail windows of this page. */
+export const TRAFFIC_REQUESTS = 60;
+/** Requests in flight at once, so a slow model's traffic takes seconds, not a minute. */
+const CONCURRENCY = 20;
+/**
+ * The playground closes a guardrail window every 25 semantic runs (the default is 50), so one
+ * click of "Send 60 requests" fills two windows: two failing windows in a row roll back.
+ */
+const PLAYGROUND_THRESHOLDS = { windowRuns: 25 } as const;
+
+/** What the page around the rollout hands it. */
+export interface RolloutDemoOptions {
+  /** The page's real filter, shared with the debugger. */
+  readonly filter: SemanticFilter;
+  /** The items and request the traffic sends: the debugger's, as they are at the time of the click. */
+  readonly current: () => { readonly items: unknown; readonly request: unknown };
+  /** Called with the decision's `semantic` when the user id is edited, and when a decision change flips it (a rollback, a re-arm, a new config). */
+  readonly onSemantic: (semantic: boolean) => void;
+}
+
+/**
+ * Wires the "Rollout" section: demo/rollout.json served as a remote config, the user id field, the
+ * fault buttons and the traffic button, and the panel. The field starts empty and the user id lives
+ * in it and in the rollout only; nothing here stores it.
+ */
+export function startRolloutDemo(options: RolloutDemoOptions): Rollout {
+  const panel = document.querySelector('semfilter-rollout-panel')!;
+  const userInput = document.querySelector<HTMLInputElement>('#user-id')!;
+  const trafficButton = document.querySelector<HTMLButtonElement>('#send-traffic')!;
+  const trafficStatus = document.querySelector<HTMLElement>('#traffic-status')!;
+  const faultButtons = new Map<Fault, HTMLButtonElement>([
+    [FAULTS.MODEL_UNAVAILABLE, document.querySelector<HTMLButtonElement>('#fault-model-unavailable')!],
+    [FAULTS.SLOW_MODEL, document.querySelector<HTMLButtonElement>('#fault-slow-model')!],
+  ]);
+
+  // Vite emits the JSON as an asset and gives its URL: the page fetches it as a client would a served config.
+  const remote = createRemoteConfig({ url: new URL('./rollout.json', import.meta.url).href });
+  let rollout: Rollout;
+  // Slow enough to breach the p95 threshold in force, whatever the served config sets it to.
+  const faulty = createFaultyFilter(options.filter, { slowMs: () => Math.round(1.5 * rollout.guardrails.thresholds.p95LatencyMs) });
+  rollout = createRollout({ config: remote, user: { id: userInput.value }, filter: faulty, thresholds: PLAYGROUND_THRESHOLDS });
+  // Only a flip moves the switch: the served config arriving after a person switched by hand must not undo that.
+  rollout.addEventListener('decision', (event) => {
+    const { decision, previous } = (event as CustomEvent<DecisionChange>).detail;
+    if (decision.semantic !== previous.semantic) options.onSemantic(decision.semantic);
+  });
+  remote.start();
+
+  panel.userId = userInput.value;
+  panel.rollout = rollout;
+
+  userInput.addEventListener('input', () => {
+    rollout.setUser({ id: userInput.value });
+    panel.userId = userInput.value;
+    options.onSemantic(rollout.decision.semantic); // even when the decision is the same: the switch follows the user
+  });
+
+  const showFaults = () => faultButtons.forEach((button, fault) => button.setAttribute('aria-pressed', String(faulty.faults.has(fault))));
+  faultButtons.forEach((button, fault) => button.addEventListener('click', () => (faulty.set(fault, !faulty.faults.has(fault)), showFaults())));
+  document.querySelector('#clear-faults')!.addEventListener('click', () => (faulty.clear(), showFaults()));
+  showFaults();
+
+  trafficButton.addEventListener('click', async () => {
+    trafficButton.disabled = true;
+    trafficStatus.textContent = `Sending ${TRAFFIC_REQUESTS} requests…`;
+    const { items, request } = options.current();
+    const reports = await sendTraffic(rollout, items, request);
+    await rollout.settled(); // the background comparisons are part of what the guardrails judge
+    trafficStatus.textContent = trafficSummary(reports);
+    trafficButton.disabled = false;
+  });
+  return rollout;
+}
+
+/** Runs the requests through the rollout, CONCURRENCY at a time; rollout.run never rejects. */
+async function sendTraffic(rollout: Rollout, items: unknown, request: unknown): Promise<FilterReport[]> {
+  const reports: FilterReport[] = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < TRAFFIC_REQUESTS) {
+      next++;
+      reports.push(await rollout.run(items, request));
+    }
+  };
+  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  return reports;
+}
+
+/** What the traffic got, in one sentence: how many were served semantic results, and how many fell back and why. */
+function trafficSummary(reports: readonly FilterReport[]): string {
+  const semantic = reports.filter((r) => r.semantic_mode_active).length;
+  const fellBack = new Map<string, number>();
+  for (const report of reports) {
+    const reason = report.fallback_reason;
+    if (reason !== null && reason !== 'DISABLED') fellBack.set(reason, (fellBack.get(reason) ?? 0) + 1);
+  }
+  const fallbacks = [...fellBack].map(([reason, count]) => `${count} fell back (${reason})`);
+  const traditional = reports.length - semantic - [...fellBack.values()].reduce((a, b) => a + b, 0);
+  return `Sent ${reports.length} requests: ${[`${semantic} served by semantic mode`, ...fallbacks, `${traditional} served by the traditional filter`].join(', ')}.`;
+}
