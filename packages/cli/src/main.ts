@@ -5,6 +5,8 @@ import { judgeCommand } from './commands/judge.js';
 import { normalizeCommand } from './commands/normalize.js';
 import { evalCommand } from './commands/eval.js';
 import { benchCommand } from './commands/bench.js';
+import { rolloutCommand } from './commands/rollout.js';
+import { backfillCommand } from './commands/backfill.js';
 import { EXIT } from './errors.js';
 
 const USAGE = `usage: semfilter <command> [options]
@@ -20,6 +22,17 @@ const USAGE = `usage: semfilter <command> [options]
   eval [--pairs FILE.jsonl]
                           wrong-reject and wrong-accept rates of both modes on labelled pairs
   bench [--sizes N,N,...] filter and embedding speed figures
+  rollout decide --config FILE --user ID [--group G]
+                          who gets semantic mode: the decision JSON (reason, bucket, stage)
+  rollout simulate --config FILE [--users N] [--json]
+                          the share of N synthetic users per stage, and the largest deviation
+  rollout hash-ids --config FILE [FILE|-]
+                          one id or group name per line in, its allow/deny list hash per line out
+  backfill plan|apply|validate|rollback|status --db URL [--table T] [--id C] [--columns style,occasion,mood]
+         [--required C,…] [--json]; apply: [--batch 1000] [--throttle-ms 0] [--run NAME];
+         validate: [--sample-size 100 | --all] [--run NAME]; rollback: --run NAME
+                          normalize stored tags in sqlite:PATH, postgres://…, file:PATH.json|.jsonl
+                          (plan writes nothing; validate exits 1 on FAIL)
 
 Exit status: 0 done, 2 bad input, 3 the model is needed and cannot be loaded.`;
 
@@ -33,6 +46,8 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   'fetch-model': fetchModelCommand,
   eval: evalCommand,
   bench: benchCommand,
+  backfill: backfillCommand,
+  rollout: rolloutCommand,
 };
 
 /** Runs one command; what it prints goes to stdout only when it succeeds. Returns the exit status. */

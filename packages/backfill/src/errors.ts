@@ -1,0 +1,28 @@
+/** Why a backfill command stopped; stable codes so the CLI can pick an exit status. */
+export const BACKFILL_ERROR = {
+  /** Bad arguments, a missing table or column, an unreadable file: the user can fix the input. */
+  BAD_INPUT: 'BAD_INPUT',
+  /** Another apply or rollback holds the table. */
+  LOCKED: 'LOCKED',
+  /** The store failed (connection refused, disk full, …). */
+  STORE: 'STORE',
+} as const;
+
+/** One error code. */
+export type BackfillErrorCode = keyof typeof BACKFILL_ERROR;
+
+/** A failure with a message that names the store, table, column or row and what was expected. */
+export class BackfillError extends Error {
+  override readonly name = 'BackfillError';
+  constructor(
+    readonly code: BackfillErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Shorthand for a BAD_INPUT error. */
+export function badInput(message: string): BackfillError {
+  return new BackfillError('BAD_INPUT', message);
+}

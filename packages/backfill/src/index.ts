@@ -1,0 +1,15 @@
+export * from './types.js';
+export * from './errors.js';
+export * from './values.js';
+export * from './store.js';
+export * from './row.js';
+export * from './plan.js';
+export * from './apply.js';
+export * from './validate.js';
+export * from './rollback.js';
+export * from './status.js';
+export * from './open.js';
+export * from './format.js';
+export { SqliteStore } from './sqlite-store.js';
+export { PostgresStore } from './postgres-store.js';
+export { FileStore, writeAtomically } from './file-store.js';

@@ -1,0 +1,65 @@
+import { hostname } from 'node:os';
+import { badInput } from './errors.js';
+import type { BatchHooks, Conflict, Store } from './store.js';
+import { RUN_STATUS, type RunRecord } from './types.js';
+
+/** Options of `rollback`. */
+export interface RollbackOptions {
+  readonly run: string;
+  readonly batchSize?: number;
+  readonly hooks?: BatchHooks;
+  readonly now?: () => number;
+}
+
+/** What `rollback` did: rows restored, and the rows left as they were because they changed since. */
+export interface RollbackResult {
+  readonly run: RunRecord;
+  readonly mode: 'rolled-back' | 'already-rolled-back';
+  readonly restored: number;
+  readonly conflicts: readonly Conflict[];
+  readonly conflictCount: number;
+  readonly seconds: number;
+}
+
+/** How many conflicts a result lists (the count is always complete). */
+export const CONFLICTS_LISTED = 1000;
+
+/**
+ * Restores journaled before-values, newest first, only where a row still holds what the backfill
+ * wrote; rows edited since are conflicts, left with their edit. Resumable like apply.
+ */
+export async function rollback(store: Store, options: RollbackOptions): Promise<RollbackResult> {
+  const now = options.now ?? Date.now;
+  const runs = await store.readRuns();
+  const found = runs.find((run) => run.name === options.run);
+  if (found === undefined) {
+    throw badInput(`${store.label}: no backfill run named "${options.run}"; ${runs.length === 0 ? 'no run was ever recorded here' : `expected one of: ${runs.map((run) => run.name).join(', ')}`}`);
+  }
+  const shape = await store.describe(found.table, { id: found.idColumn, columns: found.columns, required: found.required });
+  const release = await store.lock(found.table);
+  const started = now();
+  try {
+    // Read again under the lock: an apply may have committed more batches since.
+    const run = (await store.readRuns()).find((candidate) => candidate.name === options.run)!;
+    let mode: RollbackResult['mode'] = 'rolled-back';
+    if (run.status === RUN_STATUS.ROLLED_BACK) mode = 'already-rolled-back';
+    else {
+      // A run still marked running whose lock we now hold was interrupted: undo what it committed.
+      run.status = RUN_STATUS.ROLLING_BACK;
+      run.owner = { host: hostname(), pid: process.pid };
+      await store.saveRun(run);
+      for (let batch = 1; ; batch += 1) {
+        const outcome = await store.rollbackBatch(run, shape, options.batchSize ?? 1000, batch, options.hooks ?? {});
+        await options.hooks?.afterCommit?.(batch);
+        if (outcome.done) break;
+      }
+      run.status = RUN_STATUS.ROLLED_BACK;
+      run.owner = null;
+      run.finishedAt = run.updatedAt = new Date(now()).toISOString();
+      await store.saveRun(run);
+    }
+    return { run, mode, restored: run.rowsRestored, conflicts: await store.readConflicts(run.name, CONFLICTS_LISTED), conflictCount: run.conflicts, seconds: (now() - started) / 1000 };
+  } finally {
+    await release();
+  }
+}

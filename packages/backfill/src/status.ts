@@ -1,0 +1,34 @@
+import type { Store } from './store.js';
+import { RUN_STATUS, type RunRecord } from './types.js';
+
+/** A run as `status` shows it; `interrupted` is a run marked running whose holder is gone. */
+export interface RunStatusLine {
+  readonly name: string;
+  readonly table: string;
+  readonly state: RunRecord['status'] | 'interrupted' | 'rollback-interrupted';
+  readonly cursor: RunRecord['cursor'];
+  readonly rowsScanned: number;
+  readonly rowsAtStart: number;
+  readonly rowsChanged: number;
+  readonly rowsSkipped: number;
+  readonly rowsRestored: number;
+  readonly conflicts: number;
+  readonly startedAt: string;
+  readonly updatedAt: string;
+  readonly finishedAt: string | null;
+}
+
+/** Every run recorded in the store, oldest first. Reads only. */
+export async function status(store: Store): Promise<RunStatusLine[]> {
+  const runs = await store.readRuns();
+  const lines: RunStatusLine[] = [];
+  for (const run of runs) {
+    let state: RunStatusLine['state'] = run.status;
+    if ((run.status === RUN_STATUS.RUNNING || run.status === RUN_STATUS.ROLLING_BACK) && !(await store.isLocked(run.table))) {
+      state = run.status === RUN_STATUS.RUNNING ? 'interrupted' : 'rollback-interrupted';
+    }
+    const { name, table, cursor, rowsScanned, rowsAtStart, rowsChanged, rowsSkipped, rowsRestored, conflicts, startedAt, updatedAt, finishedAt } = run;
+    lines.push({ name, table, state, cursor, rowsScanned, rowsAtStart, rowsChanged, rowsSkipped, rowsRestored, conflicts, startedAt, updatedAt, finishedAt });
+  }
+  return lines;
+}
