@@ -1,7 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { InMemoryProvider, OpenFeature } from '@openfeature/web-sdk';
 import { openFeatureDecision } from '@semfilter/core/openfeature';
-import { bucketOf } from '@semfilter/core/rollout';
+import { filterItems, type FilterRequest, type Item } from '@semfilter/core';
+import { bucketOf, createRollout, DEFAULT_ROLLOUT_CONFIG, memoryStorage } from '@semfilter/core/rollout';
 
 // The SDK's own in-memory provider, under a domain of our own so no global provider is touched.
 const DOMAIN = 'semfilter-rollout-test';
@@ -54,5 +55,32 @@ describe('openFeatureDecision with the web SDK and its InMemoryProvider', () => 
 
   it('a string flag with a value other than on, shadow or off is INVALID_CONFIG', () => {
     expect(openFeatureDecision(client, 'semantic-odd', { type: 'string' })).toMatchObject({ semantic: false, reason: 'INVALID_CONFIG', issues: [{ message: 'expected true, false or one of on, shadow, off, got "maybe"' }] });
+  });
+});
+
+describe('createRollout driven by an OpenFeature flag', () => {
+  it('serves what the flag says, and a guardrail rollback still turns it off until re-armed', async () => {
+    const storage = memoryStorage();
+    const rollout = createRollout({
+      config: DEFAULT_ROLLOUT_CONFIG,
+      user: { id: 'alice' },
+      filter: { filter: (items, request, options) => filterItems(items as Item[], request as FilterRequest, options) },
+      storage,
+      decide: (user) => openFeatureDecision(client, 'semantic-filter', { userId: user.id ?? null }),
+    });
+    expect(rollout.decision).toMatchObject({ semantic: true, reason: 'IN_ROLLOUT', openFeature: { reason: 'STATIC', variant: 'on' } });
+    // A rollback taken on this client (flag and version of the default config the guardrails are scoped to).
+    storage.setItem('semfilter-rollback:semantic-filter', JSON.stringify({ flag: 'semantic-filter', configVersion: 0, at: '2026-01-01T00:00:00.000Z', metric: 'p95_latency_ms', value: 900, threshold: 500 }));
+    const reloaded = createRollout({ config: DEFAULT_ROLLOUT_CONFIG, user: { id: 'alice' }, filter: { filter: (items, request, options) => filterItems(items as Item[], request as FilterRequest, options) }, storage, decide: (user) => openFeatureDecision(client, 'semantic-filter', { userId: user.id ?? null }) });
+    expect(reloaded.decision).toMatchObject({ semantic: false, reason: 'GUARDRAIL_ROLLBACK', openFeature: { variant: 'on' } });
+    const report = await reloaded.run([{ id: 'a', style: 'Classic' }], { style: 'casual' });
+    expect(report.fallback_reason).toBe('DISABLED'); // served traditionally
+    reloaded.rearm();
+    expect(reloaded.decision).toMatchObject({ semantic: true, reason: 'IN_ROLLOUT' });
+  });
+
+  it('a decider that throws serves the traditional filter and says why', () => {
+    const rollout = createRollout({ config: DEFAULT_ROLLOUT_CONFIG, user: { id: 'alice' }, filter: { filter: (items, request, options) => filterItems(items as Item[], request as FilterRequest, options) }, storage: memoryStorage(), decide: () => { throw new Error('provider exploded'); } });
+    expect(rollout.decision).toMatchObject({ semantic: false, reason: 'INVALID_CONFIG', issues: [{ path: 'decide', message: 'the decide option threw (provider exploded)' }] });
   });
 });

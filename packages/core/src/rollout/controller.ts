@@ -25,6 +25,12 @@ export interface RolloutOptions {
   readonly now?: () => number;
   /** How background comparisons are deferred (see defaultSchedule). */
   readonly schedule?: Schedule;
+  /**
+   * The host's own decider, in place of decide(config, …): e.g. `(user) => openFeatureDecision(client,
+   * 'semantic-filter', { userId: user.id })`. The guardrails still apply: after a rollback the
+   * decision is GUARDRAIL_ROLLBACK until re-armed. Call refresh() when the host's flag changes.
+   */
+  readonly decide?: (user: RolloutUser) => RolloutDecision;
 }
 
 /** Detail of the `decision` event. */
@@ -50,6 +56,8 @@ export interface Rollout extends EventTarget {
   /** Resolves once the background comparisons started so far are recorded. */
   settled(): Promise<void>;
   setUser(user: RolloutUser): void;
+  /** Decides again, e.g. after the host's own flag (the `decide` option) changed. */
+  refresh(): void;
   /** A person re-arms semantic mode after a rollback. */
   rearm(): void;
   /** Stops following the remote config and the recorder. */
@@ -89,6 +97,7 @@ class RolloutController extends EventTarget implements Rollout {
   readonly #remote: RemoteConfig | undefined;
   readonly #hostThresholds: Partial<GuardrailThresholds> | undefined;
   readonly #runner: RolloutRunner;
+  readonly #hostDecide: ((user: RolloutUser) => RolloutDecision) | undefined;
   readonly #cleanups: (() => void)[] = [];
   #config: RolloutConfig;
   #user: RolloutUser;
@@ -100,6 +109,7 @@ class RolloutController extends EventTarget implements Rollout {
     this.#config = this.#remote?.config ?? validated(options.config as RolloutConfig);
     this.#user = options.user;
     this.#hostThresholds = options.thresholds;
+    this.#hostDecide = options.decide;
     this.recorder = options.recorder ?? createMetricsRecorder(options.now === undefined ? {} : { now: options.now });
     this.guardrails = createGuardrails({
       recorder: this.recorder,
@@ -140,6 +150,10 @@ class RolloutController extends EventTarget implements Rollout {
     this.#recompute();
   }
 
+  refresh(): void {
+    this.#recompute();
+  }
+
   rearm(): void {
     this.guardrails.rearm();
     this.#recompute();
@@ -169,7 +183,17 @@ class RolloutController extends EventTarget implements Rollout {
   }
 
   #decide(): RolloutDecision {
-    return decide(this.#config, this.#user, this.guardrails.status().latch);
+    const latch = this.guardrails.status().latch;
+    if (this.#hostDecide === undefined) return decide(this.#config, this.#user, latch);
+    let decision: RolloutDecision;
+    try {
+      decision = this.#hostDecide(this.#user);
+    } catch (error) {
+      // The host's decider is host code: a throw serves the traditional filter and says why, never reaches the page.
+      const message = `the decide option threw (${error instanceof Error ? error.message : String(error)})`;
+      decision = { semantic: false, shadow: false, reason: 'INVALID_CONFIG', bucket: null, stage: null, stageIndex: null, configVersion: null, issues: [{ path: 'decide', message }] };
+    }
+    return latch === null ? decision : { ...decision, semantic: false, shadow: false, reason: 'GUARDRAIL_ROLLBACK' };
   }
 
   #recompute(): void {

@@ -20,7 +20,7 @@ export function decisionTemplate(decision: RolloutDecision, mode: string | undef
     <dl>
       ${userId === undefined ? nothing : html`<dt>User id</dt><dd class="user-id">${userId === null || userId === '' ? html`<em>none</em>` : userId}</dd>`}
       <dt>Bucket</dt><dd data-bucket>${decision.bucket === null ? '—' : decision.bucket.toFixed(4)}</dd>
-      <dt>Stage</dt><dd data-stage>${decision.stage === null ? '—' : percent(decision.stage)}${decision.stageIndex === null ? '' : ` (stage ${decision.stageIndex + 1})`}</dd>
+      <dt>Stage</dt><dd data-stage>${decision.stage === null ? '—' : percent(decision.stage)}${decision.stageIndex === null ? '' : ` (config "stage": ${decision.stageIndex})`}</dd>
       <dt>Config version</dt><dd>${decision.configVersion ?? '—'}</dd>
     </dl>
     ${decision.issues && decision.issues.length > 0
@@ -68,9 +68,9 @@ function simulationResult(simulation: PopulationSimulation, bucket: number | nul
   const bins = simulation.histogram.length;
   return html`<table class="shares">
       <caption>Share of ${simulation.users.toLocaleString('en')} simulated users (ids user-0 … user-${simulation.users - 1}) in semantic mode at each stage</caption>
-      <thead><tr><th scope="col">Stage</th><th scope="col">Target</th><th scope="col">Share</th><th scope="col">Deviation</th></tr></thead>
+      <thead><tr><th scope="col">Config "stage"</th><th scope="col">Target</th><th scope="col">Share</th><th scope="col">Deviation</th></tr></thead>
       <tbody>${simulation.stages.map((stage) => html`<tr class=${stage.index === simulation.current.index ? 'current' : ''} aria-current=${stage.index === simulation.current.index ? 'step' : nothing} data-stage-index=${stage.index}>
-        <th scope="row">${stage.index + 1}</th><td>${percent(stage.coverage)}</td><td data-share>${percent(stage.share, 2)}</td><td>${pp(stage.deviation)}</td></tr>`)}</tbody>
+        <th scope="row">${stage.index}</th><td>${percent(stage.coverage)}</td><td data-share>${percent(stage.share, 2)}</td><td>${pp(stage.deviation)}</td></tr>`)}</tbody>
     </table>
     <p class="meta">Largest deviation from a target: <strong data-max-deviation>${(100 * simulation.maxDeviation).toFixed(2)} pp</strong>.</p>
     <figure>
