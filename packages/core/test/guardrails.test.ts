@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { FakeRemoteConfig } from './fake-remote-config.js';
 import { filterItems, type FilterOptionsInput, type FilterRequest, type Item } from '@semfilter/core';
 import {
   createGuardrails,
@@ -233,19 +234,4 @@ describe('rollback through the controller', () => {
   });
 });
 
-/** A fake RemoteConfig: the test replaces its config, and it dispatches `change` as the real client does. */
-class FakeRemoteConfig extends EventTarget {
-  readonly source = 'remote' as const;
-  readonly lastError = null;
-  constructor(public config: RolloutConfig) {
-    super();
-  }
-  async refresh(): Promise<void> {}
-  start(): void {}
-  stop(): void {}
-  serve(next: RolloutConfig): void {
-    this.config = next;
-    this.dispatchEvent(new CustomEvent('change', { detail: { config: next, source: 'remote' } }));
-  }
-}
 const fakeRemote = (initial: RolloutConfig) => new FakeRemoteConfig(initial);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { FakeRemoteConfig } from './fake-remote-config.js';
 import { filterItems, type FilterOptionsInput, type FilterRequest, type Item } from '@semfilter/core';
 import { DEFAULT_GUARDRAILS, type GuardrailWindow } from '@semfilter/core/metrics';
 import { createRemoteConfig, createRollout, hashListEntry, memoryStorage, parseRolloutConfig, type DecisionChange, type RolloutConfig, type RolloutFilter } from '@semfilter/core/rollout';
@@ -25,21 +26,6 @@ function config(fields: object = {}): RolloutConfig {
   return parsed.value;
 }
 
-/** A fake RemoteConfig: the test replaces its config, and it dispatches `change` as the real client does. */
-class FakeRemoteConfig extends EventTarget {
-  readonly source = 'remote' as const;
-  readonly lastError = null;
-  constructor(public config: RolloutConfig) {
-    super();
-  }
-  async refresh(): Promise<void> {}
-  start(): void {}
-  stop(): void {}
-  serve(next: RolloutConfig): void {
-    this.config = next;
-    this.dispatchEvent(new CustomEvent('change', { detail: { config: next, source: 'remote' } }));
-  }
-}
 
 const changes = (target: EventTarget) => {
   const seen: DecisionChange[] = [];

@@ -1,22 +1,8 @@
 import { css } from 'lit';
+import { themeStyles } from '../shared/theme.js';
 
-/** Styles of <semfilter-debugger>; every colour and the font come from custom properties. */
-export const debuggerStyles = css`
-  :host {
-    --_pass: var(--semfilter-pass-color, #0a6b2f);
-    --_reject: var(--semfilter-reject-color, #a4161a);
-    --_accent: var(--semfilter-accent-color, #3b5bdb);
-    --_muted: var(--semfilter-muted-color, #5c5f66);
-    --_border: var(--semfilter-border-color, #d0d4da);
-    --_surface: var(--semfilter-surface-color, #ffffff);
-    display: block;
-    font: var(--semfilter-font, 14px/1.45 system-ui, sans-serif);
-    color: var(--semfilter-text-color, #1d1d1f);
-    background: var(--_surface);
-  }
-  :host([hidden]) {
-    display: none;
-  }
+/** The debugger's own rules; every colour and the font come from the theme's custom properties. */
+const ownStyles = css`
   .toolbar,
   .request,
   .thresholds,
@@ -154,3 +140,6 @@ export const debuggerStyles = css`
     font-style: italic;
   }
 `;
+
+/** Styles of <semfilter-debugger>: the shared theme, then its own rules. */
+export const debuggerStyles = [themeStyles, ownStyles];

@@ -1,22 +1,8 @@
 import { css } from 'lit';
+import { themeStyles } from '../shared/theme.js';
 
-/** Styles of <semfilter-rollout-panel>; the same --semfilter-* custom properties as <semfilter-debugger>. */
-export const rolloutPanelStyles = css`
-  :host {
-    --_pass: var(--semfilter-pass-color, #0a6b2f);
-    --_reject: var(--semfilter-reject-color, #a4161a);
-    --_accent: var(--semfilter-accent-color, #3b5bdb);
-    --_muted: var(--semfilter-muted-color, #5c5f66);
-    --_border: var(--semfilter-border-color, #d0d4da);
-    --_surface: var(--semfilter-surface-color, #ffffff);
-    display: block;
-    font: var(--semfilter-font, 14px/1.45 system-ui, sans-serif);
-    color: var(--semfilter-text-color, #1d1d1f);
-    background: var(--_surface);
-  }
-  :host([hidden]) {
-    display: none;
-  }
+/** The panel's own rules, on the same --semfilter-* custom properties as <semfilter-debugger>. */
+const ownStyles = css`
   .grid {
     display: grid;
     grid-template-columns: repeat(auto-fit, minmax(20rem, 1fr));
@@ -244,3 +230,6 @@ export const rolloutPanelStyles = css`
     color: var(--_reject);
   }
 `;
+
+/** Styles of <semfilter-rollout-panel>: the shared theme, then its own rules. */
+export const rolloutPanelStyles = [themeStyles, ownStyles];
