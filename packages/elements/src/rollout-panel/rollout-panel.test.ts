@@ -76,7 +76,7 @@ describe('<semfilter-rollout-panel>', () => {
     expect($(element, '[data-reason]').textContent).to.equal('IN_ROLLOUT');
     expect(decision.textContent).to.contain('is within the current stage (100%)');
     expect($(element, '[data-bucket]').textContent).to.equal(rollout.decision.bucket!.toFixed(4));
-    expect($(element, '[data-stage]').textContent).to.equal('100% (stage 5)');
+    expect($(element, '[data-stage]').textContent).to.equal('100% (config "stage": 4)');
   });
 
   it('says NO_USER_ID for an unusable id, and follows setUser', async () => {
