@@ -8,6 +8,9 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
 import { launchChromium } from '../test/support/chromium.js';
 import { startStaticServer } from '../test/support/static-server.js';
+import { benchColdStart } from './bench/cold-start.js';
+import { benchElementDrag } from './bench/element-drag.js';
+import { warmFilterLines, type WarmFilterResult } from './bench/warm-filter.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const STARTS = 3;
@@ -15,7 +18,7 @@ const FILTER_RUNS = 5;
 const SIZES = [500, 10_000, 100_000];
 
 const out = mkdtempSync(join(tmpdir(), 'semfilter-bench-'));
-await build({ root: join(ROOT, 'test/bench'), logLevel: 'error', build: { outDir: out, emptyOutDir: true } });
+await build({ root: join(ROOT, 'test/bench'), logLevel: 'error', build: { outDir: out, emptyOutDir: true, rollupOptions: { input: ['index.html', 'cold.html', 'element.html'].map((page) => join(ROOT, 'test/bench', page)) } } });
 const server = await startStaticServer({ '/models/': join(ROOT, 'models'), '/': out });
 const browser = await launchChromium();
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
@@ -42,7 +45,7 @@ try {
   const page = await context.newPage();
   await page.goto(`${server.url}/`);
   await page.evaluate(() => (window as unknown as { benchFirst: Promise<unknown> }).benchFirst);
-  const filters = (await page.evaluate(([sizes, runs]) => (window as unknown as { benchWarmFilter: (s: number[], r: number) => Promise<unknown> }).benchWarmFilter(sizes as number[], runs as number), [SIZES, FILTER_RUNS] as const)) as { size: number; ms: number }[];
+  const filters = (await page.evaluate(([sizes, runs]) => (window as unknown as { benchWarmFilter: (s: number[], r: number) => Promise<unknown> }).benchWarmFilter(sizes as number[], runs as number), [SIZES, FILTER_RUNS] as const)) as WarmFilterResult[];
   const phrasesPerSecond = (await page.evaluate(() => (window as unknown as { benchWorker: (c: number, r: number) => Promise<number> }).benchWorker(256, 3))) as number;
   await context.close();
 
@@ -52,11 +55,11 @@ try {
     `cold start, empty caches, to the first semantic report:      ${median(cold).toFixed(0).padStart(7)} ms   (runs: ${cold.map((v) => v.toFixed(0)).join(', ')})`,
     `warm start, model and vectors cached, to the first report:   ${median(warm).toFixed(0).padStart(7)} ms   (runs: ${warm.map((v) => v.toFixed(0)).join(', ')})`,
     `  vectors on the warm start: ${stats.storeHits} from IndexedDB, ${stats.vocabularyHits} from the vocabulary, ${stats.computed} computed; cache hit rate ${((100 * (stats.storeHits + stats.vocabularyHits)) / (stats.storeHits + stats.vocabularyHits + stats.computed)).toFixed(1)}%`,
-    `warm filter (vectors cached), median of ${FILTER_RUNS}:`,
-    ...filters.map(({ size, ms }) => `  ${String(size).padStart(7)} items: ${ms.toFixed(1).padStart(8)} ms`),
+    ...warmFilterLines(filters, FILTER_RUNS),
     `worker embedding throughput (batches of 64, new phrases): ${phrasesPerSecond.toFixed(0)} phrases/s`,
   ];
   console.log(lines.join('\n'));
+  console.log([...(await benchColdStart(browser, server.url, STARTS, 500)), ...(await benchElementDrag(browser, server.url, 10_000, 20))].join('\n'));
 } finally {
   await browser.close();
   await server.close();

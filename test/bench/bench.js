@@ -18,19 +18,25 @@ async function firstReport() {
 
 window.benchFirst = firstReport();
 
+/**
+ * Warm filter times per wardrobe size and mode (vectors cached): the median of `runs` calls with
+ * the same items array, through `filter.filter(items, …)`.
+ */
 window.benchWarmFilter = async (sizes, runs) => {
   const out = [];
   for (const size of sizes) {
     const items = generateWardrobe(size);
     await filter.filter(items, REQUEST); // computes and caches this wardrobe's vectors
-    const times = [];
-    for (let i = 0; i < runs; i++) {
-      const started = performance.now();
-      const report = await filter.filter(items, REQUEST);
-      times.push(performance.now() - started);
-      if (!report.semantic_mode_active) throw new Error('semantic mode fell back during the bench');
+    for (const semantic of [false, true]) {
+      const times = [];
+      for (let i = 0; i < runs; i++) {
+        const started = performance.now();
+        const report = await filter.filter(items, REQUEST, { semantic });
+        times.push(performance.now() - started);
+        if (semantic && !report.semantic_mode_active) throw new Error('semantic mode fell back during the bench');
+      }
+      out.push({ size, semantic, path: 'per call', ms: median(times) });
     }
-    out.push({ size, ms: median(times) });
   }
   return out;
 };

@@ -1,0 +1,58 @@
+// The page the element measurement of `npm run bench:browser` drives (scripts/bench/element-drag.ts):
+// a <semfilter-debugger> with a generated wardrobe in semantic mode, and a threshold slider dragged
+// one input event per animation frame, each update timed until its rows are rendered.
+import '@semfilter/elements/semfilter-debugger.js';
+import { generateWardrobe } from '@semfilter/core';
+import { createSemanticFilter } from '@semfilter/core/browser';
+
+const REQUEST = { style: 'casual', occasion: 'work', mood: 'calm' };
+const nextFrame = () => new Promise((resolve) => requestAnimationFrame(() => resolve()));
+const once = (target, type) => new Promise((resolve) => target.addEventListener(type, resolve, { once: true }));
+
+/** Mounts the element with `size` items and resolves when its first report and threshold chart are rendered. */
+async function mount(size) {
+  const element = document.createElement('semfilter-debugger');
+  element.filter = createSemanticFilter({ modelBaseUrl: new URL('/models/', location.href).href });
+  element.items = generateWardrobe(size);
+  element.request = REQUEST;
+  element.semantic = true;
+  const started = performance.now();
+  const reported = once(element, 'semfilter-report');
+  document.body.append(element);
+  await reported;
+  await element.updateComplete;
+  const firstReportMs = performance.now() - started;
+  while (element.shadowRoot.querySelector('.threshold polyline') === null) await nextFrame();
+  return { element, firstReportMs, chartMs: performance.now() - started };
+}
+
+/**
+ * Drags the first threshold slider through `steps` values, one input event per animation frame,
+ * waiting for each update's report and render. Long tasks (over 50 ms) are observed throughout.
+ */
+window.benchElementDrag = async (size, steps) => {
+  const { element, firstReportMs, chartMs } = await mount(size);
+  const slider = element.shadowRoot.querySelector('.threshold input[type="range"]');
+  const longTasks = [];
+  const observer = new PerformanceObserver((list) => longTasks.push(...list.getEntries().map((entry) => entry.duration)));
+  observer.observe({ type: 'longtask' });
+  const updates = [];
+  for (let step = 0; step < steps; step++) {
+    await nextFrame();
+    const reported = once(element, 'semfilter-report');
+    const started = performance.now();
+    slider.value = (0.3 + (0.5 * step) / steps).toFixed(2);
+    slider.dispatchEvent(new Event('input', { bubbles: true }));
+    await reported;
+    await element.updateComplete;
+    updates.push(performance.now() - started);
+  }
+  await new Promise((resolve) => setTimeout(resolve, 200)); // let the last long task entries arrive
+  longTasks.push(...observer.takeRecords().map((entry) => entry.duration));
+  observer.disconnect();
+  const rows = element.shadowRoot.querySelectorAll('[part~="item"]').length;
+  const passRate = element.report.filter_pass_rate;
+  element.filter.dispose();
+  element.remove();
+  return { firstReportMs, chartMs, updates, longTasks, rows, passRate };
+};
