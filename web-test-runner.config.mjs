@@ -8,6 +8,8 @@ const CHROMIUM_FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-background-n
 
 /** Path prefixes the tests have switched off: requests under them answer a real 404. */
 const offline = new Set();
+/** Path prefixes answered with an HTML page and status 200, as a single-page app's fallback route does. */
+const htmlPages = new Set();
 /** Requests seen per path, for tests that count model downloads. */
 const requests = new Map();
 let nodeEmbedder;
@@ -19,11 +21,13 @@ let nodeEmbedder;
 function freshPaths(context, next) {
   const path = context.path;
   requests.set(path, (requests.get(path) ?? 0) + 1);
-  if ([...offline].some((prefix) => path.startsWith(prefix))) {
-    context.status = 404;
-    context.body = 'switched off by the test';
+  const html = [...htmlPages].some((prefix) => path.startsWith(prefix));
+  if (html || [...offline].some((prefix) => path.startsWith(prefix))) {
+    context.status = html ? 200 : 404;
+    context.type = html ? 'text/html' : 'text/plain';
+    context.body = html ? '<!doctype html><html><body><div id="app">switched to an HTML page by the test</div></body></html>' : 'switched off by the test';
     // wtr's cache middleware marks every response whose path has an extension as cacheable for a
-    // year, 404s included; a real server's 404 is not cached, so keep this one uncacheable.
+    // year, 404s included; a real server's 404 or fallback page is not cached, so keep this one uncacheable.
     const set = context.response.set.bind(context.response);
     context.response.set = (field, value) => set(field, String(field).toLowerCase() === 'cache-control' ? 'no-store' : value);
     return undefined;
@@ -43,6 +47,10 @@ const testCommands = {
       case 'set-offline':
         if (payload.offline) offline.add(payload.prefix);
         else offline.delete(payload.prefix);
+        return true;
+      case 'set-html':
+        if (payload.html) htmlPages.add(payload.prefix);
+        else htmlPages.delete(payload.prefix);
         return true;
       case 'request-count':
         return [...requests].filter(([path]) => path.startsWith(payload.prefix)).reduce((sum, [, count]) => sum + count, 0);

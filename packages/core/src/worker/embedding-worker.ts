@@ -7,6 +7,7 @@ import { MODEL_ID } from '../embedder.js';
 import type { EmbeddingWorkerApi, ModelProgress, WorkerModelConfig } from './embedding-api.js';
 import type { ModelInfo } from '../embedder.js';
 import { MODEL_FILES_TO_LOAD } from '../model-revision.js';
+import { installModelFileCache, type ModelFileCache } from './model-cache.js';
 
 type Extractor = (texts: string[], options: { pooling: 'mean'; normalize: boolean }) => Promise<{ data: Float32Array; dims: number[] }>;
 
@@ -31,6 +32,7 @@ const api: EmbeddingWorkerApi = {
 };
 
 function start(config: WorkerModelConfig, onProgress?: (progress: ModelProgress) => void) {
+  let files: ModelFileCache | undefined;
   loading ??= (async () => {
     loads++;
     env.allowLocalModels = true;
@@ -38,14 +40,17 @@ function start(config: WorkerModelConfig, onProgress?: (progress: ModelProgress)
     env.localModelPath = config.modelBaseUrl;
     env.backends.onnx.wasm.wasmPaths = config.wasmPaths as string;
     env.backends.onnx.wasm.numThreads = config.numThreads;
-    const tracker = progressTracker(MODEL_FILES_TO_LOAD[config.dtype], await expectedSizes(config), onProgress);
+    const sizes = await expectedSizes(config);
+    files = installModelFileCache(env, sizes);
+    const tracker = progressTracker(MODEL_FILES_TO_LOAD[config.dtype], sizes, onProgress);
     const extractor = (await pipeline('feature-extraction', MODEL_ID, {
       quantized: config.dtype === 'q8',
       progress_callback: tracker,
     })) as unknown as Extractor;
     return { extractor, model: { id: MODEL_ID, dtype: config.dtype } };
-  })().catch((error: unknown) => {
+  })().catch(async (error: unknown) => {
     loading = undefined; // a later load may succeed (files back, network back)
+    if (files !== undefined) throw await files.failed(error); // nothing a failed load cached survives it
     throw error instanceof Error ? new Error(error.message) : new Error(String(error));
   });
   return loading;
