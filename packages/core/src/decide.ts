@@ -2,11 +2,11 @@ import { comparePair } from './compatibility.js';
 import type { ConceptIndex } from './concept-index.js';
 import { DIMENSIONS, type Dimension } from './dimensions.js';
 import type { ModelInfo } from './embedder.js';
-import { createTagNormalizer, normalizeTags } from './normalize.js';
+import { normalizeTags } from './normalize.js';
 import type { DimensionSettings, FilterOptions } from './options.js';
 import type { MatchMode, Reason } from './reasons.js';
-import type { ItemVerdict, Match } from './report.js';
-import type { FilterRequest, Item } from './schemas.js';
+import type { Match } from './report.js';
+import type { FilterRequest } from './schemas.js';
 import type { VectorLookup } from './vectors.js';
 
 /** A request after normalization: the distinct terms of each dimension it names. */
@@ -45,69 +45,21 @@ export function dimensionModes(request: NormalizedRequest, options: FilterOption
   return modes;
 }
 
-/**
- * Decides every item. Each distinct item tag is compared with the request once per dimension and
- * remembered, so the work grows with the number of distinct tags, not with the number of items.
- * With `semantic` null every dimension is compared exactly (the traditional filter).
- */
-export function decideItems(items: readonly Item[], request: NormalizedRequest, options: FilterOptions, semantic: SemanticContext | null): ItemVerdict[] {
-  const modes = dimensionModes(request, options, semantic);
-  const tagsOf = createTagNormalizer();
-  const requested = Object.keys(modes) as Dimension[];
-  const tables = new Map(requested.map((dimension) => [dimension, new Map<string, TermOutcome>()]));
-  const outcomeOf = (dimension: Dimension, term: string): TermOutcome => {
-    const table = tables.get(dimension)!;
-    let outcome = table.get(term);
-    if (outcome === undefined) {
-      const terms = request[dimension]!;
-      // An item tag without a vector (no model, not in the vocabulary) is compared exactly; its reason says so.
-      outcome =
-        modes[dimension] === 'semantic' && semantic!.vectors[dimension]!(term) !== undefined
-          ? semanticOutcome(dimension, terms, term, options.dimensions[dimension], semantic!.vectors[dimension]!, semantic!.concepts[dimension]!)
-          : exactOutcome(dimension, terms, term);
-      table.set(term, outcome);
-    }
-    return outcome;
-  };
-
-  return items.map((item) => {
-    const reasons: Reason[] = [];
-    const matches: Match[] = [];
-    let ruleScore = 0;
-    let semanticScore = 0;
-    for (const dimension of requested) {
-      const itemTerms = tagsOf(item[dimension]);
-      if (itemTerms.length === 0) {
-        reasons.push({ dimension, code: 'ATTR_MISSING', requested: request[dimension]!.join(', '), actual: null, mode: modes[dimension]! });
-        continue;
-      }
-      const outcomes = itemTerms.map((term) => outcomeOf(dimension, term));
-      const best = outcomes.reduce((a, b) => (b.passed && !a.passed) || (b.passed === a.passed && b.score > a.score) ? b : a);
-      if (best.passed) matches.push(best.match);
-      // A conflict on any tag explains a rejection better than the best tag's low score.
-      else reasons.push(outcomes.find((o): o is TermOutcome & { passed: false } => !o.passed && o.reason.code === 'CONFLICT')?.reason ?? best.reason);
-      if (itemTerms.some((term) => request[dimension]!.includes(term))) ruleScore++;
-      semanticScore += best.score;
-    }
-    const count = Math.max(requested.length, 1);
-    const rule = requested.length === 0 ? 1 : ruleScore / count;
-    const score = semantic === null ? rule : options.semanticWeight * (semanticScore / count) + (1 - options.semanticWeight) * rule;
-    return { id: item.id, passed: reasons.length === 0, score: round(score), reasons, matches };
-  });
-}
-
 /** Compares one item tag with the requested terms exactly. */
 export function exactOutcome(dimension: Dimension, requested: readonly string[], term: string): TermOutcome {
   if (requested.includes(term)) return { passed: true, score: 1, match: { dimension, requested: term, actual: term, score: 1, mode: 'exact' } };
   return { passed: false, score: 0, reason: { dimension, code: 'EXACT_MISMATCH', requested: requested.join(', '), actual: term, mode: 'exact' } };
 }
 
-/** Compares one item tag with the requested terms semantically: the best pass, else the clearest rejection. */
-export function semanticOutcome(dimension: Dimension, requested: readonly string[], term: string, settings: DimensionSettings, vectors: VectorLookup, index: ConceptIndex): TermOutcome {
+/**
+ * Compares one item tag with the requested terms semantically: the best pass, else the clearest
+ * rejection. `compare` is comparePair or a remembering version of it (rememberedCompare).
+ */
+export function semanticOutcome(dimension: Dimension, requested: readonly string[], term: string, settings: DimensionSettings, vectors: VectorLookup, index: ConceptIndex, compare: typeof comparePair = comparePair): TermOutcome {
   let best: { requested: string; score: number } | null = null;
   let conflict: Reason | null = null;
   for (const wanted of requested) {
-    const verdict = comparePair(wanted, term, vectors, index);
+    const verdict = compare(wanted, term, vectors, index);
     if (verdict.kind === 'conflict') {
       conflict ??= { dimension, code: 'CONFLICT', requested: wanted, actual: term, similarity: round(verdict.similarity), concepts: [...verdict.concepts], mode: 'semantic' };
     } else if (best === null || verdict.score > best.score) {

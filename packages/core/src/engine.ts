@@ -1,155 +1,31 @@
-import { ConceptIndex, type AssignmentRule } from './concept-index.js';
-import { DIMENSIONS, type Dimension } from './dimensions.js';
-import type { Embedder } from './embedder.js';
-import { decideItems, dimensionModes, normalizeRequest, type NormalizedRequest, type SemanticContext } from './decide.js';
-import { createTagNormalizer } from './normalize.js';
-import { resolveOptions, type FilterOptions } from './options.js';
-import { summarize, type FallbackReason, type FilterReport } from './report.js';
+import type { NormalizedRequest } from './decide.js';
+import type { FilterOptions } from './options.js';
+import { preparedReport } from './prepared/report.js';
+import { prepareRequest, wardrobeTerms } from './prepared/request.js';
+import { runPrepared } from './prepared/run.js';
+import { prepareWardrobe } from './prepared/wardrobe.js';
+import type { FilterReport } from './report.js';
 import type { FilterOptionsInput, FilterRequest, Item } from './schemas.js';
-import type { Vector, VectorLookup } from './vectors.js';
-import { embeddingText } from './embedding-text.js';
-import { CONCEPT_MAPS, type ConceptMap } from './vocabulary/concepts.js';
+import type { FilterDependencies, TermsByDimension } from './semantic-context.js';
 
-/** What a filter run may use; every field has a default, so hosts and tests can swap any of them. */
-export interface FilterDependencies {
-  /** Computes vectors; without one, semantic mode falls back with MODEL_UNAVAILABLE. */
-  readonly embedder?: Embedder | undefined;
-  readonly concepts?: Readonly<Record<Dimension, ConceptMap>>;
-  readonly assignment?: AssignmentRule;
-  /** Milliseconds clock, for timings. */
-  readonly now?: () => number;
-}
-
-/** How close an unseen term must be to a concept's anchors to join it (tuned on the development set). */
-export const DEFAULT_ASSIGNMENT: AssignmentRule = { minStrength: 0.5, margin: 0, topK: 1 };
+// Semantic preparation lives in its own module (the prepared path needs it without the engine);
+// these names stay importable from here as before.
+export { DEFAULT_ASSIGNMENT, prepareSemantic, type FilterDependencies, type TermsByDimension } from './semantic-context.js';
 
 /**
  * Filters items for a request, the traditional way or (with `semantic: true`) the semantic way.
  * Never rejects for a model problem: when vectors cannot be computed the report falls back to the
- * traditional filter and says why.
+ * traditional filter and says why. One call prepares the wardrobe, runs it and builds every
+ * verdict; to filter the same items again, prepare them once (prepareWardrobe, filterPrepared).
  */
 export async function filterItems(items: readonly Item[], request: FilterRequest, optionsInput?: FilterOptionsInput, deps: FilterDependencies = {}): Promise<FilterReport> {
   const now = deps.now ?? (() => performance.now());
   const started = now();
-  const options = resolveOptions(optionsInput);
-  const normalized = normalizeRequest(request);
-  let semantic: SemanticContext | null = null;
-  let fallback: FallbackReason | null = options.semantic ? null : 'DISABLED';
-  let embedMs: number | undefined;
-  if (options.semantic) {
-    const embedStarted = now();
-    const prepared = await prepareSemantic(collectTerms(items, normalized, options), deps, normalized);
-    embedMs = now() - embedStarted;
-    fallback = prepared.fallback;
-    if ('context' in prepared) semantic = prepared.context;
-  }
-  const verdicts = decideItems(items, normalized, options, semantic);
-  const modes = dimensionModes(normalized, options, semantic);
-  return {
-    semantic_mode_active: Object.values(modes).includes('semantic'),
-    fallback_reason: fallback,
-    ...summarize(verdicts),
-    dimension_modes: modes,
-    model: semantic?.model ?? null,
-    timings_ms: { total: round(now() - started), ...(embedMs === undefined ? {} : { embed: round(embedMs) }) },
-  };
+  const prepared = await prepareRequest(prepareWardrobe(items), request, optionsInput, { ...deps, now });
+  return preparedReport(runPrepared(prepared), started);
 }
-
-/** The distinct normalized terms of each dimension that semantic comparison will look up. */
-export type TermsByDimension = Partial<Record<Dimension, ReadonlySet<string>>>;
 
 /** The request's and the items' distinct terms, for the dimensions compared semantically. */
 export function collectTerms(items: readonly Item[], request: NormalizedRequest, options: FilterOptions): TermsByDimension {
-  const out: Partial<Record<Dimension, Set<string>>> = {};
-  const tagsOf = createTagNormalizer();
-  for (const dimension of semanticDimensions(request, options)) {
-    const terms = new Set(request[dimension]);
-    for (const item of items) for (const term of tagsOf(item[dimension])) terms.add(term);
-    out[dimension] = terms;
-  }
-  return out;
-}
-
-/**
- * Embeds the given terms and each of their dimensions' concept anchors in one batch (each phrased
- * for its dimension), and builds the concept indexes; or says why semantic mode cannot run. When
- * the model fails, the vectors already known (cache, embedded vocabulary) still serve: terms
- * without one are compared exactly, and `fallback` says why. With `request` (a filter run), a
- * dimension is prepared only when its requested terms and at least one of its other tags have vectors.
- */
-export async function prepareSemantic(
-  terms: TermsByDimension,
-  deps: FilterDependencies,
-  request?: NormalizedRequest,
-): Promise<{ context: SemanticContext; fallback: FallbackReason | null } | { fallback: FallbackReason }> {
-  const embedder = deps.embedder;
-  if (embedder === undefined) return { fallback: 'MODEL_UNAVAILABLE' };
-  const concepts = deps.concepts ?? CONCEPT_MAPS;
-  const dimensions = DIMENSIONS.filter((dimension) => terms[dimension] !== undefined);
-  const texts = new Set<string>();
-  for (const dimension of dimensions) {
-    for (const term of terms[dimension]!) texts.add(embeddingText(dimension, term));
-    for (const concept of concepts[dimension].concepts) for (const anchor of concept.anchors) texts.add(embeddingText(dimension, anchor));
-  }
-  const textList = [...texts];
-  let vectors: (Vector | undefined)[];
-  let fallback: FallbackReason | null = null;
-  try {
-    vectors = await embedder.embed(textList);
-  } catch (error) {
-    fallback = error instanceof Error && error.name === 'TimeoutError' ? 'TIMEOUT' : 'MODEL_UNAVAILABLE';
-    // Without the model, the terms already known (cache, vocabulary) can still be judged.
-    vectors = (await embedder.lookup?.(textList).catch(() => undefined)) ?? [];
-  }
-  const byText = new Map<string, Vector>();
-  textList.forEach((text, i) => vectors[i] !== undefined && byText.set(text, vectors[i]));
-  const lookups: Partial<Record<Dimension, VectorLookup>> = {};
-  const indexes: Partial<Record<Dimension, ConceptIndex>> = {};
-  for (const dimension of dimensions) {
-    const lookup: VectorLookup = (term) => byText.get(embeddingText(dimension, term));
-    if (!judgeable(lookup, concepts[dimension], terms[dimension]!, request?.[dimension])) continue; // compared exactly
-    lookups[dimension] = lookup;
-    indexes[dimension] = conceptIndex(embedder, dimension, concepts[dimension], deps.assignment ?? DEFAULT_ASSIGNMENT, lookup);
-  }
-  if (Object.keys(indexes).length === 0 && fallback !== null) return { fallback };
-  return { context: { vectors: lookups, concepts: indexes, model: embedder.model }, fallback };
-}
-
-/**
- * Whether a dimension can be judged by meaning: its concepts' anchors have vectors and, in a filter
- * run, so do its requested terms and at least one other tag (if it has any); otherwise the run
- * would be exact in all but name. A single tag without a vector is compared exactly where it is
- * used (decideItems, judgePairs).
- */
-function judgeable(lookup: VectorLookup, map: ConceptMap, terms: ReadonlySet<string>, requested: readonly string[] | undefined): boolean {
-  if (map.concepts.some((concept) => concept.anchors.some((anchor) => lookup(anchor) === undefined))) return false;
-  if (requested === undefined) return true;
-  if (requested.some((term) => lookup(term) === undefined)) return false;
-  const tags = [...terms].filter((term) => !requested.includes(term));
-  return tags.length === 0 || tags.some((term) => lookup(term) !== undefined);
-}
-
-/**
- * Concept indexes per embedder, concept map and rule: a term's concept depends only on its vector,
- * so anchors are gathered and terms placed once per model, not once per filter call.
- */
-const conceptIndexes = new WeakMap<Embedder, WeakMap<ConceptMap, Map<string, ConceptIndex>>>();
-
-function conceptIndex(embedder: Embedder, dimension: Dimension, map: ConceptMap, rule: AssignmentRule, lookup: VectorLookup): ConceptIndex {
-  let byMap = conceptIndexes.get(embedder);
-  if (byMap === undefined) conceptIndexes.set(embedder, (byMap = new WeakMap()));
-  let byRule = byMap.get(map);
-  if (byRule === undefined) byMap.set(map, (byRule = new Map()));
-  const key = `${dimension}:${rule.minStrength}:${rule.margin}:${rule.topK}`;
-  let index = byRule.get(key);
-  if (index === undefined) byRule.set(key, (index = new ConceptIndex(dimension, map, lookup, rule)));
-  return index;
-}
-
-function semanticDimensions(request: NormalizedRequest, options: FilterOptions): Dimension[] {
-  return DIMENSIONS.filter((dimension) => request[dimension] !== undefined && options.dimensions[dimension].mode === 'semantic');
-}
-
-function round(ms: number): number {
-  return Math.round(ms * 100) / 100;
+  return wardrobeTerms(prepareWardrobe(items), request, options);
 }

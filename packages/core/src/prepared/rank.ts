@@ -1,0 +1,31 @@
+import type { PreparedRun } from './run.js';
+
+const ranked = new WeakMap<PreparedRun, Uint32Array>();
+
+/**
+ * Item indices in report order: passed items by score, best first (ties in input order), then
+ * rejected items in input order. Computed on first use and remembered for the run.
+ */
+export function rankedOrder(run: PreparedRun): Uint32Array {
+  let order = ranked.get(run);
+  if (order !== undefined) return order;
+  const { passed, scores } = run;
+  order = new Uint32Array(passed.length);
+  let head = 0;
+  let tail = run.passCount;
+  for (let i = 0; i < passed.length; i++) {
+    if (passed[i] === 1) order[head++] = i;
+    else order[tail++] = i;
+  }
+  order.subarray(0, run.passCount).sort((a, b) => scores[b]! - scores[a]! || a - b);
+  ranked.set(run, order);
+  return order;
+}
+
+/** Indices of the items whose pass flag differs between two runs over the same prepared wardrobe, in input order. */
+export function flippedItems(a: PreparedRun, b: PreparedRun): Uint32Array {
+  if (a.prepared.wardrobe !== b.prepared.wardrobe) throw new Error('flippedItems: both runs must be over the same prepared wardrobe');
+  const flipped: number[] = [];
+  for (let i = 0; i < a.passed.length; i++) if (a.passed[i] !== b.passed[i]) flipped.push(i);
+  return Uint32Array.from(flipped);
+}
