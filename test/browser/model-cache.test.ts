@@ -95,6 +95,27 @@ describe('model loading heals itself', () => {
     }
   });
 
+  it('a load that fails on the ONNX file keeps none of the files it cached, and the next page load gets the model', async () => {
+    const prefix = freshPrefix('onnx-html');
+    const models = `${prefix}/models/`;
+    await setHtml(`${models}${MODEL}/onnx/`, true); // the JSON files are served; the model is not
+    try {
+      const frame = await openFrame(models);
+      const broken = await frameApi(frame);
+      expect((await broken.run()).fallback_reason).to.equal('MODEL_UNAVAILABLE');
+      expect(broken.errors.at(-1)).to.match(new RegExp(`^the server answered \\S*${prefix}/models/${MODEL}/onnx/model\\.onnx with an HTML page \\(status 200\\), not the model file$`));
+      expect([...(await cached(models)).keys()]).to.deep.equal([]);
+
+      await setHtml(`${models}${MODEL}/onnx/`, false);
+      const fixed = await reload(frame);
+      expect((await fixed.run()).fallback_reason).to.equal(null);
+      expect(fixed.state()).to.equal('ready');
+      expect((await cached(models)).size).to.equal(4);
+    } finally {
+      await setHtml(`${models}${MODEL}/onnx/`, false);
+    }
+  });
+
   it('an HTML page an earlier version cached as config.json is dropped and the model loads', async () => {
     const models = `${freshPrefix('poisoned')}/models/`;
     // What transformers.js 2.17.2 on its own keeps when the server answers with its index.html.

@@ -39,4 +39,27 @@ describe('<semfilter-debugger> from a plain script tag', () => {
     expect(await page.locator('semfilter-debugger').getAttribute('model-state')).toBe('ready'); // "practical" and "commute" needed the model
     expect(failures).toEqual([]);
   });
+
+  it('a plain page configures the filter through the bundle\'s createSemanticFilter: dtype q8 loads the quantized model', async () => {
+    const page = await browser.newPage();
+    const failures = collectFailures(page);
+    const models: string[] = [];
+    page.on('request', (request) => request.url().endsWith('.onnx') && models.push(new URL(request.url()).pathname));
+    await page.goto(`${server.url}/configured.html?dtype=q8`);
+    const element = page.locator('semfilter-debugger');
+    await expect.poll(() => element.getAttribute('model-state'), { timeout: 90_000 }).toBe('ready');
+    await expect.poll(() => element.evaluate((host) => (host as HTMLElement & { report?: { model: unknown } }).report?.model)).toEqual({ id: 'Xenova/all-MiniLM-L6-v2', dtype: 'q8' });
+    expect(models).toEqual(['/models/Xenova/all-MiniLM-L6-v2/onnx/model_quantized.onnx']);
+    expect(failures).toEqual([]);
+  });
+
+  it('a plain page\'s loadTimeoutMs takes effect: a 1 ms budget falls back with TIMEOUT', async () => {
+    const page = await browser.newPage();
+    const failures = collectFailures(page);
+    await page.goto(`${server.url}/configured.html?loadTimeoutMs=1`);
+    const element = page.locator('semfilter-debugger');
+    await expect.poll(() => element.getAttribute('model-state')).toBe('fallback');
+    await expect.poll(() => element.evaluate((host) => (host as HTMLElement & { report?: { fallback_reason: unknown } }).report?.fallback_reason)).toBe('TIMEOUT');
+    expect(failures).toEqual([]);
+  });
 });

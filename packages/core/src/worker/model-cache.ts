@@ -71,7 +71,8 @@ export function createModelFileCache(expectedBytes: ReadonlyMap<string, number>,
       const cache = await store;
       if (cache === undefined || closed) return;
       await cache.put(key, new Response(body, { headers: response.headers }));
-      written.add(key);
+      if (closed) await cache.delete(key); // the load failed while this file was being written
+      else written.add(key);
     },
     async failed(error) {
       closed = true; // files other parts of the failed load still finish must not be kept either
