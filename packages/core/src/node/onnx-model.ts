@@ -1,0 +1,76 @@
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import type { InferenceSession, Tensor as OrtTensor } from 'onnxruntime-node';
+import { MODEL_ID } from '../embedder.js';
+import { meanPoolNormalized } from '../mean-pooling.js';
+import { modelDir } from './model-files.js';
+
+/** Model files ship in two precisions; fp32 is the default because only it meets the parity bar (see README). */
+export const MODEL_FILES = { fp32: 'onnx/model.onnx', q8: 'onnx/model_quantized.onnx' } as const;
+
+/** A precision we ship a model file for. */
+export type ModelDtype = keyof typeof MODEL_FILES;
+
+/** The onnxruntime-node session settings the Node embedder can be given. */
+export type NodeSessionOptions = Pick<InferenceSession.SessionOptions, 'intraOpNumThreads' | 'interOpNumThreads' | 'graphOptimizationLevel' | 'executionMode'>;
+
+/**
+ * Chosen by measurement on the 2-core bench machine (`npm run bench` prints the comparison):
+ * one intra-op thread per core, every graph optimization, operators run one after another.
+ * onnxruntime's defaults were 2–2.5× slower there.
+ */
+export function defaultSessionOptions(): NodeSessionOptions {
+  return { intraOpNumThreads: availableParallelism(), interOpNumThreads: 1, graphOptimizationLevel: 'all', executionMode: 'sequential' };
+}
+
+/** Raised when the model files are not there or do not load; the message says what to do. */
+export class ModelUnavailableError extends Error {
+  override readonly name = 'ModelUnavailableError';
+}
+
+/** One model call: unit vectors for a batch of texts, in order (no cache, no batching). */
+export type EmbeddingModel = (texts: readonly string[]) => Promise<Float32Array[]>;
+
+interface TokenTensor {
+  readonly data: BigInt64Array;
+  readonly dims: readonly number[];
+}
+
+type Tokenizer = (texts: string[], options: { padding: true; truncation: true }) => Record<string, TokenTensor>;
+
+/**
+ * Loads all-MiniLM-L6-v2 for Node: the @xenova/transformers tokenizer (remote models off) and
+ * an onnxruntime-node session we create ourselves, because transformers.js 2.x takes no session
+ * options. Pooling is sentence-transformers' mean + normalize.
+ */
+export async function loadEmbeddingModel(modelsDir: string, dtype: ModelDtype, sessionOptions: NodeSessionOptions = defaultSessionOptions()): Promise<EmbeddingModel> {
+  const file = join(modelDir(modelsDir), MODEL_FILES[dtype]);
+  if (!existsSync(file)) throw new ModelUnavailableError(`model file ${file} is missing: run \`npm run fetch-model\` (or \`npx semfilter fetch-model\`)`);
+  const [transformers, ort] = await Promise.all([import('@xenova/transformers'), import('onnxruntime-node')]);
+  transformers.env.allowRemoteModels = false;
+  transformers.env.allowLocalModels = true;
+  transformers.env.localModelPath = modelsDir.endsWith('/') ? modelsDir : `${modelsDir}/`;
+  let tokenizer: Tokenizer;
+  let session: InferenceSession;
+  try {
+    tokenizer = (await transformers.AutoTokenizer.from_pretrained(MODEL_ID)) as unknown as Tokenizer;
+    session = await ort.InferenceSession.create(file, { ...sessionOptions, executionProviders: ['cpu'] });
+  } catch (error) {
+    throw new ModelUnavailableError(`could not load ${file}: ${(error as Error).message}`);
+  }
+  const Tensor = ort.Tensor as unknown as new (type: 'int64', data: BigInt64Array, dims: readonly number[]) => OrtTensor;
+  return async (texts) => {
+    if (texts.length === 0) return [];
+    const encoded = tokenizer([...texts], { padding: true, truncation: true });
+    const feeds: Record<string, OrtTensor> = {};
+    for (const name of session.inputNames) {
+      const input = encoded[name];
+      if (input === undefined) throw new ModelUnavailableError(`${file} wants an input "${name}" the tokenizer does not make`);
+      feeds[name] = new Tensor('int64', input.data, input.dims);
+    }
+    const hidden = (await session.run(feeds))[session.outputNames[0]!]!;
+    const [batch, tokens, width] = hidden.dims as [number, number, number];
+    return meanPoolNormalized(hidden.data as Float32Array, encoded['attention_mask']!.data, batch, tokens, width);
+  };
+}
