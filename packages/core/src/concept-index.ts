@@ -24,10 +24,11 @@ export class ConceptIndex {
   private readonly anchors: { readonly concept: string; readonly term: string; readonly vector: Vector }[] = [];
   private readonly relations = new Map<string, ConceptRelation>();
   private readonly assigned = new Map<string, ConceptMatch | null>();
-  private readonly opposedTo = new Map<string, Set<string>>();
+  /** Each anchor term's concept (the first that lists it), so placing an anchor costs no cosine. */
+  private readonly anchorConcepts = new Map<string, string>();
 
-  /** From the concept map: see ConceptMap.oppositeMargin. */
-  readonly oppositeMargin: number | undefined;
+  /** From the concept map: see ConceptMap.unrelated. */
+  readonly unrelated: ConceptMap['unrelated'];
 
   /** Anchors without a vector are left out, so a partial vocabulary still works. */
   constructor(
@@ -36,27 +37,27 @@ export class ConceptIndex {
     vectors: VectorLookup,
     private readonly rule: AssignmentRule,
   ) {
-    this.oppositeMargin = map.oppositeMargin;
+    this.unrelated = map.unrelated;
     for (const { id, anchors } of map.concepts) {
       for (const term of anchors) {
         const vector = vectors(term);
-        if (vector !== undefined) this.anchors.push({ concept: id, term, vector });
+        if (vector === undefined) continue;
+        this.anchors.push({ concept: id, term, vector });
+        if (!this.anchorConcepts.has(term)) this.anchorConcepts.set(term, id);
       }
     }
     for (const [a, b] of map.compatible) this.relate(a, b, 'compatible');
-    for (const [a, b] of map.opposed) {
-      this.relate(a, b, 'opposed');
-      for (const [from, to] of [[a, b], [b, a]] as const) this.opposedTo.set(from, (this.opposedTo.get(from) ?? new Set()).add(to));
-    }
+    for (const [a, b] of map.opposed) this.relate(a, b, 'opposed');
   }
 
   /** The concept a term belongs to, or null when no concept is close enough or two are too close to call. */
   assign(term: string, vector: Vector): ConceptMatch | null {
     const cached = this.assigned.get(term);
     if (cached !== undefined) return cached;
+    const own = this.anchorConcepts.get(term);
+    if (own !== undefined) return this.remember(term, { concept: own, strength: 1 });
     const byConcept = new Map<string, number[]>();
     for (const anchor of this.anchors) {
-      if (anchor.term === term) return this.remember(term, { concept: anchor.concept, strength: 1 });
       const list = byConcept.get(anchor.concept) ?? [];
       list.push(cosine(vector, anchor.vector));
       byConcept.set(anchor.concept, list);
@@ -81,11 +82,6 @@ export class ConceptIndex {
   closeness(concept: string, vector: Vector): number {
     const similarities = this.anchors.filter((a) => a.concept === concept).map((a) => cosine(vector, a.vector));
     return similarities.length === 0 ? -1 : meanOfTop(similarities, this.rule.topK);
-  }
-
-  /** The concepts known to clash with a concept. */
-  opposites(concept: string): string[] {
-    return [...this.opposedTo.get(concept) ?? []];
   }
 
   /** How two concepts relate (symmetric). */

@@ -35,9 +35,12 @@ export interface LayeredEmbedderOptions {
 }
 
 /**
- * Memory, then the store, then the vocabulary pack, then the model: each distinct text is looked
- * up once per call, store reads are batched, and only what no layer knows reaches the model.
- * Store keys carry the model id, revision and dtype, so vectors of other weights never mix in.
+ * Memory, then the vocabulary pack, then the store, then the model: each distinct text is looked
+ * up once per call, store reads are batched, and only what no layer knows reaches the model. The
+ * vocabulary comes before the store because it answers synchronously: a wardrobe of known tags
+ * never waits for IndexedDB to open (the store only ever holds what the model computed, which
+ * the vocabulary does not know). Store keys carry the model id, revision and dtype, so vectors of
+ * other weights never mix in.
  */
 export function createLayeredEmbedder({ model, store, vocabulary }: LayeredEmbedderOptions): LayeredEmbedder {
   const memory = new Map<string, Vector>();
@@ -45,11 +48,20 @@ export function createLayeredEmbedder({ model, store, vocabulary }: LayeredEmbed
   const prefix = `${model.model.id}|${MODEL_REVISION}|${model.model.dtype}|`;
   const usable = vocabulary !== undefined && vocabulary.model === model.model.id && vocabulary.revision === MODEL_REVISION && vocabulary.dtype === model.model.dtype ? vocabulary : undefined;
 
-  /** Fills memory from the store and the vocabulary; returns the texts still missing. */
+  /** Fills memory from the vocabulary and the store; returns the texts still missing. */
   const fill = async (texts: readonly string[]): Promise<string[]> => {
     const distinct = [...new Set(texts)];
     let missing = distinct.filter((text) => !memory.has(text));
     stats.memoryHits += distinct.length - missing.length;
+    if (usable !== undefined) {
+      missing = missing.filter((text) => {
+        const vector = usable.get(text);
+        if (vector === undefined) return true;
+        memory.set(text, vector);
+        stats.vocabularyHits++;
+        return false;
+      });
+    }
     if (missing.length > 0 && store !== undefined) {
       try {
         const found = await store.getMany(missing.map((text) => prefix + text));
@@ -63,15 +75,6 @@ export function createLayeredEmbedder({ model, store, vocabulary }: LayeredEmbed
       } catch {
         stats.storeFailures++;
       }
-    }
-    if (usable !== undefined) {
-      missing = missing.filter((text) => {
-        const vector = usable.get(text);
-        if (vector === undefined) return true;
-        memory.set(text, vector);
-        stats.vocabularyHits++;
-        return false;
-      });
     }
     return missing;
   };

@@ -97,7 +97,11 @@ class BrowserSemanticFilter extends EventTarget implements SemanticFilter {
   readonly #worker: WorkerEmbedder;
   readonly #model: Embedder;
   readonly #store: VectorStore | undefined;
-  #layered: LayeredEmbedder | undefined;
+  /** Started at construction, so the first semantic call finds the vocabulary chunk already fetched. */
+  readonly #vocabulary: Promise<VocabularyPack | undefined>;
+  /** One layered embedder, shared by concurrent first calls. */
+  #layered: Promise<LayeredEmbedder> | undefined;
+  #layeredStats: (() => Readonly<CacheStats>) | undefined;
 
   constructor(options: SemanticFilterOptions) {
     super();
@@ -119,6 +123,7 @@ class BrowserSemanticFilter extends EventTarget implements SemanticFilter {
     });
     this.#model = withCircuitBreaker(this.#worker, { maxFailures: options.maxFailures ?? 3, retryAfterMs: options.retryAfterMs ?? 30_000 });
     this.#store = options.cache === false ? undefined : typeof options.cache === 'object' ? options.cache : createIdbVectorStore(options.cache);
+    this.#vocabulary = options.vocabulary === false ? Promise.resolve(undefined) : loadVocabulary();
   }
 
   get state(): ModelState {
@@ -159,7 +164,7 @@ class BrowserSemanticFilter extends EventTarget implements SemanticFilter {
   }
 
   stats(): Readonly<CacheStats> {
-    return this.#layered?.stats() ?? { memoryHits: 0, storeHits: 0, vocabularyHits: 0, computed: 0, storeFailures: 0 };
+    return this.#layeredStats?.() ?? { memoryHits: 0, storeHits: 0, vocabularyHits: 0, computed: 0, storeFailures: 0 };
   }
 
   modelLoads(): Promise<number> {
@@ -170,8 +175,12 @@ class BrowserSemanticFilter extends EventTarget implements SemanticFilter {
     this.#worker.dispose();
   }
 
-  async #embedder(): Promise<LayeredEmbedder> {
-    this.#layered ??= createLayeredEmbedder({ model: this.#model, store: this.#store, vocabulary: this.#options.vocabulary === false ? undefined : await loadVocabulary() });
+  #embedder(): Promise<LayeredEmbedder> {
+    this.#layered ??= this.#vocabulary.then((vocabulary) => {
+      const layered = createLayeredEmbedder({ model: this.#model, store: this.#store, vocabulary });
+      this.#layeredStats = () => layered.stats();
+      return layered;
+    });
     return this.#layered;
   }
 
@@ -182,7 +191,7 @@ class BrowserSemanticFilter extends EventTarget implements SemanticFilter {
   }
 }
 
-/** The embedded vocabulary, fetched as its own chunk the first time semantic mode runs. */
+/** The embedded vocabulary, fetched as its own chunk when the facade is created. */
 async function loadVocabulary(): Promise<VocabularyPack | undefined> {
   try {
     const { VOCABULARY_PACK } = await import('../vocabulary/pack.generated.js');
