@@ -167,7 +167,7 @@ export class PostgresStore implements Store {
   }
 
   async lock(table: string): Promise<() => Promise<void>> {
-    // Session-level: a killed holder's connection closes and the server releases the lock at once.
+    // Session-level: when a holder is killed, the server releases the lock as soon as its backend notices the closed connection.
     const [row] = await this.query<{ ok: boolean }>(`SELECT pg_try_advisory_lock($1, hashtext($2)) AS ok`, [LOCK_SPACE, table]);
     if (!row!.ok) {
       throw new BackfillError('LOCKED', `${this.label} table ${table} is locked by another backfill (a session holds advisory lock (${LOCK_SPACE}, hashtext('${table}'))): one apply or rollback per table at a time. Wait for it to finish; see pg_stat_activity for who holds it.`);
