@@ -1,5 +1,7 @@
-// Developer tool: lists the development pairs semantic mode gets wrong with every item term taken
-// out of the concept anchors, with the score and reason it gave.
+// Developer tool: lists the development pairs semantic mode gets wrong, with the score, reason and
+// basis it gave: with every item term taken out of the concept anchors (as `semfilter eval`'s second
+// table), or with the curated vocabulary as it is (`--vocabulary`).
+// Run: npx tsx --conditions=source scripts/tune/misses.ts [--vocabulary]
 import { readFileSync } from 'node:fs';
 import { CONCEPT_MAPS, DIMENSIONS, judgePairs, normalizeTerm, type ConceptMap, type Dimension } from '@semfilter/core';
 import { createNodeEmbedder } from '@semfilter/core/node';
@@ -8,8 +10,12 @@ const pairs = readFileSync('test/fixtures/compatibility-dev.jsonl', 'utf8').trim
 const items = new Set(pairs.map((p: { item: string }) => normalizeTerm(p.item).value));
 const requested = new Set(pairs.map((p: { requested: string }) => normalizeTerm(p.requested).value));
 const heldOut = Object.fromEntries(DIMENSIONS.map((d) => [d, { ...CONCEPT_MAPS[d], concepts: CONCEPT_MAPS[d].concepts.map((c) => ({ ...c, anchors: c.anchors.filter((a) => requested.has(a) || !items.has(a)) })) }])) as Record<Dimension, ConceptMap>;
-const { judgements } = await judgePairs(pairs, {}, { embedder: createNodeEmbedder(), concepts: heldOut });
+const concepts = process.argv.includes('--vocabulary') ? CONCEPT_MAPS : heldOut;
+// With threshold 0 every pair not vetoed passes, so the basis of its score shows.
+const scored = (await judgePairs(pairs, { dimensions: { style: { threshold: 0 }, occasion: { threshold: 0 }, mood: { threshold: 0 } } }, { embedder: createNodeEmbedder(), concepts })).judgements;
+const { judgements } = await judgePairs(pairs, {}, { embedder: createNodeEmbedder(), concepts });
 pairs.forEach((p: { dimension: string; requested: string; item: string; compatible: boolean }, i: number) => {
   const j = judgements[i]!;
-  if (j.semantic !== p.compatible) console.log(p.compatible ? 'wrong reject' : 'wrong accept', p.dimension, `${p.requested} | ${p.item}`, j.score, j.reason?.code ?? '', j.reason && 'concepts' in j.reason ? j.reason.concepts.join('/') : '');
+  const reason = scored[i]!.reason ?? j.reason;
+  if (j.semantic !== p.compatible) console.log(p.compatible ? 'wrong reject' : 'wrong accept', p.dimension, `${p.requested} | ${p.item}`, j.score, j.reason?.code ?? '', reason && 'concepts' in reason ? reason.concepts.join('/') : '', reason && 'basis' in reason ? reason.basis : '');
 });

@@ -1,5 +1,6 @@
 import type { ConceptIndex, ConceptMatch } from './concept-index.js';
-import { cosine, type Vector, type VectorLookup } from './vectors.js';
+import type { MatchBasis } from './reasons.js';
+import { cosine, type VectorLookup } from './vectors.js';
 
 /**
  * Score given to a pair whose concepts are known to go together, as a share of the weaker
@@ -8,20 +9,22 @@ import { cosine, type Vector, type VectorLookup } from './vectors.js';
  */
 const COMPATIBLE_CONCEPT_SCORE = 0.9;
 
-/** How one requested term and one item term compare on a dimension. */
+/** How one requested term and one item term compare on a dimension, and what decided it (`basis`). */
 export type PairVerdict =
-  | { readonly kind: 'scored'; readonly score: number; readonly similarity: number }
-  | { readonly kind: 'conflict'; readonly similarity: number; readonly concepts: readonly [string, string] };
+  | { readonly kind: 'scored'; readonly score: number; readonly similarity: number; readonly basis: Exclude<MatchBasis, 'KNOWN_CLASH'> }
+  | { readonly kind: 'conflict'; readonly similarity: number; readonly concepts: readonly [string, string]; readonly basis: 'KNOWN_CLASH' };
 
 /**
- * Compares two normalized terms semantically. Identical terms score 1. Terms that fall in clashing
- * concepts are a conflict, whatever their similarity (antonyms embed close together); so is, where
- * the dimension sets `oppositeMargin`, an item term about as close to a concept clashing with the
- * request as to the requested concept. Terms in the same or compatible concepts score at least
- * their concept fit; any other pair scores its cosine.
+ * Compares two normalized terms semantically. Identical terms score 1 (EXACT). Terms in clashing
+ * concepts are a conflict, whatever their similarity (antonyms embed close together). Terms in the
+ * same or compatible concepts score at least their concept fit; terms in different concepts with no
+ * known relation score their cosine, lowered by the dimension's `unrelated` penalty as far as the
+ * item term sits surely in its own concept (see ConceptMap.unrelated); a pair with a term no
+ * concept claims scores its cosine (MODEL_SIMILARITY). A curated anchor is never second-guessed:
+ * its concept is what the vocabulary says.
  */
 export function comparePair(requested: string, actual: string, vectors: VectorLookup, concepts: ConceptIndex): PairVerdict {
-  if (requested === actual) return { kind: 'scored', score: 1, similarity: 1 };
+  if (requested === actual) return { kind: 'scored', score: 1, similarity: 1, basis: 'EXACT' };
   const requestedVector = vectors(requested);
   const actualVector = vectors(actual);
   if (requestedVector === undefined || actualVector === undefined) {
@@ -30,34 +33,22 @@ export function comparePair(requested: string, actual: string, vectors: VectorLo
   const similarity = cosine(requestedVector, actualVector);
   const requestedConcept = concepts.assign(requested, requestedVector);
   const actualConcept = concepts.assign(actual, actualVector);
-  const margin = concepts.oppositeMargin;
-  if (requestedConcept !== null && margin !== undefined) {
-    const clash = closestOpposite(requestedConcept.concept, actualVector, concepts);
-    if (clash !== null && clash.closeness >= concepts.closeness(requestedConcept.concept, actualVector) - margin) {
-      return { kind: 'conflict', similarity, concepts: [requestedConcept.concept, clash.concept] };
+  const relation = requestedConcept !== null && actualConcept !== null ? concepts.relation(requestedConcept.concept, actualConcept.concept) : null;
+  if (relation === null) return { kind: 'scored', score: similarity, similarity, basis: 'MODEL_SIMILARITY' };
+  const strength = fit(requestedConcept!, actualConcept!);
+  switch (relation) {
+    case 'opposed':
+      return { kind: 'conflict', similarity, concepts: [requestedConcept!.concept, actualConcept!.concept], basis: 'KNOWN_CLASH' };
+    case 'same':
+      return { kind: 'scored', score: Math.max(similarity, strength), similarity, basis: 'SAME_CONCEPT' };
+    case 'compatible':
+      return { kind: 'scored', score: Math.max(similarity, COMPATIBLE_CONCEPT_SCORE * strength), similarity, basis: 'COMPATIBLE_CONCEPTS' };
+    case 'unrelated': {
+      const { penalty, sureGap } = concepts.unrelated;
+      const sureness = Math.min(1, Math.max(0, actualConcept!.strength - concepts.closeness(requestedConcept!.concept, actualVector)) / sureGap);
+      return { kind: 'scored', score: Math.max(0, similarity - penalty * sureness), similarity, basis: 'UNRELATED_CONCEPTS' };
     }
   }
-  if (requestedConcept === null || actualConcept === null) return { kind: 'scored', score: similarity, similarity };
-  switch (concepts.relation(requestedConcept.concept, actualConcept.concept)) {
-    case 'opposed':
-      return { kind: 'conflict', similarity, concepts: [requestedConcept.concept, actualConcept.concept] };
-    case 'same':
-      return { kind: 'scored', score: Math.max(similarity, fit(requestedConcept, actualConcept)), similarity };
-    case 'compatible':
-      return { kind: 'scored', score: Math.max(similarity, COMPATIBLE_CONCEPT_SCORE * fit(requestedConcept, actualConcept)), similarity };
-    case 'unrelated':
-      return { kind: 'scored', score: similarity, similarity };
-  }
-}
-
-/** The opposite of a concept that a vector is closest to. */
-function closestOpposite(concept: string, vector: Vector, concepts: ConceptIndex): { concept: string; closeness: number } | null {
-  let best: { concept: string; closeness: number } | null = null;
-  for (const opposite of concepts.opposites(concept)) {
-    const closeness = concepts.closeness(opposite, vector);
-    if (best === null || closeness > best.closeness) best = { concept: opposite, closeness };
-  }
-  return best;
 }
 
 function fit(a: ConceptMatch, b: ConceptMatch): number {

@@ -26,10 +26,9 @@ export class ConceptIndex {
   private readonly assigned = new Map<string, ConceptMatch | null>();
   /** Each anchor term's concept (the first that lists it), so placing an anchor costs no cosine. */
   private readonly anchorConcepts = new Map<string, string>();
-  private readonly opposedTo = new Map<string, Set<string>>();
 
-  /** From the concept map: see ConceptMap.oppositeMargin. */
-  readonly oppositeMargin: number | undefined;
+  /** From the concept map: see ConceptMap.unrelated (no penalty when the map sets none). */
+  readonly unrelated: NonNullable<ConceptMap['unrelated']>;
 
   /** Anchors without a vector are left out, so a partial vocabulary still works. */
   constructor(
@@ -38,7 +37,7 @@ export class ConceptIndex {
     vectors: VectorLookup,
     private readonly rule: AssignmentRule,
   ) {
-    this.oppositeMargin = map.oppositeMargin;
+    this.unrelated = map.unrelated ?? { penalty: 0, sureGap: 1 };
     for (const { id, anchors } of map.concepts) {
       for (const term of anchors) {
         const vector = vectors(term);
@@ -48,10 +47,7 @@ export class ConceptIndex {
       }
     }
     for (const [a, b] of map.compatible) this.relate(a, b, 'compatible');
-    for (const [a, b] of map.opposed) {
-      this.relate(a, b, 'opposed');
-      for (const [from, to] of [[a, b], [b, a]] as const) this.opposedTo.set(from, (this.opposedTo.get(from) ?? new Set()).add(to));
-    }
+    for (const [a, b] of map.opposed) this.relate(a, b, 'opposed');
   }
 
   /** The concept a term belongs to, or null when no concept is close enough or two are too close to call. */
@@ -86,11 +82,6 @@ export class ConceptIndex {
   closeness(concept: string, vector: Vector): number {
     const similarities = this.anchors.filter((a) => a.concept === concept).map((a) => cosine(vector, a.vector));
     return similarities.length === 0 ? -1 : meanOfTop(similarities, this.rule.topK);
-  }
-
-  /** The concepts known to clash with a concept. */
-  opposites(concept: string): string[] {
-    return [...this.opposedTo.get(concept) ?? []];
   }
 
   /** How two concepts relate (symmetric). */

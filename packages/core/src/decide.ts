@@ -4,7 +4,7 @@ import { DIMENSIONS, type Dimension } from './dimensions.js';
 import type { ModelInfo } from './embedder.js';
 import { normalizeTags } from './normalize.js';
 import type { DimensionSettings, FilterOptions } from './options.js';
-import type { MatchMode, Reason } from './reasons.js';
+import type { MatchBasis, MatchMode, Reason } from './reasons.js';
 import type { Match } from './report.js';
 import type { FilterRequest } from './schemas.js';
 import type { VectorLookup } from './vectors.js';
@@ -47,7 +47,7 @@ export function dimensionModes(request: NormalizedRequest, options: FilterOption
 
 /** Compares one item tag with the requested terms exactly. */
 export function exactOutcome(dimension: Dimension, requested: readonly string[], term: string): TermOutcome {
-  if (requested.includes(term)) return { passed: true, score: 1, match: { dimension, requested: term, actual: term, score: 1, mode: 'exact' } };
+  if (requested.includes(term)) return { passed: true, score: 1, match: { dimension, requested: term, actual: term, score: 1, mode: 'exact', basis: 'EXACT' } };
   return { passed: false, score: 0, reason: { dimension, code: 'EXACT_MISMATCH', requested: requested.join(', '), actual: term, mode: 'exact' } };
 }
 
@@ -56,20 +56,20 @@ export function exactOutcome(dimension: Dimension, requested: readonly string[],
  * rejection. `compare` is comparePair or a remembering version of it (rememberedCompare).
  */
 export function semanticOutcome(dimension: Dimension, requested: readonly string[], term: string, settings: DimensionSettings, vectors: VectorLookup, index: ConceptIndex, compare: typeof comparePair = comparePair): TermOutcome {
-  let best: { requested: string; score: number } | null = null;
+  let best: { requested: string; score: number; basis: MatchBasis } | null = null;
   let conflict: Reason | null = null;
   for (const wanted of requested) {
     const verdict = compare(wanted, term, vectors, index);
     if (verdict.kind === 'conflict') {
-      conflict ??= { dimension, code: 'CONFLICT', requested: wanted, actual: term, similarity: round(verdict.similarity), concepts: [...verdict.concepts], mode: 'semantic' };
+      conflict ??= { dimension, code: 'CONFLICT', requested: wanted, actual: term, similarity: round(verdict.similarity), concepts: [...verdict.concepts], mode: 'semantic', basis: verdict.basis };
     } else if (best === null || verdict.score > best.score) {
-      best = { requested: wanted, score: verdict.score };
+      best = { requested: wanted, score: verdict.score, basis: verdict.basis };
     }
   }
   if (best !== null && best.score >= settings.threshold) {
-    return { passed: true, score: best.score, match: { dimension, requested: best.requested, actual: term, score: round(best.score), mode: 'semantic' } };
+    return { passed: true, score: best.score, match: { dimension, requested: best.requested, actual: term, score: round(best.score), mode: 'semantic', basis: best.basis } };
   }
-  const reason: Reason = conflict ?? { dimension, code: 'BELOW_THRESHOLD', requested: best!.requested, actual: term, similarity: round(best!.score), threshold: settings.threshold, mode: 'semantic' };
+  const reason: Reason = conflict ?? { dimension, code: 'BELOW_THRESHOLD', requested: best!.requested, actual: term, similarity: round(best!.score), threshold: settings.threshold, mode: 'semantic', basis: best!.basis };
   return { passed: false, score: best?.score ?? 0, reason };
 }
 

@@ -18,7 +18,7 @@ export interface FilterOptions {
 }
 
 /** Thresholds tuned on the development set (`npm run eval` prints how they do). */
-export const DEFAULT_THRESHOLDS: Readonly<Record<Dimension, number>> = { style: 0.55, occasion: 0.6, mood: 0.7 };
+export const DEFAULT_THRESHOLDS: Readonly<Record<Dimension, number>> = { style: 0.55, occasion: 0.6, mood: 0.65 };
 
 /** Default share of the semantic score in an item's overall score (30% semantic, 70% rule-based). */
 export const DEFAULT_SEMANTIC_WEIGHT = 0.3;

@@ -16,6 +16,16 @@ export const REASON_CODES = {
 /** One of the stable reason codes. */
 export type ReasonCode = keyof typeof REASON_CODES;
 
+/**
+ * Where a semantic score came from: the same term, two terms of one curated concept, concepts the
+ * vocabulary says go together, concepts it says clash, concepts it knows but does not relate (the
+ * model's similarity, lowered), or the model's similarity alone (a term no concept claims).
+ * Stable codes, like reason codes.
+ */
+export const matchBasisSchema = z.enum(['EXACT', 'SAME_CONCEPT', 'COMPATIBLE_CONCEPTS', 'KNOWN_CLASH', 'UNRELATED_CONCEPTS', 'MODEL_SIMILARITY']);
+/** Where a score came from. */
+export type MatchBasis = z.infer<typeof matchBasisSchema>;
+
 /** How a dimension is compared: exact terms, or semantic compatibility. */
 export const matchModeSchema = z.enum(['exact', 'semantic']);
 /** How a dimension was compared. */
@@ -28,9 +38,9 @@ export const reasonSchema = z.discriminatedUnion('code', [
   /** Exact matching found none of the requested terms. */
   z.strictObject({ ...base, code: z.literal('EXACT_MISMATCH'), actual: z.string() }),
   /** The closest pair's compatibility score stayed under the threshold. */
-  z.strictObject({ ...base, code: z.literal('BELOW_THRESHOLD'), actual: z.string(), similarity: z.number(), threshold: z.number() }),
+  z.strictObject({ ...base, code: z.literal('BELOW_THRESHOLD'), actual: z.string(), similarity: z.number(), threshold: z.number(), basis: matchBasisSchema.optional() }),
   /** The pair falls in concepts known to clash; `concepts` names them (requested, actual). */
-  z.strictObject({ ...base, code: z.literal('CONFLICT'), actual: z.string(), similarity: z.number(), concepts: z.tuple([z.string(), z.string()]) }),
+  z.strictObject({ ...base, code: z.literal('CONFLICT'), actual: z.string(), similarity: z.number(), concepts: z.tuple([z.string(), z.string()]), basis: z.literal('KNOWN_CLASH').optional() }),
   /** The item has no tag for a requested dimension. */
   z.strictObject({ ...base, code: z.literal('ATTR_MISSING'), actual: z.null() }),
 ]);
@@ -44,7 +54,7 @@ export function describeReason(reason: Reason): string {
     case 'EXACT_MISMATCH':
       return `${reason.dimension}: "${reason.actual}" is not "${reason.requested}"`;
     case 'BELOW_THRESHOLD':
-      return `${reason.dimension}: "${reason.actual}" is ${reason.similarity.toFixed(2)} compatible with "${reason.requested}", under the threshold ${reason.threshold.toFixed(2)}`;
+      return `${reason.dimension}: "${reason.actual}" is ${reason.similarity.toFixed(2)} compatible with "${reason.requested}", under the threshold ${reason.threshold.toFixed(2)}${basisNote(reason.basis)}`;
     case 'CONFLICT':
       return `${reason.dimension}: "${reason.actual}" (${reason.concepts[1]}) clashes with "${reason.requested}" (${reason.concepts[0]})`;
     case 'ATTR_MISSING':
@@ -52,8 +62,22 @@ export function describeReason(reason: Reason): string {
   }
 }
 
-/** An English phrase for why a dimension accepted an item: the matching pair and its score. */
-export function describeMatch(match: { dimension: string; requested: string; actual: string; score: number; mode: MatchMode }): string {
+/** An English phrase for why a dimension accepted an item: the matching pair, its score and where the score came from. */
+export function describeMatch(match: { dimension: string; requested: string; actual: string; score: number; mode: MatchMode; basis?: MatchBasis | undefined }): string {
   if (match.requested === match.actual) return `${match.dimension}: "${match.actual}" matches`;
-  return `${match.dimension}: "${match.actual}" fits "${match.requested}" (${match.score.toFixed(2)})`;
+  return `${match.dimension}: "${match.actual}" fits "${match.requested}" (${match.score.toFixed(2)})${basisNote(match.basis)}`;
+}
+
+const BASIS_WORDS: Readonly<Record<MatchBasis, string>> = {
+  EXACT: 'the same term',
+  SAME_CONCEPT: 'same concept',
+  COMPATIBLE_CONCEPTS: 'concepts that go together',
+  KNOWN_CLASH: 'concepts that clash',
+  UNRELATED_CONCEPTS: 'model similarity, lowered: concepts not known to go together',
+  MODEL_SIMILARITY: 'model similarity alone',
+};
+
+/** The basis in words after a description, so a 1.00 between two different words does not read as "identical". */
+function basisNote(basis: MatchBasis | undefined): string {
+  return basis === undefined ? '' : `: ${BASIS_WORDS[basis]}`;
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DIMENSIONS, type Dimension } from './dimensions.js';
-import { matchModeSchema, reasonSchema } from './reasons.js';
+import { matchBasisSchema, matchModeSchema, reasonSchema } from './reasons.js';
 
 /** Why semantic mode is not active: stable codes, like reason codes. */
 export const FALLBACK_REASONS = {
@@ -17,8 +17,8 @@ export const FALLBACK_REASONS = {
 /** One of the fallback reason codes. */
 export type FallbackReason = keyof typeof FALLBACK_REASONS;
 
-/** Why one dimension accepted one item: the pair that matched and its score (1 for an exact match). */
-export const matchSchema = z.strictObject({ dimension: z.enum(DIMENSIONS), requested: z.string(), actual: z.string(), score: z.number(), mode: matchModeSchema });
+/** Why one dimension accepted one item: the pair that matched, its score (1 for an exact match) and where the score came from. */
+export const matchSchema = z.strictObject({ dimension: z.enum(DIMENSIONS), requested: z.string(), actual: z.string(), score: z.number(), mode: matchModeSchema, basis: matchBasisSchema.optional() });
 
 /** Why one dimension accepted one item. */
 export type Match = z.infer<typeof matchSchema>;

@@ -65,4 +65,56 @@ describe('semantic mode on the real model', () => {
     const itemTexts = texts.filter((t) => ['casual style', 'classic style', 'boho style', 'smart casual style'].includes(t));
     expect(itemTexts.sort()).toEqual(['boho style', 'casual style', 'classic style', 'smart casual style']);
   });
+
+  it('rejects near-opposite occasions that embed close together', async () => {
+    const pairs = [
+      { dimension: 'occasion', requested: 'gala', item: 'work' },
+      { dimension: 'occasion', requested: 'work', item: 'weekend' },
+      { dimension: 'occasion', requested: 'home', item: 'outdoors' },
+      { dimension: 'occasion', requested: 'office', item: 'vacation' },
+      { dimension: 'occasion', requested: 'hiking', item: 'errands' },
+    ] as const;
+    const { judgements } = await judgePairs(pairs, {}, { embedder });
+    expect(judgements.map((j, i) => [pairs[i]!.requested, pairs[i]!.item, j.semantic])).toEqual(pairs.map((p) => [p.requested, p.item, false]));
+  });
+
+  it('rejects near-opposite moods and accepts their true neighbours', async () => {
+    const pairs = [
+      { dimension: 'mood', requested: 'relaxed', item: 'serious', compatible: false },
+      { dimension: 'mood', requested: 'calm', item: 'somber', compatible: false },
+      { dimension: 'mood', requested: 'relaxed', item: 'easygoing', compatible: true },
+      { dimension: 'mood', requested: 'calm', item: 'serene', compatible: true },
+    ] as const;
+    const { judgements } = await judgePairs(pairs, {}, { embedder });
+    expect(judgements.map((j, i) => [pairs[i]!.item, j.semantic])).toEqual(pairs.map((p) => [p.item, p.compatible]));
+  });
+
+  it('judges every term of one concept alike: elegant, sophisticated and poised against calm', async () => {
+    const pairs = ['elegant', 'sophisticated', 'poised'].map((item) => ({ dimension: 'mood' as const, requested: 'calm', item }));
+    const { judgements } = await judgePairs(pairs, { dimensions: { mood: { threshold: 0 } } }, { embedder });
+    expect(new Set(judgements.map((j) => `${j.semantic} ${j.reason?.code ?? 'none'}`)).size).toBe(1);
+    for (const j of judgements) expect(j.reason?.code === 'CONFLICT' ? j.reason.concepts : []).not.toContain('energetic');
+  });
+
+  it('says where each score came from', async () => {
+    const items: Item[] = [
+      { id: 'same', mood: 'calm', occasion: 'work' },
+      { id: 'concept', mood: 'serene', occasion: 'office' },
+      { id: 'compatible', mood: 'cozy', occasion: 'office' },
+      { id: 'clash', mood: 'calm', occasion: 'party' },
+      { id: 'unrelated', mood: 'calm', occasion: 'weekend' },
+    ];
+    const report = await filterItems(items, { mood: 'calm', occasion: 'work' }, { semantic: true, dimensions: { occasion: { threshold: 0.99 } } }, { embedder });
+    const bases = Object.fromEntries(report.items.map((item) => [item.id, [...item.matches, ...item.reasons].map((m) => `${m.dimension} ${'basis' in m ? m.basis : m.code}`).sort()]));
+    expect(bases).toEqual({
+      same: ['mood EXACT', 'occasion EXACT'],
+      concept: ['mood SAME_CONCEPT', 'occasion SAME_CONCEPT'],
+      compatible: ['mood COMPATIBLE_CONCEPTS', 'occasion SAME_CONCEPT'],
+      clash: ['mood EXACT', 'occasion KNOWN_CLASH'],
+      unrelated: ['mood EXACT', 'occasion UNRELATED_CONCEPTS'],
+    });
+    // A term no concept claims (here: no unseen term may join one) is scored by the model alone, and says so.
+    const unplaced = await judgePairs([{ dimension: 'occasion', requested: 'work', item: 'zoo visit' }], { dimensions: { occasion: { threshold: 0.99 } } }, { embedder, assignment: { minStrength: 1.01, margin: 0, topK: 1 } });
+    expect(unplaced.judgements[0]!.reason).toMatchObject({ code: 'BELOW_THRESHOLD', basis: 'MODEL_SIMILARITY' });
+  });
 });

@@ -29,6 +29,24 @@ describe('the embedded vocabulary', () => {
     expect(min).toBeGreaterThanOrEqual(0.99);
   });
 
+  it('relates only concepts it has, never both ways, and places each anchor in one concept', () => {
+    const problems: string[] = [];
+    for (const dimension of DIMENSIONS) {
+      const map = CONCEPT_MAPS[dimension];
+      const ids = new Set(map.concepts.map((c) => c.id));
+      const key = ([a, b]: readonly [string, string]) => [a, b].sort().join(' / ');
+      const compatible = new Set(map.compatible.map(key));
+      for (const pair of [...map.compatible, ...map.opposed]) for (const id of pair) if (!ids.has(id)) problems.push(`${dimension}: unknown concept ${id}`);
+      for (const pair of map.opposed) if (compatible.has(key(pair))) problems.push(`${dimension}: ${key(pair)} both go together and clash`);
+      const seen = new Map<string, string>();
+      for (const { id, anchors } of map.concepts) for (const anchor of anchors) {
+        if (seen.has(anchor) && seen.get(anchor) !== id) problems.push(`${dimension}: "${anchor}" in ${seen.get(anchor)} and ${id}`);
+        seen.set(anchor, id);
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+
   it('answers nothing for unknown text', () => {
     expect(pack.get('a zorblax mood')).toBeUndefined();
   });

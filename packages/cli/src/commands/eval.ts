@@ -49,7 +49,7 @@ export async function evalCommand(args: readonly string[]): Promise<string> {
 }
 
 function table(pairs: readonly LabelledPair[], judgements: readonly PairJudgement[], keep: (index: number) => boolean): string[] {
-  const rows = ['mode         dimension   pairs   wrong rejects (of compatible)   wrong accepts (of incompatible)'];
+  const rows = ['mode         dimension   pairs   FRR: wrong rejects (of compatible)   FAR: wrong accepts (of incompatible)'];
   for (const mode of ['semantic', 'traditional'] as const) {
     for (const dimension of [...DIMENSIONS, 'overall'] as const) {
       const tally: Tally = { compatible: 0, incompatible: 0, wrongRejects: 0, wrongAccepts: 0 };
@@ -64,7 +64,7 @@ function table(pairs: readonly LabelledPair[], judgements: readonly PairJudgemen
           if (accepted) tally.wrongAccepts++;
         }
       });
-      rows.push(`${mode.padEnd(12)} ${dimension.padEnd(11)} ${String(tally.compatible + tally.incompatible).padStart(5)}   ${rate(tally.wrongRejects, tally.compatible).padEnd(31)} ${rate(tally.wrongAccepts, tally.incompatible)}`);
+      rows.push(`${mode.padEnd(12)} ${dimension.padEnd(11)} ${String(tally.compatible + tally.incompatible).padStart(5)}   ${rate(tally.wrongRejects, tally.compatible).padEnd(36)} ${rate(tally.wrongAccepts, tally.incompatible)}`);
     }
   }
   return rows;

@@ -15,15 +15,20 @@ export interface ConceptMap {
   /** Concept pairs that clash (symmetric): vetoed with CONFLICT however similar they embed. */
   readonly opposed: readonly (readonly [string, string])[];
   /**
-   * Where set, an item term whose closeness to a concept clashing with the requested one comes
-   * within this margin of its closeness to the requested concept is vetoed too. Meant for true
-   * antonym scales (moods), where an unseen antonym otherwise lands beside the word it negates;
-   * on styles, whose clashes are softer, it rejected too many good pairs (scripts/tune).
+   * How a pair of terms in two concepts with no known relation scores: its cosine less `penalty`
+   * × sureness, where sureness rises from 0 to 1 as the item term sits up to `sureGap` closer to
+   * its own concept than to the requested one. Near-opposites ("work" and "weekend", "relaxed" and
+   * "serious") embed at 0.6–0.8, as close as true neighbours, so the cosine alone cannot tell them
+   * apart; the vocabulary's silence about two concepts is the better evidence when the item term
+   * surely belongs elsewhere, and none when it is as close to the requested concept (an unseen term
+   * the embedding places loosely). Tuned with scripts/tune/sweep.ts on half the development set.
+   * Without it (a host's own map), such a pair scores its cosine.
    */
-  readonly oppositeMargin?: number;
+  readonly unrelated?: { readonly penalty: number; readonly sureGap: number };
 }
 
 const style: ConceptMap = {
+  unrelated: { penalty: 0.2, sureGap: 0.1 },
   concepts: [
     { id: 'casual', anchors: ['casual', 'relaxed', 'laid back', 'everyday', 'easygoing', 'effortless', 'weekend', 'comfortable', 'off duty', 'informal', 'low key', 'chill', 'dressed down', 'basic'] },
     { id: 'classic', anchors: ['classic', 'timeless', 'traditional', 'heritage', 'old money', 'understated', 'refined', 'quiet luxury', 'tailored'] },
@@ -62,6 +67,7 @@ const style: ConceptMap = {
 };
 
 const occasion: ConceptMap = {
+  unrelated: { penalty: 0.2, sureGap: 0.2 },
   concepts: [
     { id: 'work', anchors: ['work', 'office', 'business meeting', 'meeting', 'conference', 'job interview', 'interview', 'presentation', 'workplace', 'client meeting', 'business trip', 'business', 'commute', 'networking event', 'business lunch'] },
     { id: 'everyday', anchors: ['everyday', 'daily', 'errands', 'weekend', 'brunch', 'coffee', 'casual outing', 'shopping', 'school', 'class', 'campus', 'lunch with friends', 'day out', 'casual'] },
@@ -72,26 +78,30 @@ const occasion: ConceptMap = {
     { id: 'travel', anchors: ['travel', 'vacation', 'holiday', 'airport', 'flight', 'road trip', 'sightseeing', 'city break', 'trip'] },
     { id: 'beach', anchors: ['beach', 'pool party', 'resort', 'seaside', 'poolside', 'boat trip', 'summer vacation'] },
     { id: 'home', anchors: ['home', 'lounging', 'sleep', 'relaxing at home', 'movie night', 'staycation', 'work from home', 'bedtime', 'lazy sunday'] },
-    { id: 'outdoors', anchors: ['outdoors', 'hiking', 'camping', 'picnic', 'garden', 'nature walk', 'fishing', 'farm'] },
+    { id: 'outdoors', anchors: ['outdoors', 'picnic', 'garden', 'nature walk', 'park', 'farm', 'outdoor market', 'day in the park'] },
+    { id: 'hiking', anchors: ['hiking', 'camping', 'trekking', 'mountain hike', 'backpacking', 'climbing', 'fishing', 'trail walk', 'mountaineering', 'skiing', 'hunting', 'safari'] },
     { id: 'mourning', anchors: ['funeral', 'memorial', 'mourning', 'wake', 'memorial service'] },
     { id: 'worship', anchors: ['church', 'religious service', 'temple', 'mosque', 'sunday service'] },
   ],
   compatible: [
-    ['everyday', 'travel'], ['everyday', 'home'], ['everyday', 'outdoors'], ['party', 'date'], ['party', 'formal event'],
+    ['everyday', 'travel'], ['everyday', 'outdoors'], ['party', 'date'], ['party', 'formal event'],
     ['date', 'formal event'], ['beach', 'travel'], ['sport', 'outdoors'], ['travel', 'outdoors'], ['mourning', 'worship'],
-    ['work', 'worship'], ['formal event', 'worship'],
+    ['work', 'worship'], ['formal event', 'worship'], ['hiking', 'outdoors'], ['hiking', 'sport'], ['hiking', 'travel'],
   ],
   opposed: [
     ['work', 'beach'], ['work', 'party'], ['work', 'home'], ['sport', 'formal event'], ['sport', 'work'], ['sport', 'mourning'],
     ['mourning', 'party'], ['mourning', 'formal event'], ['mourning', 'beach'], ['mourning', 'date'], ['home', 'formal event'], ['beach', 'formal event'],
     ['outdoors', 'formal event'], ['sport', 'date'], ['beach', 'mourning'], ['party', 'worship'], ['home', 'work'],
+    ['hiking', 'formal event'], ['hiking', 'work'], ['hiking', 'date'], ['hiking', 'home'], ['hiking', 'mourning'], ['home', 'outdoors'],
+    ['home', 'party'], ['formal event', 'everyday'],
   ],
 };
 
 const mood: ConceptMap = {
-  oppositeMargin: 0,
+  unrelated: { penalty: 0.3, sureGap: 0.1 },
   concepts: [
-    { id: 'calm', anchors: ['calm', 'relaxed', 'peaceful', 'serene', 'tranquil', 'mellow', 'chill', 'zen', 'soothing', 'laid back', 'quiet', 'composed', 'gentle', 'grounded', 'easygoing', 'at ease', 'unhurried', 'placid', 'restful', 'still', 'balanced', 'centered', 'meditative', 'untroubled', 'collected'] },
+    { id: 'calm', anchors: ['calm', 'peaceful', 'serene', 'tranquil', 'zen', 'soothing', 'quiet', 'composed', 'gentle', 'grounded', 'placid', 'restful', 'still', 'balanced', 'centered', 'meditative', 'untroubled', 'collected', 'level headed', 'unflappable'] },
+    { id: 'relaxed', anchors: ['relaxed', 'laid back', 'chill', 'mellow', 'easygoing', 'at ease', 'unhurried', 'unbothered', 'low key', 'casual', 'loose', 'breezy', 'effortless'] },
     { id: 'energetic', anchors: ['energetic', 'lively', 'dynamic', 'vibrant', 'excited', 'active', 'hyper', 'bubbly', 'pumped', 'spirited', 'high energy', 'electric', 'peppy', 'zesty', 'animated', 'buzzing', 'fired up', 'energized', 'invigorated', 'exuberant', 'enthusiastic', 'wired'] },
     { id: 'happy', anchors: ['happy', 'cheerful', 'joyful', 'sunny', 'optimistic', 'upbeat', 'bright', 'content', 'glad', 'delighted', 'positive', 'uplifting', 'elated', 'ecstatic', 'merry', 'jolly', 'gleeful', 'thrilled', 'blissful', 'radiant', 'hopeful', 'grateful'] },
     { id: 'sad', anchors: ['sad', 'melancholy', 'gloomy', 'somber', 'depressed', 'blue', 'down', 'sorrowful', 'unhappy', 'miserable', 'heartbroken', 'grieving', 'heavy hearted', 'mournful', 'tearful', 'dejected', 'despondent', 'forlorn', 'bleak', 'dismal', 'morose', 'woeful', 'low spirited', 'pessimistic'] },
@@ -112,13 +122,14 @@ const mood: ConceptMap = {
     ['calm', 'cozy'], ['happy', 'playful'], ['happy', 'energetic'], ['energetic', 'confident'], ['energetic', 'playful'],
     ['confident', 'elegant'], ['confident', 'serious'], ['romantic', 'elegant'], ['romantic', 'nostalgic'], ['calm', 'nostalgic'],
     ['serious', 'elegant'], ['mysterious', 'confident'], ['happy', 'cozy'], ['calm', 'elegant'], ['happy', 'romantic'],
-    ['cozy', 'tired'],
+    ['cozy', 'tired'], ['calm', 'relaxed'], ['relaxed', 'cozy'], ['relaxed', 'playful'], ['relaxed', 'happy'],
   ],
   opposed: [
     ['calm', 'energetic'], ['calm', 'anxious'], ['calm', 'angry'], ['happy', 'sad'], ['happy', 'angry'], ['confident', 'shy'],
     ['serious', 'playful'], ['energetic', 'sad'], ['playful', 'sad'], ['energetic', 'tired'], ['cozy', 'anxious'],
     ['happy', 'anxious'], ['confident', 'anxious'], ['romantic', 'angry'], ['cozy', 'angry'],
     ['playful', 'mysterious'], ['happy', 'mysterious'], ['sad', 'confident'],
+    ['relaxed', 'energetic'], ['relaxed', 'anxious'], ['relaxed', 'angry'], ['relaxed', 'serious'],
   ],
 };
 
