@@ -17,6 +17,7 @@ export * from './engine.js';
 export * from './prepared/wardrobe.js';
 export * from './prepared/request.js';
 export * from './prepared/run.js';
+export * from './prepared/scores.js';
 export * from './prepared/verdicts.js';
 export * from './prepared/rank.js';
 export * from './prepared/report.js';

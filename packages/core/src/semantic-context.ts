@@ -40,9 +40,17 @@ export async function prepareSemantic(
   const concepts = deps.concepts ?? CONCEPT_MAPS;
   const dimensions = DIMENSIONS.filter((dimension) => terms[dimension] !== undefined);
   const texts = new Set<string>();
+  const textsOf = new Map<Dimension, Map<string, string>>(); // term → its text, for each dimension's terms and anchors
   for (const dimension of dimensions) {
-    for (const term of terms[dimension]!) texts.add(embeddingText(dimension, term));
-    for (const concept of concepts[dimension].concepts) for (const anchor of concept.anchors) texts.add(embeddingText(dimension, anchor));
+    const phrased = new Map<string, string>();
+    const add = (term: string): void => {
+      let text = phrased.get(term);
+      if (text === undefined) phrased.set(term, (text = embeddingText(dimension, term)));
+      texts.add(text);
+    };
+    for (const term of terms[dimension]!) add(term);
+    for (const concept of concepts[dimension].concepts) for (const anchor of concept.anchors) add(anchor);
+    textsOf.set(dimension, phrased);
   }
   const textList = [...texts];
   let vectors: (Vector | undefined)[];
@@ -59,7 +67,10 @@ export async function prepareSemantic(
   const lookups: Partial<Record<Dimension, VectorLookup>> = {};
   const indexes: Partial<Record<Dimension, ConceptIndex>> = {};
   for (const dimension of dimensions) {
-    const lookup: VectorLookup = (term) => byText.get(embeddingText(dimension, term));
+    // Lookups run several times per term and pair: the terms phrased above are found without phrasing them again.
+    const known = new Map<string, Vector>();
+    for (const [term, text] of textsOf.get(dimension)!) if (byText.has(text)) known.set(term, byText.get(text)!);
+    const lookup: VectorLookup = (term) => known.get(term) ?? byText.get(embeddingText(dimension, term));
     if (!judgeable(lookup, concepts[dimension], terms[dimension]!, request?.[dimension])) continue; // compared exactly
     lookups[dimension] = lookup;
     indexes[dimension] = conceptIndex(embedder, dimension, concepts[dimension], deps.assignment ?? DEFAULT_ASSIGNMENT, lookup);

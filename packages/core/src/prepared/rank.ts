@@ -1,4 +1,5 @@
 import type { PreparedRun } from './run.js';
+import { itemScores } from './scores.js';
 
 const ranked = new WeakMap<PreparedRun, Uint32Array>();
 
@@ -9,7 +10,8 @@ const ranked = new WeakMap<PreparedRun, Uint32Array>();
 export function rankedOrder(run: PreparedRun): Uint32Array {
   let order = ranked.get(run);
   if (order !== undefined) return order;
-  const { passed, scores } = run;
+  const { passed } = run;
+  const scores = itemScores(run);
   order = new Uint32Array(passed.length);
   let head = 0;
   let tail = run.passCount;

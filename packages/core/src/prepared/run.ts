@@ -13,25 +13,23 @@ export interface RunTuning {
   readonly semanticWeight?: number;
 }
 
-/** One requested dimension as a run judged it: each term once, then each tag set once. */
+/** One requested dimension as a run judged it: each term once, then whether each tag set passes. */
 export interface JudgedDimension {
   readonly dimension: Dimension;
+  /** The requested terms. */
+  readonly requested: readonly string[];
   /** Term id → how the term fares against the request (the match, or the reason it failed). */
   readonly outcomes: readonly TermOutcome[];
-  /** Tag set → 1 when it passes (set 0, no tag, never does). */
+  /** Term id → 1 when the term passes. */
+  readonly termPassed: Uint8Array;
+  /** Tag set → 1 when any of its terms passes (set 0, no tag, never does). */
   readonly setPassed: Uint8Array;
-  /** Tag set → its best term's score (0 for set 0). */
-  readonly setScores: Float64Array;
-  /** Tag set → 1 when it holds a requested term itself (the rule score). */
-  readonly setExact: Uint8Array;
-  /** Tag set → the term id whose match (set passed) or reason (set rejected) it reports; -1 for set 0. */
-  readonly setReported: Int32Array;
 }
 
 /**
- * One filter run over a prepared wardrobe: per item a pass flag and a score, and the totals a
- * report needs. Nothing per item is allocated beyond these arrays; verdicts with reasons are
- * built on demand (itemVerdicts), the ranked order too (rankedOrder).
+ * One filter run over a prepared wardrobe: per item a pass flag, and the totals a report needs.
+ * Nothing per item is allocated beyond the pass flags; scores (itemScores), verdicts with reasons
+ * (itemVerdicts) and the ranked order (rankedOrder) are computed when asked for.
  */
 export interface PreparedRun {
   readonly prepared: PreparedRequest;
@@ -41,8 +39,6 @@ export interface PreparedRun {
   readonly judged: readonly JudgedDimension[];
   /** Item index → 1 when the item passed. */
   readonly passed: Uint8Array;
-  /** Item index → its score, rounded as reports give it. */
-  readonly scores: Float64Array;
   readonly passCount: number;
   /** passCount / items, 0 without items. */
   readonly passRate: number;
@@ -56,61 +52,44 @@ export interface PreparedRun {
 
 /**
  * Runs a prepared request over its wardrobe: one outcome per distinct term, one verdict per
- * distinct tag set, then one pass over the items' set ids. Synchronous: a threshold change is a
- * new run of the same prepared request with `tuning`.
+ * distinct tag set, then one pass over the items' set ids for the pass flags; rejections are
+ * counted per set. Synchronous: a threshold change is a new run of the same prepared request
+ * with `tuning`.
  */
 export function runPrepared(prepared: PreparedRequest, tuning?: RunTuning): PreparedRun {
   const started = prepared.now();
   const options = tuned(prepared.options, tuning);
-  const dimensions = DIMENSIONS.filter((dimension) => prepared.modes[dimension] !== undefined);
-  const judged = dimensions.map((dimension) => judgeDimension(prepared, options, dimension));
   const { wardrobe } = prepared;
-  const size = wardrobe.size;
-  const count = judged.length;
-  const itemSets = dimensions.map((dimension) => wardrobe.dimensions[dimension].itemSets);
-  const setPassed = judged.map((j) => j.setPassed);
-  const setScores = judged.map((j) => j.setScores);
-  const setExact = judged.map((j) => j.setExact);
-  const rejected = new Uint32Array(count);
-  const firstRejected = new Int32Array(count).fill(-1);
-  const passed = new Uint8Array(size);
-  const scores = new Float64Array(size);
-  // As the per-item verdicts always did: without a semantic context the score is the rule score alone.
-  const blend = prepared.semantic !== null;
-  const weight = options.semanticWeight;
-  const divisor = Math.max(count, 1);
-  let passCount = 0;
-  for (let i = 0; i < size; i++) {
-    let pass = 1;
-    let ruleScore = 0;
-    let semanticScore = 0;
-    for (let d = 0; d < count; d++) {
-      const set = itemSets[d]![i]!;
-      if (setPassed[d]![set] === 0) {
-        pass = 0;
-        if (rejected[d]++ === 0) firstRejected[d] = i;
-      }
-      ruleScore += setExact[d]![set]!;
-      semanticScore += setScores[d]![set]!;
-    }
-    const rule = count === 0 ? 1 : ruleScore / divisor;
-    const score = blend ? weight * (semanticScore / divisor) + (1 - weight) * rule : rule;
-    scores[i] = Math.round(score * 10_000) / 10_000;
-    passed[i] = pass;
-    passCount += pass;
+  const judged = DIMENSIONS.filter((dimension) => prepared.modes[dimension] !== undefined).map((dimension) => judgeDimension(prepared, options, dimension));
+  const passed = new Uint8Array(wardrobe.size).fill(1); // with no requested dimension, every item passes
+  for (const { dimension, setPassed } of judged) {
+    const sets = wardrobe.dimensions[dimension].itemSets;
+    for (let i = 0; i < passed.length; i++) passed[i]! &= setPassed[sets[i]!]!;
   }
-  const order = dimensions.map((_, d) => d).filter((d) => rejected[d]! > 0);
-  order.sort((a, b) => firstRejected[a]! - firstRejected[b]! || a - b);
+  let passCount = 0;
+  for (let i = 0; i < passed.length; i++) passCount += passed[i]!;
+  const rejections = judged.map(({ dimension, setPassed }) => {
+    const { setSizes, setFirstItems } = wardrobe.dimensions[dimension];
+    let count = 0;
+    let first = wardrobe.size;
+    for (let set = 0; set < setPassed.length; set++) {
+      if (setPassed[set] === 1 || setSizes[set] === 0) continue;
+      count += setSizes[set]!;
+      first = Math.min(first, setFirstItems[set]!);
+    }
+    return { dimension, count, first };
+  });
+  const rejecting = rejections.filter((r) => r.count > 0);
   return {
     prepared,
     options,
     judged,
     passed,
-    scores,
     passCount,
-    passRate: size === 0 ? 0 : passCount / size,
-    rejectionCounts: Object.fromEntries(order.map((d) => [dimensions[d]!, rejected[d]!])),
-    rejectionReasons: dimensions.filter((_, d) => rejected[d]! > 0),
+    passRate: wardrobe.size === 0 ? 0 : passCount / wardrobe.size,
+    // Reports key the counts as the items first meet them: the first rejected item's dimensions first.
+    rejectionCounts: Object.fromEntries([...rejecting].sort((a, b) => a.first - b.first).map((r) => [r.dimension, r.count])),
+    rejectionReasons: rejecting.map((r) => r.dimension),
     elapsedMs: prepared.elapsedMs + prepared.now() - started,
   };
 }
@@ -127,33 +106,15 @@ function judgeDimension(prepared: PreparedRequest, options: FilterOptions, dimen
       ? semanticOutcome(dimension, requested, term, options.dimensions[dimension], vectors!, concepts!, rememberedCompare)
       : exactOutcome(dimension, requested, term),
   );
+  const termPassed = Uint8Array.from(outcomes, (outcome) => (outcome.passed ? 1 : 0));
   const sets = setOffsets.length - 1;
   const setPassed = new Uint8Array(sets);
-  const setScores = new Float64Array(sets);
-  const setExact = new Uint8Array(sets);
-  const setReported = new Int32Array(sets).fill(-1);
   for (let set = 1; set < sets; set++) {
-    const start = setOffsets[set]!;
-    const end = setOffsets[set + 1]!;
-    let best = setTerms[start]!;
-    let exact = 0;
-    let conflict = -1;
-    for (let k = start; k < end; k++) {
-      const term = setTerms[k]!;
-      const a = outcomes[best]!;
-      const b = outcomes[term]!;
-      if ((b.passed && !a.passed) || (b.passed === a.passed && b.score > a.score)) best = term;
-      if (requested.includes(terms[term]!)) exact = 1;
-      // A conflict on any tag explains a rejection better than the best tag's low score.
-      if (conflict < 0 && !b.passed && b.reason.code === 'CONFLICT') conflict = term;
-    }
-    const outcome = outcomes[best]!;
-    setPassed[set] = outcome.passed ? 1 : 0;
-    setScores[set] = outcome.score;
-    setExact[set] = exact;
-    setReported[set] = outcome.passed || conflict < 0 ? best : conflict;
+    let passed = 0;
+    for (let k = setOffsets[set]!; k < setOffsets[set + 1]!; k++) passed |= termPassed[setTerms[k]!]!;
+    setPassed[set] = passed;
   }
-  return { dimension, outcomes, setPassed, setScores, setExact, setReported };
+  return { dimension, requested, outcomes, termPassed, setPassed };
 }
 
 function tuned(options: FilterOptions, tuning: RunTuning | undefined): FilterOptions {

@@ -5,6 +5,8 @@ import type { ItemVerdict, Match } from '../report.js';
 import type { Item } from '../schemas.js';
 import { requestFor } from './request.js';
 import { runPrepared, type PreparedRun } from './run.js';
+import { itemScore } from './scores.js';
+import { setDetails } from './set-details.js';
 import { prepareWardrobe } from './wardrobe.js';
 
 /** One item's full verdict (reasons and matches) from a run, by item index (input order). */
@@ -12,8 +14,10 @@ export function itemVerdict(run: PreparedRun, index: number): ItemVerdict {
   const { prepared } = run;
   const reasons: Reason[] = [];
   const matches: Match[] = [];
-  for (const { dimension, outcomes, setReported } of run.judged) {
-    const reported = setReported[prepared.wardrobe.dimensions[dimension].itemSets[index]!]!;
+  for (const judged of run.judged) {
+    const { dimension, outcomes } = judged;
+    const wardrobeDimension = prepared.wardrobe.dimensions[dimension];
+    const reported = setDetails(judged, wardrobeDimension).setReported[wardrobeDimension.itemSets[index]!]!;
     if (reported < 0) {
       reasons.push({ dimension, code: 'ATTR_MISSING', requested: prepared.request[dimension]!.join(', '), actual: null, mode: prepared.modes[dimension]! });
       continue;
@@ -22,7 +26,7 @@ export function itemVerdict(run: PreparedRun, index: number): ItemVerdict {
     if (outcome.passed) matches.push(outcome.match);
     else reasons.push(outcome.reason);
   }
-  return { id: prepared.wardrobe.ids[index]!, passed: run.passed[index] === 1, score: run.scores[index]!, reasons, matches };
+  return { id: prepared.wardrobe.ids[index]!, passed: run.passed[index] === 1, score: itemScore(run, index), reasons, matches };
 }
 
 /** Full verdicts for the given item indices (a page of rows, the ranked order, flipped items), in that order. */

@@ -17,6 +17,10 @@ export interface WardrobeDimension {
   readonly setTerms: Uint32Array;
   /** Item index → its tag set. Set 0 is the empty set: the item has no tag on this dimension. */
   readonly itemSets: Uint32Array;
+  /** Tag set → how many items have it, so a run counts rejections per set, not per item. */
+  readonly setSizes: Uint32Array;
+  /** Tag set → the index of the first item that has it (the wardrobe's size when none does). */
+  readonly setFirstItems: Uint32Array;
 }
 
 /** A wardrobe normalized and interned once, reusable across requests, thresholds and modes. */
@@ -74,5 +78,11 @@ function internDimension(items: readonly Item[], dimension: Dimension, tagsOf: (
     }
     itemSets[i] = set;
   }
-  return { terms, setOffsets: Uint32Array.from(offsets), setTerms: Uint32Array.from(setTerms), itemSets };
+  const setSizes = new Uint32Array(offsets.length - 1);
+  const setFirstItems = new Uint32Array(offsets.length - 1).fill(items.length);
+  for (let i = items.length - 1; i >= 0; i--) {
+    setSizes[itemSets[i]!]!++;
+    setFirstItems[itemSets[i]!] = i;
+  }
+  return { terms, setOffsets: Uint32Array.from(offsets), setTerms: Uint32Array.from(setTerms), itemSets, setSizes, setFirstItems };
 }
