@@ -24,6 +24,8 @@ for (const preset of PRESETS) {
       lines.set(text + basis, (lines.get(text + basis) ?? 0) + 1);
     }
   }
-  console.log(`\n${preset.label} ${JSON.stringify(preset.request)}: ${report.items.filter((i) => i.passed).length}/${items.length} pass`);
+  const traditional = await filterItems(items, preset.request, { semantic: false });
+  const passing = (r: typeof report) => r.items.filter((i) => i.passed).length;
+  console.log(`\n${preset.label} ${JSON.stringify(preset.request)}: ${passing(report)}/${items.length} pass (traditional ${passing(traditional)})`);
   for (const [text, count] of [...lines].sort((a, b) => a[0].localeCompare(b[0]))) console.log(`  ${String(count).padStart(3)}× ${text}`);
 }

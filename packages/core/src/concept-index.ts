@@ -48,6 +48,7 @@ export class ConceptIndex {
     }
     for (const [a, b] of map.compatible) this.relate(a, b, 'compatible');
     for (const [a, b] of map.opposed) this.relate(a, b, 'opposed');
+    for (const [broad, narrow] of map.broader ?? []) this.relations.set(`${broad}\u0001${narrow}`, 'compatible');
   }
 
   /** The concept a term belongs to, or null when no concept is close enough or two are too close to call. */
@@ -84,9 +85,10 @@ export class ConceptIndex {
     return similarities.length === 0 ? -1 : meanOfTop(similarities, this.rule.topK);
   }
 
-  /** How two concepts relate (symmetric). */
-  relation(a: string, b: string): ConceptRelation {
-    return a === b ? 'same' : (this.relations.get(pairKey(a, b)) ?? 'unrelated');
+  /** How an item's concept relates to a requested one: symmetric, except that a broader request accepts a narrower item (ConceptMap.broader). */
+  relation(requested: string, actual: string): ConceptRelation {
+    if (requested === actual) return 'same';
+    return this.relations.get(pairKey(requested, actual)) ?? this.relations.get(`${requested}\u0001${actual}`) ?? 'unrelated';
   }
 
   private relate(a: string, b: string, relation: ConceptRelation): void {

@@ -12,6 +12,12 @@ export interface ConceptMap {
   readonly concepts: readonly Concept[];
   /** Concept pairs a request for one accepts for the other (symmetric). */
   readonly compatible: readonly (readonly [string, string])[];
+  /**
+   * [broad, narrow] concept pairs: a request for the broad concept accepts the narrow one's items,
+   * not the reverse (a request for "casual" takes a rugged jacket; one for "rugged" wants more than
+   * a casual tee).
+   */
+  readonly broader?: readonly (readonly [string, string])[];
   /** Concept pairs that clash (symmetric): vetoed with CONFLICT however similar they embed. */
   readonly opposed: readonly (readonly [string, string])[];
   /**
@@ -49,14 +55,15 @@ const style: ConceptMap = {
     { id: 'beachy', anchors: ['beachy', 'resort', 'tropical', 'coastal', 'summery', 'surf', 'vacation'] },
   ],
   compatible: [
-    ['casual', 'classic'], ['casual', 'minimalist'], ['casual', 'smart casual'], ['casual', 'sporty'],
-    ['casual', 'streetwear'], ['casual', 'boho'], ['casual', 'vintage'], ['casual', 'preppy'],
-    ['casual', 'lounge'], ['casual', 'beachy'], ['casual', 'rugged'], ['casual', 'romantic'],
-    ['smart casual', 'classic'], ['smart casual', 'business'], ['smart casual', 'minimalist'], ['smart casual', 'preppy'],
+    ['casual', 'smart casual'], ['casual', 'lounge'], ['smart casual', 'classic'], ['smart casual', 'business'], ['smart casual', 'minimalist'], ['smart casual', 'preppy'],
     ['formal', 'classic'], ['formal', 'glam'], ['business', 'classic'], ['business', 'minimalist'],
     ['edgy', 'streetwear'], ['edgy', 'vintage'], ['boho', 'vintage'], ['boho', 'romantic'], ['boho', 'beachy'],
     ['romantic', 'vintage'], ['minimalist', 'classic'], ['preppy', 'classic'], ['sporty', 'streetwear'],
     ['lounge', 'sporty'], ['rugged', 'vintage'],
+  ],
+  broader: [
+    ['casual', 'classic'], ['casual', 'minimalist'], ['casual', 'sporty'], ['casual', 'streetwear'], ['casual', 'boho'],
+    ['casual', 'vintage'], ['casual', 'preppy'], ['casual', 'beachy'], ['casual', 'rugged'], ['casual', 'romantic'],
   ],
   opposed: [
     ['casual', 'formal'], ['sporty', 'formal'], ['lounge', 'formal'], ['streetwear', 'formal'], ['beachy', 'formal'],
@@ -78,23 +85,23 @@ const occasion: ConceptMap = {
     { id: 'travel', anchors: ['travel', 'vacation', 'holiday', 'airport', 'flight', 'road trip', 'sightseeing', 'city break', 'trip'] },
     { id: 'beach', anchors: ['beach', 'pool party', 'resort', 'seaside', 'poolside', 'boat trip', 'summer vacation'] },
     { id: 'home', anchors: ['home', 'lounging', 'sleep', 'relaxing at home', 'movie night', 'staycation', 'work from home', 'bedtime', 'lazy sunday'] },
-    { id: 'outdoors', anchors: ['outdoors', 'picnic', 'garden', 'nature walk', 'park', 'farm', 'outdoor market', 'day in the park'] },
-    { id: 'hiking', anchors: ['hiking', 'camping', 'trekking', 'mountain hike', 'backpacking', 'climbing', 'fishing', 'trail walk', 'mountaineering', 'skiing', 'hunting', 'safari'] },
+    { id: 'outdoors', anchors: ['outdoors', 'hiking', 'camping', 'trekking', 'mountain hike', 'backpacking', 'climbing', 'fishing', 'trail walk', 'mountaineering', 'skiing', 'hunting', 'safari'] },
+    { id: 'picnic', anchors: ['picnic', 'garden', 'nature walk', 'park', 'farm', 'outdoor market', 'day in the park'] },
     { id: 'mourning', anchors: ['funeral', 'memorial', 'mourning', 'wake', 'memorial service'] },
     { id: 'worship', anchors: ['church', 'religious service', 'temple', 'mosque', 'sunday service'] },
   ],
   compatible: [
-    ['everyday', 'travel'], ['everyday', 'outdoors'], ['party', 'date'], ['party', 'formal event'],
-    ['date', 'formal event'], ['beach', 'travel'], ['sport', 'outdoors'], ['travel', 'outdoors'], ['mourning', 'worship'],
-    ['work', 'worship'], ['formal event', 'worship'], ['hiking', 'outdoors'], ['hiking', 'sport'], ['hiking', 'travel'],
+    ['everyday', 'travel'], ['everyday', 'picnic'], ['party', 'date'], ['beach', 'travel'], ['travel', 'picnic'], ['mourning', 'worship'],
+    ['work', 'worship'],
   ],
   opposed: [
     ['work', 'beach'], ['work', 'party'], ['work', 'home'], ['sport', 'formal event'], ['sport', 'work'], ['sport', 'mourning'],
     ['mourning', 'party'], ['mourning', 'formal event'], ['mourning', 'beach'], ['mourning', 'date'], ['home', 'formal event'], ['beach', 'formal event'],
     ['outdoors', 'formal event'], ['sport', 'date'], ['beach', 'mourning'], ['party', 'worship'], ['home', 'work'],
-    ['hiking', 'formal event'], ['hiking', 'work'], ['hiking', 'date'], ['hiking', 'home'], ['hiking', 'mourning'], ['home', 'outdoors'],
+    ['outdoors', 'work'], ['outdoors', 'date'], ['outdoors', 'mourning'], ['home', 'outdoors'],
     ['home', 'party'], ['formal event', 'everyday'],
   ],
+  broader: [['sport', 'outdoors']],
 };
 
 const mood: ConceptMap = {
@@ -122,7 +129,7 @@ const mood: ConceptMap = {
     ['calm', 'cozy'], ['happy', 'playful'], ['happy', 'energetic'], ['energetic', 'confident'], ['energetic', 'playful'],
     ['confident', 'elegant'], ['confident', 'serious'], ['romantic', 'elegant'], ['romantic', 'nostalgic'], ['calm', 'nostalgic'],
     ['serious', 'elegant'], ['mysterious', 'confident'], ['happy', 'cozy'], ['calm', 'elegant'], ['happy', 'romantic'],
-    ['cozy', 'tired'], ['calm', 'relaxed'], ['relaxed', 'cozy'], ['relaxed', 'playful'], ['relaxed', 'happy'],
+    ['cozy', 'tired'], ['calm', 'relaxed'], ['relaxed', 'cozy'],
   ],
   opposed: [
     ['calm', 'energetic'], ['calm', 'anxious'], ['calm', 'angry'], ['happy', 'sad'], ['happy', 'angry'], ['confident', 'shy'],
