@@ -1,6 +1,7 @@
 import type { PreparedRun } from './run.js';
 import { setDetails } from './set-details.js';
 
+const scorers = new WeakMap<PreparedRun, (index: number) => number>();
 const computed = new WeakMap<PreparedRun, Float64Array>();
 
 /**
@@ -9,31 +10,45 @@ const computed = new WeakMap<PreparedRun, Float64Array>();
  * by the semantic weight whenever the run had a semantic context.
  */
 export function itemScore(run: PreparedRun, index: number): number {
-  const { prepared, judged } = run;
-  const count = judged.length;
-  let ruleScore = 0;
-  let semanticScore = 0;
-  for (const judgedDimension of judged) {
-    const wardrobeDimension = prepared.wardrobe.dimensions[judgedDimension.dimension];
-    const { setExact, setScores } = setDetails(judgedDimension, wardrobeDimension);
-    const set = wardrobeDimension.itemSets[index]!;
-    ruleScore += setExact[set]!;
-    semanticScore += setScores[set]!;
-  }
-  const divisor = Math.max(count, 1);
-  const rule = count === 0 ? 1 : ruleScore / divisor;
-  const weight = run.options.semanticWeight;
-  const score = prepared.semantic === null ? rule : weight * (semanticScore / divisor) + (1 - weight) * rule;
-  return Math.round(score * 10_000) / 10_000;
+  return scorer(run)(index);
 }
 
 /** Every item's score (item index → score), computed on first use and remembered for the run. */
 export function itemScores(run: PreparedRun): Float64Array {
   let scores = computed.get(run);
   if (scores === undefined) {
+    const score = scorer(run);
     scores = new Float64Array(run.passed.length);
-    for (let i = 0; i < scores.length; i++) scores[i] = itemScore(run, i);
+    for (let i = 0; i < scores.length; i++) scores[i] = score(i);
     computed.set(run, scores);
   }
   return scores;
+}
+
+function scorer(run: PreparedRun): (index: number) => number {
+  let score = scorers.get(run);
+  if (score !== undefined) return score;
+  const { prepared, judged } = run;
+  const columns = judged.map((j) => {
+    const dimension = prepared.wardrobe.dimensions[j.dimension];
+    return { itemSets: dimension.itemSets, ...setDetails(j, dimension) };
+  });
+  const count = columns.length;
+  const divisor = Math.max(count, 1);
+  const weight = run.options.semanticWeight;
+  const blend = prepared.semantic !== null;
+  score = (index) => {
+    let ruleScore = 0;
+    let semanticScore = 0;
+    for (const { itemSets, setExact, setScores } of columns) {
+      const set = itemSets[index]!;
+      ruleScore += setExact[set]!;
+      semanticScore += setScores[set]!;
+    }
+    const rule = count === 0 ? 1 : ruleScore / divisor;
+    const blended = blend ? weight * (semanticScore / divisor) + (1 - weight) * rule : rule;
+    return Math.round(blended * 10_000) / 10_000;
+  };
+  scorers.set(run, score);
+  return score;
 }

@@ -9,29 +9,17 @@ import { itemScore } from './scores.js';
 import { setDetails } from './set-details.js';
 import { prepareWardrobe } from './wardrobe.js';
 
+const builders = new WeakMap<PreparedRun, (index: number) => ItemVerdict>();
+
 /** One item's full verdict (reasons and matches) from a run, by item index (input order). */
 export function itemVerdict(run: PreparedRun, index: number): ItemVerdict {
-  const { prepared } = run;
-  const reasons: Reason[] = [];
-  const matches: Match[] = [];
-  for (const judged of run.judged) {
-    const { dimension, outcomes } = judged;
-    const wardrobeDimension = prepared.wardrobe.dimensions[dimension];
-    const reported = setDetails(judged, wardrobeDimension).setReported[wardrobeDimension.itemSets[index]!]!;
-    if (reported < 0) {
-      reasons.push({ dimension, code: 'ATTR_MISSING', requested: prepared.request[dimension]!.join(', '), actual: null, mode: prepared.modes[dimension]! });
-      continue;
-    }
-    const outcome = outcomes[reported]!;
-    if (outcome.passed) matches.push(outcome.match);
-    else reasons.push(outcome.reason);
-  }
-  return { id: prepared.wardrobe.ids[index]!, passed: run.passed[index] === 1, score: itemScore(run, index), reasons, matches };
+  return builder(run)(index);
 }
 
 /** Full verdicts for the given item indices (a page of rows, the ranked order, flipped items), in that order. */
 export function itemVerdicts(run: PreparedRun, indices: ArrayLike<number>): ItemVerdict[] {
-  return Array.from(indices, (index) => itemVerdict(run, index));
+  const build = builder(run);
+  return Array.from(indices, (index) => build(index));
 }
 
 /**
@@ -40,5 +28,33 @@ export function itemVerdicts(run: PreparedRun, indices: ArrayLike<number>): Item
  */
 export function decideItems(items: readonly Item[], request: NormalizedRequest, options: FilterOptions, semantic: SemanticContext | null): ItemVerdict[] {
   const run = runPrepared(requestFor(prepareWardrobe(items), request, options, semantic));
-  return Array.from({ length: items.length }, (_, index) => itemVerdict(run, index));
+  return itemVerdicts(run, Array.from({ length: items.length }, (_, index) => index));
+}
+
+function builder(run: PreparedRun): (index: number) => ItemVerdict {
+  let build = builders.get(run);
+  if (build !== undefined) return build;
+  const { prepared } = run;
+  const columns = run.judged.map((judged) => {
+    const dimension = prepared.wardrobe.dimensions[judged.dimension];
+    const missing = { dimension: judged.dimension, code: 'ATTR_MISSING', requested: judged.requested.join(', '), actual: null, mode: prepared.modes[judged.dimension]! } as const;
+    return { itemSets: dimension.itemSets, setReported: setDetails(judged, dimension).setReported, outcomes: judged.outcomes, missing };
+  });
+  build = (index) => {
+    const reasons: Reason[] = [];
+    const matches: Match[] = [];
+    for (const { itemSets, setReported, outcomes, missing } of columns) {
+      const reported = setReported[itemSets[index]!]!;
+      if (reported < 0) {
+        reasons.push({ ...missing });
+        continue;
+      }
+      const outcome = outcomes[reported]!;
+      if (outcome.passed) matches.push(outcome.match);
+      else reasons.push(outcome.reason);
+    }
+    return { id: prepared.wardrobe.ids[index]!, passed: run.passed[index] === 1, score: itemScore(run, index), reasons, matches };
+  };
+  builders.set(run, build);
+  return build;
 }

@@ -62,9 +62,8 @@ function internDimension(items: readonly Item[], dimension: Dimension, tagsOf: (
   const setIds = new Map<string, number>([['', 0]]);
   const offsets: number[] = [0, 0];
   const setTerms: number[] = [];
-  const itemSets = new Uint32Array(items.length);
-  for (let i = 0; i < items.length; i++) {
-    const ids = tagsOf(items[i]![dimension]).map((term) => {
+  const setOf = (normalized: readonly string[]): number => {
+    const ids = normalized.map((term) => {
       let id = termIds.get(term);
       if (id === undefined) termIds.set(term, (id = terms.push(term) - 1));
       return id;
@@ -76,6 +75,19 @@ function internDimension(items: readonly Item[], dimension: Dimension, tagsOf: (
       setTerms.push(...ids);
       offsets.push(setTerms.length);
     }
+    return set;
+  };
+  // Most attributes are one string, repeated across many items: those go straight to their set.
+  const setOfString = new Map<string, number>();
+  const itemSets = new Uint32Array(items.length);
+  for (let i = 0; i < items.length; i++) {
+    const raw = items[i]![dimension];
+    if (typeof raw !== 'string') {
+      itemSets[i] = setOf(tagsOf(raw));
+      continue;
+    }
+    let set = setOfString.get(raw);
+    if (set === undefined) setOfString.set(raw, (set = setOf(tagsOf(raw))));
     itemSets[i] = set;
   }
   const setSizes = new Uint32Array(offsets.length - 1);
