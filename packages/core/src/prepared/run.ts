@@ -5,7 +5,8 @@ import { rememberedCompare } from './comparisons.js';
 import type { FilterOptionsInput, FilterRequest } from '../schemas.js';
 import type { FilterDependencies } from '../semantic-context.js';
 import { prepareRequest, type PreparedRequest } from './request.js';
-import type { PreparedWardrobe, WardrobeDimension } from './wardrobe.js';
+import { setDetails, type SetDetails } from './set-details.js';
+import type { PreparedWardrobe } from './wardrobe.js';
 
 /** What a run may change without new vectors: thresholds per dimension and the semantic weight. */
 export interface RunTuning {
@@ -13,8 +14,12 @@ export interface RunTuning {
   readonly semanticWeight?: number;
 }
 
-/** One requested dimension as a run judged it: each term once, then whether each tag set passes. */
-export interface JudgedDimension {
+/**
+ * One requested dimension as a run judged it: each term once, then whether each tag set passes.
+ * The SetDetails fields (best score, rule hit, reported term per set) are computed on first read:
+ * a run that only needs pass flags and counts never pays for them.
+ */
+export interface JudgedDimension extends SetDetails {
   readonly dimension: Dimension;
   /** The requested terms. */
   readonly requested: readonly string[];
@@ -99,7 +104,8 @@ function judgeDimension(prepared: PreparedRequest, options: FilterOptions, dimen
   const vectors = prepared.semantic?.vectors[dimension];
   const concepts = prepared.semantic?.concepts[dimension];
   const semantic = prepared.modes[dimension] === 'semantic';
-  const { terms, setOffsets, setTerms }: WardrobeDimension = prepared.wardrobe.dimensions[dimension];
+  const wardrobeDimension = prepared.wardrobe.dimensions[dimension];
+  const { terms, setOffsets, setTerms } = wardrobeDimension;
   // A term without a vector (no model, not in the vocabulary) is compared exactly; its reason says so.
   const outcomes = terms.map((term) =>
     semantic && vectors!(term) !== undefined
@@ -114,7 +120,23 @@ function judgeDimension(prepared: PreparedRequest, options: FilterOptions, dimen
     for (let k = setOffsets[set]!; k < setOffsets[set + 1]!; k++) passed |= termPassed[setTerms[k]!]!;
     setPassed[set] = passed;
   }
-  return { dimension, requested, outcomes, termPassed, setPassed };
+  const judged: JudgedDimension = {
+    dimension,
+    requested,
+    outcomes,
+    termPassed,
+    setPassed,
+    get setScores() {
+      return setDetails(judged, wardrobeDimension).setScores;
+    },
+    get setExact() {
+      return setDetails(judged, wardrobeDimension).setExact;
+    },
+    get setReported() {
+      return setDetails(judged, wardrobeDimension).setReported;
+    },
+  };
+  return judged;
 }
 
 function tuned(options: FilterOptions, tuning: RunTuning | undefined): FilterOptions {

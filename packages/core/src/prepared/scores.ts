@@ -1,5 +1,4 @@
 import type { PreparedRun } from './run.js';
-import { setDetails } from './set-details.js';
 
 const scorers = new WeakMap<PreparedRun, (index: number) => number>();
 const computed = new WeakMap<PreparedRun, Float64Array>();
@@ -29,10 +28,7 @@ function scorer(run: PreparedRun): (index: number) => number {
   let score = scorers.get(run);
   if (score !== undefined) return score;
   const { prepared, judged } = run;
-  const columns = judged.map((j) => {
-    const dimension = prepared.wardrobe.dimensions[j.dimension];
-    return { itemSets: dimension.itemSets, ...setDetails(j, dimension) };
-  });
+  const columns = judged.map((j) => ({ itemSets: prepared.wardrobe.dimensions[j.dimension].itemSets, setExact: j.setExact, setScores: j.setScores }));
   const count = columns.length;
   const divisor = Math.max(count, 1);
   const weight = run.options.semanticWeight;

@@ -1,7 +1,7 @@
 import type { JudgedDimension } from './run.js';
 import type { WardrobeDimension } from './wardrobe.js';
 
-/** What scores and verdicts need of each tag set beyond its pass flag; computed only when they are asked for. */
+/** What scores and verdicts need of each tag set beyond its pass flag (see JudgedDimension). */
 export interface SetDetails {
   /** Tag set → its best term's score (0 for set 0). */
   readonly setScores: Float64Array;
@@ -11,14 +11,14 @@ export interface SetDetails {
   readonly setReported: Int32Array;
 }
 
-const computed = new WeakMap<JudgedDimension, SetDetails>();
+const computed = new WeakMap<object, SetDetails>();
 
 /**
  * Each tag set's best term, as the per-item verdicts always chose it: a pass beats a rejection,
  * then the higher score, ties keep the earlier tag; a rejected set reports the first tag in
  * CONFLICT if any (a conflict explains a rejection better than the best tag's low score).
  */
-export function setDetails(judged: JudgedDimension, dimension: WardrobeDimension): SetDetails {
+export function setDetails(judged: Pick<JudgedDimension, 'outcomes' | 'termPassed' | 'requested'>, dimension: WardrobeDimension): SetDetails {
   const remembered = computed.get(judged);
   if (remembered !== undefined) return remembered;
   const { outcomes, termPassed, requested } = judged;

@@ -6,7 +6,6 @@ import type { Item } from '../schemas.js';
 import { requestFor } from './request.js';
 import { runPrepared, type PreparedRun } from './run.js';
 import { itemScore } from './scores.js';
-import { setDetails } from './set-details.js';
 import { prepareWardrobe } from './wardrobe.js';
 
 const builders = new WeakMap<PreparedRun, (index: number) => ItemVerdict>();
@@ -36,9 +35,8 @@ function builder(run: PreparedRun): (index: number) => ItemVerdict {
   if (build !== undefined) return build;
   const { prepared } = run;
   const columns = run.judged.map((judged) => {
-    const dimension = prepared.wardrobe.dimensions[judged.dimension];
     const missing = { dimension: judged.dimension, code: 'ATTR_MISSING', requested: judged.requested.join(', '), actual: null, mode: prepared.modes[judged.dimension]! } as const;
-    return { itemSets: dimension.itemSets, setReported: setDetails(judged, dimension).setReported, outcomes: judged.outcomes, missing };
+    return { itemSets: prepared.wardrobe.dimensions[judged.dimension].itemSets, setReported: judged.setReported, outcomes: judged.outcomes, missing };
   });
   build = (index) => {
     const reasons: Reason[] = [];
