@@ -18,11 +18,18 @@ function serveModels(): Plugin {
   };
 }
 
+/**
+ * Cross-origin isolation: onnxruntime-web needs SharedArrayBuffer to run the embedding worker on
+ * several threads. Everything the playground loads is same-origin, so require-corp blocks nothing.
+ */
+const CROSS_ORIGIN_ISOLATION = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
+
 // The playground. It imports the workspace packages as built (`npm start` builds first), the way
 // a host app would, so the embedding worker and the .wasm files resolve from dist/.
 export default defineConfig({
   root: 'demo',
   plugins: [serveModels()],
-  server: { port: 5173, strictPort: false },
+  server: { port: 5173, strictPort: false, headers: CROSS_ORIGIN_ISOLATION },
+  preview: { headers: CROSS_ORIGIN_ISOLATION },
   build: { outDir: '../dist/demo', emptyOutDir: true },
 });

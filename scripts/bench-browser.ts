@@ -2,7 +2,7 @@
 // Prints medians of repeated runs: cold start (empty caches) and warm start (model files and
 // vectors cached) to the first semantic report, warm filter times, and worker throughput.
 import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
@@ -10,6 +10,7 @@ import { launchChromium } from '../test/support/chromium.js';
 import { startStaticServer } from '../test/support/static-server.js';
 import { benchColdStart } from './bench/cold-start.js';
 import { benchElementDrag } from './bench/element-drag.js';
+import { benchWorkerThroughput, CROSS_ORIGIN_ISOLATION } from './bench/worker-throughput.js';
 import { warmFilterLines, type WarmFilterResult } from './bench/warm-filter.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
@@ -18,8 +19,9 @@ const FILTER_RUNS = 5;
 const SIZES = [500, 10_000, 100_000];
 
 const out = mkdtempSync(join(tmpdir(), 'semfilter-bench-'));
-await build({ root: join(ROOT, 'test/bench'), logLevel: 'error', build: { outDir: out, emptyOutDir: true, rollupOptions: { input: ['index.html', 'cold.html', 'element.html'].map((page) => join(ROOT, 'test/bench', page)) } } });
+await build({ root: join(ROOT, 'test/bench'), logLevel: 'error', build: { outDir: out, emptyOutDir: true, rollupOptions: { input: ['index.html', 'cold.html', 'element.html', 'worker.html'].map((page) => join(ROOT, 'test/bench', page)) } } });
 const server = await startStaticServer({ '/models/': join(ROOT, 'models'), '/': out });
+const isolated = await startStaticServer({ '/models/': join(ROOT, 'models'), '/': out }, CROSS_ORIGIN_ISOLATION);
 const browser = await launchChromium();
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
@@ -46,7 +48,6 @@ try {
   await page.goto(`${server.url}/`);
   await page.evaluate(() => (window as unknown as { benchFirst: Promise<unknown> }).benchFirst);
   const filters = (await page.evaluate(([sizes, runs]) => (window as unknown as { benchWarmFilter: (s: number[], r: number) => Promise<unknown> }).benchWarmFilter(sizes as number[], runs as number), [SIZES, FILTER_RUNS] as const)) as WarmFilterResult[];
-  const phrasesPerSecond = (await page.evaluate(() => (window as unknown as { benchWorker: (c: number, r: number) => Promise<number> }).benchWorker(256, 3))) as number;
   await context.close();
 
   const stats = warmStats.at(-1)!;
@@ -56,11 +57,12 @@ try {
     `warm start, model and vectors cached, to the first report:   ${median(warm).toFixed(0).padStart(7)} ms   (runs: ${warm.map((v) => v.toFixed(0)).join(', ')})`,
     `  vectors on the warm start: ${stats.storeHits} from IndexedDB, ${stats.vocabularyHits} from the vocabulary, ${stats.computed} computed; cache hit rate ${((100 * (stats.storeHits + stats.vocabularyHits)) / (stats.storeHits + stats.vocabularyHits + stats.computed)).toFixed(1)}%`,
     ...warmFilterLines(filters, FILTER_RUNS),
-    `worker embedding throughput (batches of 64, new phrases): ${phrasesPerSecond.toFixed(0)} phrases/s`,
   ];
   console.log(lines.join('\n'));
+  console.log((await benchWorkerThroughput(browser, server.url, isolated.url, Math.min(4, availableParallelism()), 3)).join('\n'));
   console.log([...(await benchColdStart(browser, server.url, STARTS, 500)), ...(await benchElementDrag(browser, server.url, 10_000, 20))].join('\n'));
 } finally {
   await browser.close();
   await server.close();
+  await isolated.close();
 }

@@ -2,7 +2,7 @@
 // semantic report that needs the model (tags the vocabulary does not know) and records when it
 // arrived; the other measurements run when the driver calls them.
 import { generateWardrobe } from '@semfilter/core';
-import { bundledWasmPaths, createSemanticFilter, createWorkerEmbedder } from '@semfilter/core/browser';
+import { createSemanticFilter } from '@semfilter/core/browser';
 
 const MODELS = new URL('/models/', location.href).href;
 const REQUEST = { style: 'casual', occasion: 'work', mood: 'calm' };
@@ -39,22 +39,4 @@ window.benchWarmFilter = async (sizes, runs) => {
     }
   }
   return out;
-};
-
-window.benchWorker = async (count, runs) => {
-  const embedder = createWorkerEmbedder({
-    config: { modelBaseUrl: MODELS, wasmPaths: bundledWasmPaths(), dtype: 'fp32', numThreads: 1, allowRemoteModels: false },
-    loadTimeoutMs: 120_000,
-    embedTimeoutMs: 300_000,
-  });
-  await embedder.embed(['warm up']);
-  const rates = [];
-  for (let run = 0; run < runs; run++) {
-    const phrases = Array.from({ length: count }, (_, i) => `a ${['navy', 'relaxed', 'bold', 'vintage'][i % 4]} outfit number ${run * count + i}`);
-    const started = performance.now();
-    for (let i = 0; i < phrases.length; i += 64) await embedder.embed(phrases.slice(i, i + 64));
-    rates.push(count / ((performance.now() - started) / 1000));
-  }
-  embedder.dispose();
-  return median(rates);
 };

@@ -149,6 +149,7 @@ describe('npm start (the Vite dev server)', () => {
     await toggleSemantic(page);
     await expect.poll(async () => (await rowsOf(page)).some((row) => row.traditional === 'reject' && row.semantic === 'pass')).toBe(true);
     expect(await summaryText(page)).toContain('Semantic mode active');
+    expect(await page.evaluate(() => crossOriginIsolated)).toBe(true); // COOP/COEP from vite.config.ts: the worker may use threads
     expect(failures).toEqual([]);
   });
 });

@@ -47,7 +47,9 @@ type Tokenizer = (texts: string[], options: { padding: true; truncation: true })
 export async function loadEmbeddingModel(modelsDir: string, dtype: ModelDtype, sessionOptions: NodeSessionOptions = defaultSessionOptions()): Promise<EmbeddingModel> {
   const file = join(modelDir(modelsDir), MODEL_FILES[dtype]);
   if (!existsSync(file)) throw new ModelUnavailableError(`model file ${file} is missing: run \`npm run fetch-model\` (or \`npx semfilter fetch-model\`)`);
-  const [transformers, ort] = await Promise.all([import('@xenova/transformers'), import('onnxruntime-node')]);
+  const [transformers, ortModule] = await Promise.all([import('@xenova/transformers'), import('onnxruntime-node')]);
+  // onnxruntime-node is CommonJS: Node's own import gives its exports as `default`, tsx as the namespace
+  const ort = (ortModule as unknown as { default?: typeof ortModule }).default ?? ortModule;
   transformers.env.allowRemoteModels = false;
   transformers.env.allowLocalModels = true;
   transformers.env.localModelPath = modelsDir.endsWith('/') ? modelsDir : `${modelsDir}/`;
