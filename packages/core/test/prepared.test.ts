@@ -10,6 +10,7 @@ import {
   filterPrepared,
   flippedItems,
   generateWardrobe,
+  itemTerms,
   itemVerdicts,
   normalizeRequest,
   parsePreparedWardrobe,
@@ -72,7 +73,7 @@ async function expectAsReference(items: readonly Item[], request: FilterRequest,
 
 describe('the prepared wardrobe gives the reports the per-item filter gave', () => {
   it('traditional filter: the sample wardrobe and generated wardrobes, every request and option set', async () => {
-    for (const items of [SAMPLE, generateWardrobe(3000, 7)]) {
+    for (const items of [SAMPLE, generateWardrobe(3000, 7), []]) {
       for (const request of REQUESTS) for (const options of OPTIONS) await expectAsReference(items, request, { ...options, semantic: false });
     }
   });
@@ -180,6 +181,7 @@ describe('a prepared wardrobe', () => {
     const good = parsePreparedWardrobe([{ id: 'a', style: ['Smart_Casual', 'smart casual', ' '] }, { id: 'b' }]);
     expect(good.ok && good.value.dimensions.style.terms).toEqual(['smart casual']);
     expect(good.ok && Array.from(good.value.dimensions.style.itemSets)).toEqual([1, 0]);
+    expect(good.ok && [itemTerms(good.value, 'style', 0), itemTerms(good.value, 'style', 1)]).toEqual([['smart casual'], []]);
   });
 
   it('decideItems (the per-item API) gives every verdict in input order', async () => {

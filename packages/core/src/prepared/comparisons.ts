@@ -17,6 +17,9 @@ interface Remembered {
  */
 const remembered = new WeakMap<ConceptIndex, Map<string, Remembered>>();
 
+/** A long session with many requests would otherwise grow the table without end; refilling it is cheap. */
+const MAX_REMEMBERED_PAIRS = 100_000;
+
 /** comparePair, remembered per concept index and pair of vectors: the same verdicts, each computed once. */
 export function rememberedCompare(requested: string, actual: string, vectors: VectorLookup, concepts: ConceptIndex): PairVerdict {
   let pairs = remembered.get(concepts);
@@ -27,6 +30,7 @@ export function rememberedCompare(requested: string, actual: string, vectors: Ve
   const hit = pairs.get(key);
   if (hit !== undefined && hit.requested === requestedVector && hit.actual === actualVector) return hit.verdict;
   const verdict = comparePair(requested, actual, vectors, concepts);
+  if (pairs.size >= MAX_REMEMBERED_PAIRS) pairs.clear();
   pairs.set(key, { requested: requestedVector, actual: actualVector, verdict });
   return verdict;
 }
