@@ -1,25 +1,29 @@
 import type { PreparedRun } from './run.js';
-import { itemScores } from './scores.js';
+import { itemScore } from './scores.js';
 
 const ranked = new WeakMap<PreparedRun, Uint32Array>();
 
 /**
  * Item indices in report order: passed items by score, best first (ties in input order), then
- * rejected items in input order. Computed on first use and remembered for the run.
+ * rejected items in input order. Only passed items need a score. Computed on first use and
+ * remembered for the run.
  */
 export function rankedOrder(run: PreparedRun): Uint32Array {
   let order = ranked.get(run);
   if (order !== undefined) return order;
-  const { passed } = run;
-  const scores = itemScores(run);
+  const { passed, passCount } = run;
+  const passing = new Uint32Array(passCount);
   order = new Uint32Array(passed.length);
   let head = 0;
-  let tail = run.passCount;
+  let tail = passCount;
   for (let i = 0; i < passed.length; i++) {
-    if (passed[i] === 1) order[head++] = i;
+    if (passed[i] === 1) passing[head++] = i;
     else order[tail++] = i;
   }
-  order.subarray(0, run.passCount).sort((a, b) => scores[b]! - scores[a]! || a - b);
+  const scores = Float64Array.from(passing, (index) => itemScore(run, index));
+  // Positions in `passing` follow input order, so breaking ties by position keeps input order.
+  const positions = Uint32Array.from(passing, (_, position) => position).sort((a, b) => scores[b]! - scores[a]! || a - b);
+  for (let k = 0; k < passCount; k++) order[k] = passing[positions[k]!]!;
   ranked.set(run, order);
   return order;
 }
