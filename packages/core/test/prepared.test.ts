@@ -132,10 +132,12 @@ describe('the prepared wardrobe gives the reports the per-item filter gave', () 
       }
     });
 
-    it('a run tuned to other thresholds and weight equals a fresh filter with those options', async () => {
+    it('runs tuned to other thresholds and weights, one after the other, equal fresh filters with those options', async () => {
       const wardrobe = prepareWardrobe(SAMPLE);
       const prepared = await prepareRequest(wardrobe, REQUESTS[0]!, { semantic: true }, { embedder, ...still });
-      for (const options of OPTIONS.slice(1, 2).concat(OPTIONS.slice(3))) {
+      // Back and forth, and one threshold at a time (a slider), as a page would tune one prepared request.
+      const sequence: FilterOptionsInput[] = [OPTIONS[1]!, OPTIONS[3]!, {}, { dimensions: { mood: { threshold: 0.5 } } }, { dimensions: { mood: { threshold: 0.5 }, style: { threshold: 0.4 } } }, OPTIONS[1]!];
+      for (const options of sequence) {
         const thresholds = Object.fromEntries(DIMENSIONS.map((d) => [d, options.dimensions?.[d]?.threshold])) as Partial<Record<Dimension, number>>;
         const tuned = runPrepared(prepared, { thresholds, ...(options.semanticWeight === undefined ? {} : { semanticWeight: options.semanticWeight }) });
         expectSameReport(preparedReport(tuned), await referenceFilter(SAMPLE, REQUESTS[0]!, { ...options, semantic: true }, { embedder, ...still }));

@@ -65,7 +65,7 @@ export function runPrepared(prepared: PreparedRequest, tuning?: RunTuning): Prep
   const started = prepared.now();
   const options = tuned(prepared.options, tuning);
   const { wardrobe } = prepared;
-  const judged = DIMENSIONS.filter((dimension) => prepared.modes[dimension] !== undefined).map((dimension) => judgeDimension(prepared, options, dimension));
+  const judged = DIMENSIONS.filter((dimension) => prepared.modes[dimension] !== undefined).map((dimension) => judgedDimension(prepared, options, dimension));
   const passed = new Uint8Array(wardrobe.size).fill(1); // with no requested dimension, every item passes
   for (const { dimension, setPassed } of judged) {
     const sets = wardrobe.dimensions[dimension].itemSets;
@@ -97,6 +97,24 @@ export function runPrepared(prepared: PreparedRequest, tuning?: RunTuning): Prep
     rejectionReasons: rejecting.map((r) => r.dimension),
     elapsedMs: prepared.elapsedMs + prepared.now() - started,
   };
+}
+
+/**
+ * The last judgement of each dimension per prepared request. A dimension's judgement depends on
+ * the request and on its own threshold only, so a slider that moves one threshold judges one
+ * dimension again, not all of them.
+ */
+const lastJudged = new WeakMap<PreparedRequest, Map<Dimension, { readonly threshold: number; readonly judged: JudgedDimension }>>();
+
+function judgedDimension(prepared: PreparedRequest, options: FilterOptions, dimension: Dimension): JudgedDimension {
+  let byDimension = lastJudged.get(prepared);
+  if (byDimension === undefined) lastJudged.set(prepared, (byDimension = new Map()));
+  const { threshold } = options.dimensions[dimension];
+  const last = byDimension.get(dimension);
+  if (last !== undefined && last.threshold === threshold) return last.judged;
+  const judged = judgeDimension(prepared, options, dimension);
+  byDimension.set(dimension, { threshold, judged });
+  return judged;
 }
 
 function judgeDimension(prepared: PreparedRequest, options: FilterOptions, dimension: Dimension): JudgedDimension {
