@@ -35,7 +35,8 @@ export async function embeddingBench(): Promise<string[]> {
   const variants: [string, NodeEmbedderOptions][] = [
     ['batch 32', { batchSize: 32 }],
     ['batch 128', { batchSize: 128 }],
-    [`batch ${NODE_BATCH_SIZE} with onnxruntime's default session options`, { sessionOptions: {} }],
+    ['1 intra-op thread', { sessionOptions: { ...defaultSessionOptions(), intraOpNumThreads: 1 } }],
+    [`onnxruntime's default session options`, { sessionOptions: {} }],
   ];
   const [ours, ...others] = await nodeRates(phrases, [{}, ...variants.map(([, options]) => options)]);
   const theirs = sentenceTransformersRate(phrases);
