@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { filterItems, judgePairs, type Embedder, type Item } from '@semfilter/core';
+import { describeMatch, filterItems, judgePairs, type Embedder, type Item } from '@semfilter/core';
 import { createNodeEmbedder } from '@semfilter/core/node';
 import { requireModel } from './model.js';
 
@@ -113,6 +113,9 @@ describe('semantic mode on the real model', () => {
       clash: ['mood EXACT', 'occasion KNOWN_CLASH'],
       unrelated: ['mood EXACT', 'occasion UNRELATED_CONCEPTS'],
     });
+    // A 1.00 between two different words does not read as identical.
+    const serene = report.items.find((item) => item.id === 'concept')!.matches.find((m) => m.dimension === 'mood')!;
+    expect(describeMatch(serene)).toBe('mood: "serene" fits "calm" (1.00): same concept');
     // A term no concept claims (here: no unseen term may join one) is scored by the model alone, and says so.
     const unplaced = await judgePairs([{ dimension: 'occasion', requested: 'work', item: 'zoo visit' }], { dimensions: { occasion: { threshold: 0.99 } } }, { embedder, assignment: { minStrength: 1.01, margin: 0, topK: 1 } });
     expect(unplaced.judgements[0]!.reason).toMatchObject({ code: 'BELOW_THRESHOLD', basis: 'MODEL_SIMILARITY' });

@@ -50,7 +50,7 @@ const style: ConceptMap = {
     { id: 'vintage', anchors: ['vintage', 'retro', 'seventies', 'eighties', 'nineties', 'y2k', 'throwback', 'old school', 'mod', 'rockabilly'] },
     { id: 'preppy', anchors: ['preppy', 'collegiate', 'ivy league', 'nautical', 'country club', 'schoolgirl'] },
     { id: 'glam', anchors: ['glam', 'glamorous', 'sparkly', 'sequin', 'flashy', 'statement', 'extravagant', 'maximalist', 'luxe', 'red carpet'] },
-    { id: 'rugged', anchors: ['rugged', 'outdoorsy', 'utility', 'workwear', 'western', 'cowboy', 'military', 'cargo', 'hiking', 'gorpcore'] },
+    { id: 'rugged', anchors: ['rugged', 'outdoorsy', 'utility', 'workwear', 'practical', 'western', 'cowboy', 'military', 'cargo', 'hiking', 'gorpcore'] },
     { id: 'lounge', anchors: ['lounge', 'cozy', 'homewear', 'sleepwear', 'pajama', 'comfy', 'snug'] },
     { id: 'beachy', anchors: ['beachy', 'resort', 'tropical', 'coastal', 'summery', 'surf', 'vacation'] },
   ],
