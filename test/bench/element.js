@@ -1,6 +1,6 @@
 // The page the element measurement of `npm run bench:browser` drives (scripts/bench/element-drag.ts):
 // a <semfilter-debugger> with a generated wardrobe in semantic mode, and a threshold slider dragged
-// one input event per animation frame, each update timed until its rows are rendered.
+// one input event per animation frame, each update timed until its rows are rendered and laid out.
 import '@semfilter/elements/semfilter-debugger.js';
 import { generateWardrobe } from '@semfilter/core';
 import { createSemanticFilter } from '@semfilter/core/browser';
@@ -34,9 +34,11 @@ window.benchElementDrag = async (size, steps) => {
   const { element, firstReportMs, chartMs } = await mount(size);
   const slider = element.shadowRoot.querySelector('.threshold input[type="range"]');
   const longTasks = [];
-  const observer = new PerformanceObserver((list) => longTasks.push(...list.getEntries().map((entry) => entry.duration)));
+  const observer = new PerformanceObserver((list) => longTasks.push(...list.getEntries().map(({ startTime, duration }) => ({ startTime, duration }))));
   observer.observe({ type: 'longtask' });
   const updates = [];
+  const layouts = [];
+  const windows = [];
   for (let step = 0; step < steps; step++) {
     await nextFrame();
     const reported = once(element, 'semfilter-report');
@@ -45,14 +47,21 @@ window.benchElementDrag = async (size, steps) => {
     slider.dispatchEvent(new Event('input', { bubbles: true }));
     await reported;
     await element.updateComplete;
-    updates.push(performance.now() - started);
+    const rendered = performance.now();
+    void element.shadowRoot.querySelector('table').offsetHeight; // style and layout of the new rows, counted in the update
+    const ended = performance.now();
+    updates.push(ended - started);
+    layouts.push(ended - rendered);
+    windows.push([started, ended]);
   }
   await new Promise((resolve) => setTimeout(resolve, 200)); // let the last long task entries arrive
-  longTasks.push(...observer.takeRecords().map((entry) => entry.duration));
+  longTasks.push(...observer.takeRecords().map(({ startTime, duration }) => ({ startTime, duration })));
   observer.disconnect();
+  // A long task that overlaps an update's window holds the update's work; the others ran between updates.
+  const overlaps = ({ startTime, duration }) => windows.some(([start, end]) => startTime < end && startTime + duration > start);
   const rows = element.shadowRoot.querySelectorAll('[part~="item"]').length;
   const passRate = element.report.filter_pass_rate;
   element.filter.dispose();
   element.remove();
-  return { firstReportMs, chartMs, updates, longTasks, rows, passRate };
+  return { firstReportMs, chartMs, updates, layouts, longTasks: longTasks.map((task) => ({ duration: task.duration, inUpdate: overlaps(task) })), rows, passRate };
 };

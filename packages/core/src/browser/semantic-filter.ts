@@ -1,5 +1,10 @@
 import { withCircuitBreaker } from '../circuit-breaker.js';
+import { DIMENSIONS } from '../dimensions.js';
 import { filterItems } from '../engine.js';
+import { resolveOptions } from '../options.js';
+import { flippedItems } from '../prepared/rank.js';
+import { prepareRequest } from '../prepared/request.js';
+import { runPrepared } from '../prepared/run.js';
 import type { Embedder } from '../embedder.js';
 import { createLayeredEmbedder, type CacheStats, type LayeredEmbedder, type VectorStore } from '../layered-embedder.js';
 import { invalidInputReport, type FilterReport } from '../report.js';
@@ -9,6 +14,7 @@ import type { ModelProgress } from '../worker/embedding-api.js';
 import { createWorkerEmbedder, type WorkerEmbedder } from '../worker/worker-client.js';
 import { capabilities } from './capabilities.js';
 import { createIdbVectorStore } from './idb-store.js';
+import { isPreparedItems, lazyReport, PreparedRequests, prepareItems, tuningOf, type FilterRun, type PreparedItems } from './prepared-items.js';
 import { bundledWasmPaths } from './wasm-files.js';
 
 /** Model states, as the debugger element reflects them in `model-state`. */
@@ -68,14 +74,27 @@ export interface StateChange {
  * The browser facade. Dispatches `progress` (detail: ModelProgress) and `statechange` (detail:
  * StateChange). Its methods never reject: bad input gives a report with fallback_reason
  * INVALID_INPUT, and a model that is missing, slow or broken gives the traditional filter's report
- * with the reason.
+ * with the reason. `items` may be a wardrobe or what `prepare` made of one.
  */
 export interface SemanticFilter extends EventTarget {
   readonly state: ModelState;
-  /** One filter run; `semantic` defaults to true. */
+  /** Validates, normalizes and interns a wardrobe once, for repeated calls with the same items. */
+  prepare(items: unknown): PreparedItems;
+  /** One filter run; `semantic` defaults to true. On prepared items the report's `items` are built on first read. */
   filter(items: unknown, request: unknown, options?: FilterOptionsInput): Promise<FilterReport>;
   /** Both modes on the same input, and the items they decide differently. */
   compare(items: unknown, request: unknown, options?: FilterOptionsInput): Promise<Comparison>;
+  /**
+   * One run without building verdicts: the report (items built on first read) and the per-item
+   * arrays behind it, for UIs that show a page of rows. A threshold or weight change on the same
+   * prepared items, request and modes reruns without asking the embedder.
+   */
+  run(items: unknown, request: unknown, options?: FilterOptionsInput): Promise<FilterRun>;
+  /**
+   * Reruns a run with other thresholds or semantic weight (those given in `options`; the rest
+   * as the run had them): synchronous, one verdict per distinct term and one pass over the items.
+   */
+  retune(run: FilterRun, options: FilterOptionsInput): FilterRun;
   /** Starts loading the model now; resolves true when it is ready. */
   preload(): Promise<boolean>;
   /** Where vectors came from so far. */
@@ -102,6 +121,7 @@ class BrowserSemanticFilter extends EventTarget implements SemanticFilter {
   /** One layered embedder, shared by concurrent first calls. */
   #layered: Promise<LayeredEmbedder> | undefined;
   #layeredStats: (() => Readonly<CacheStats>) | undefined;
+  readonly #requests = new PreparedRequests();
 
   constructor(options: SemanticFilterOptions) {
     super();
@@ -130,7 +150,12 @@ class BrowserSemanticFilter extends EventTarget implements SemanticFilter {
     return this.#state;
   }
 
+  prepare(items: unknown): PreparedItems {
+    return prepareItems(items);
+  }
+
   async filter(items: unknown, request: unknown, overrides: FilterOptionsInput = {}): Promise<FilterReport> {
+    if (isPreparedItems(items)) return (await this.run(items, request, overrides)).report;
     const wardrobe = parseWardrobe(items);
     const wanted = parseWith(requestSchema, request, 'request');
     const filterOptions = parseWith(filterOptionsSchema, { semantic: true, ...this.#options.filterOptions, ...overrides }, 'options');
@@ -148,10 +173,52 @@ class BrowserSemanticFilter extends EventTarget implements SemanticFilter {
   }
 
   async compare(items: unknown, request: unknown, overrides: FilterOptionsInput = {}): Promise<Comparison> {
-    const [traditional, semantic] = await Promise.all([this.filter(items, request, { ...overrides, semantic: false }), this.filter(items, request, { ...overrides, semantic: true })]);
-    const decided = new Map(traditional.items.map((item) => [item.id, item.passed]));
-    const flips = semantic.items.filter((item) => decided.get(item.id) !== item.passed).map((item) => ({ id: item.id, traditional: decided.get(item.id)!, semantic: item.passed }));
-    return { traditional, semantic, flips };
+    const prepared = isPreparedItems(items) ? items : this.prepare(items);
+    const [traditional, semantic] = await Promise.all([this.run(prepared, request, { ...overrides, semantic: false }), this.run(prepared, request, { ...overrides, semantic: true })]);
+    if (traditional.run === null || semantic.run === null) return { traditional: traditional.report, semantic: semantic.report, flips: [] };
+    const { ids } = traditional.run.prepared.wardrobe;
+    const flips = Array.from(flippedItems(traditional.run, semantic.run), (i) => ({ id: ids[i]!, traditional: traditional.run!.passed[i] === 1, semantic: semantic.run!.passed[i] === 1 }));
+    return { traditional: traditional.report, semantic: semantic.report, flips };
+  }
+
+  async run(items: unknown, request: unknown, overrides: FilterOptionsInput = {}): Promise<FilterRun> {
+    const started = performance.now();
+    const prepared = isPreparedItems(items) ? items : this.prepare(items);
+    const wanted = parseWith(requestSchema, request, 'request');
+    const filterOptions = parseWith(filterOptionsSchema, { semantic: true, ...this.#options.filterOptions, ...overrides }, 'options');
+    if (prepared.wardrobe === null || !wanted.ok || !filterOptions.ok) {
+      return { report: invalidInputReport([...prepared.issues, ...[wanted, filterOptions].flatMap((parsed) => (parsed.ok ? [] : parsed.issues))]), run: null };
+    }
+    const { wardrobe } = prepared;
+    const tuning = tuningOf(resolveOptions(filterOptions.value));
+    try {
+      const kept = this.#requests.get(wardrobe, wanted.value, filterOptions.value);
+      if (kept !== undefined) {
+        const run = runPrepared(kept, tuning);
+        return { report: lazyReport(run, started, undefined), run };
+      }
+      const embedder = filterOptions.value.semantic ? await this.#embedder() : undefined;
+      const fresh = await prepareRequest(wardrobe, wanted.value, filterOptions.value, { embedder });
+      this.#requests.set(wardrobe, wanted.value, filterOptions.value, fresh);
+      const run = runPrepared(fresh, tuning);
+      return { report: lazyReport(run, started, fresh.embedMs), run };
+    } catch (error) {
+      // prepareRequest falls back by itself; reaching here is a bug, and still no reason to break the page.
+      this.#setState('error', error as Error);
+      const run = runPrepared(await prepareRequest(wardrobe, wanted.value, { ...filterOptions.value, semantic: false }));
+      return { report: lazyReport(run, started, undefined), run };
+    }
+  }
+
+  retune(previous: FilterRun, overrides: FilterOptionsInput): FilterRun {
+    const started = performance.now();
+    const filterOptions = parseWith(filterOptionsSchema, overrides, 'options');
+    if (!filterOptions.ok) return { report: invalidInputReport(filterOptions.issues), run: null };
+    if (previous.run === null) return previous;
+    const { options, prepared } = previous.run;
+    const thresholds = Object.fromEntries(DIMENSIONS.map((d) => [d, filterOptions.value.dimensions?.[d]?.threshold ?? options.dimensions[d].threshold]));
+    const run = runPrepared(prepared, { thresholds, semanticWeight: filterOptions.value.semanticWeight ?? options.semanticWeight });
+    return { report: lazyReport(run, started, undefined), run };
   }
 
   async preload(): Promise<boolean> {

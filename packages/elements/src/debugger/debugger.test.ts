@@ -3,7 +3,7 @@ import 'axe-core'; // a UMD script: it defines globalThis.axe
 import type { AxeResults, RunOptions } from 'axe-core';
 import { sendKeys } from '@web/test-runner-commands';
 import { createSemanticFilter } from '@semfilter/core/browser';
-import type { FilterReport } from '@semfilter/core';
+import { generateWardrobe, type FilterReport } from '@semfilter/core';
 import '@semfilter/elements/semfilter-debugger.js';
 import type { SemfilterDebugger } from '@semfilter/elements';
 import { freshPrefix, setOffline, UNKNOWN_TERMS } from '../../../../test/browser/helpers.js';
@@ -140,6 +140,41 @@ describe('<semfilter-debugger>', () => {
     const element = await mount(many);
     expect(rows(element)).to.have.length(element.pageSize);
     expect(element.shadowRoot!.textContent).to.contain('page 1 of 200');
+  });
+
+  it('re-renders the rows, the summary and the report when a threshold moves, at 3,000 items', async () => {
+    const filter = createSemanticFilter({ modelBaseUrl: '/models/', cache: false });
+    const many = generateWardrobe(3000, 11);
+    const element = await mount(many, filter);
+    element.semantic = true;
+    element.view = 'passing';
+    element.pageSize = 200;
+    await element.updateComplete;
+    const slider = element.shadowRoot!.querySelector<HTMLInputElement>('.threshold input[type="range"]')!; // style, the first requested dimension
+    for (const value of [0.35, 0.8, 0.62]) {
+      const reported = new Promise<FilterReport>((resolve) => element.addEventListener('semfilter-report', (e) => resolve(e.detail), { once: true }));
+      slider.value = String(value);
+      slider.dispatchEvent(new Event('input'));
+      const report = await reported;
+      await element.updateComplete;
+      const expected = await filter.filter(many, request, { dimensions: { style: { threshold: value } } });
+      expect(report.filter_pass_rate).to.equal(expected.filter_pass_rate);
+      expect(JSON.parse(JSON.stringify(report.items))).to.deep.equal(expected.items);
+      const passing = expected.items.filter((item) => item.passed);
+      const shown = rows(element);
+      // The passing view shows what the semantic filter passes, in input order, one page at a time.
+      const inputOrder = new Map(many.map((item, index) => [item.id, index]));
+      const firstPage = passing.map((item) => item.id).sort((a, b) => inputOrder.get(a)! - inputOrder.get(b)!).slice(0, 200);
+      expect(shown.map((r) => r.dataset.itemId)).to.deep.equal(firstPage);
+      expect(shown.every((r) => r.dataset.semantic === 'pass')).to.equal(true);
+      const summary = element.shadowRoot!.querySelector('[part~="summary"]')!;
+      expect(summary.querySelector('[data-rate="semantic"]')!.textContent).to.equal(`${(100 * expected.filter_pass_rate).toFixed(1)}%`);
+      expect(element.shadowRoot!.querySelector('.pager [role="status"]')!.textContent).to.contain(`${passing.length} rows`);
+    }
+    element.view = 'all';
+    await element.updateComplete;
+    const expected = new Map((await filter.filter(many, request, { dimensions: { style: { threshold: 0.62 } } })).items.map((v) => [v.id, v.passed ? 'pass' : 'reject']));
+    expect(rows(element).map((r) => [r.dataset.itemId, r.dataset.semantic])).to.deep.equal(many.slice(0, 200).map((item) => [item.id, expected.get(item.id)]));
   });
 
   it('has no accessibility violations (axe)', async () => {

@@ -1,15 +1,15 @@
-import { DEFAULT_THRESHOLDS, DIMENSIONS, type Dimension, type FilterReport, type FilterRequest, type ItemVerdict } from '@semfilter/core';
-import { createSemanticFilter, type Comparison, type ModelProgress, type ModelState, type SemanticFilter, type StateChange } from '@semfilter/core/browser';
+import { DEFAULT_THRESHOLDS, DIMENSIONS, itemVerdict, type Dimension, type FilterReport, type FilterRequest } from '@semfilter/core';
+import { createSemanticFilter, type FilterRun, type ModelProgress, type ModelState, type PreparedItems, type SemanticFilter, type StateChange } from '@semfilter/core/browser';
 import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import { guard } from 'lit/directives/guard.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { debuggerStyles } from './styles.js';
-import { rowTemplate, summaryTemplate, type ShownItem } from './templates.js';
+import { rowTemplate, summaryTemplate, type ShownItem, type ShownRun } from './templates.js';
 import { curveTemplate, dimensionScores, passRateCurve, type DimensionScores } from './threshold-curve.js';
 import { requestText, suggestedTerms } from './request-terms.js';
+import { shownIndices, type DebuggerView } from './rows.js';
 
-/** Which rows the table shows. */
-export type DebuggerView = 'passing' | 'all' | 'disagreements';
+export type { DebuggerView } from './rows.js';
 
 /** Detail of `semfilter-toggle`. */
 export interface SemfilterToggleDetail {
@@ -19,12 +19,18 @@ export interface SemfilterToggleDetail {
 /** Events leave the shadow root and bubble, so hosts can listen anywhere above the element. */
 const BUBBLES_OUT = { bubbles: true, composed: true } as const;
 
-/** A comparison's verdicts by item id, and the ids the two modes decide differently. */
-interface IndexedVerdicts {
-  readonly comparison: Comparison;
-  readonly traditional: ReadonlyMap<string, ItemVerdict>;
-  readonly semantic: ReadonlyMap<string, ItemVerdict>;
-  readonly flips: ReadonlySet<string>;
+/** Both modes' runs over the prepared items. */
+interface Runs {
+  readonly traditional: FilterRun;
+  readonly semantic: FilterRun;
+}
+
+/** The item indices a view shows, for one pair of runs. */
+interface ShownRows {
+  readonly runs: Runs;
+  readonly view: DebuggerView;
+  readonly semantic: boolean;
+  readonly indices: Uint32Array;
 }
 
 /** Input issues listed when the host's wardrobe or request is not valid. */
@@ -63,7 +69,7 @@ export class SemfilterDebugger extends LitElement {
     view: { reflect: true },
     filter: { attribute: false },
     modelState: { attribute: 'model-state', reflect: true },
-    _comparison: { state: true, attribute: false },
+    _runs: { state: true, attribute: false },
     _scores: { state: true, attribute: false },
     _progress: { state: true, attribute: false },
     _page: { state: true, attribute: false },
@@ -87,17 +93,19 @@ export class SemfilterDebugger extends LitElement {
   declare filter: SemanticFilter | undefined;
   /** Reflected model state: idle, loading, ready, fallback or error. */
   declare modelState: ModelState;
-  declare private _comparison: Comparison | undefined;
+  declare private _runs: Runs | undefined;
   declare private _scores: DimensionScores | undefined;
   declare private _progress: ModelProgress | undefined;
   declare private _page: number;
-  /** Counts filter runs and score runs, so a result that a newer run superseded is dropped. */
+  /** Counts filter runs, so a result that a newer run superseded is dropped. */
   #run = 0;
-  #scoreRun = 0;
   /** The filter the element made itself when the host gave none; disposed on disconnect. */
   #ownFilter: SemanticFilter | undefined;
   #subscribed: SemanticFilter | undefined;
-  #verdicts: IndexedVerdicts | undefined;
+  /** The items as prepared by the filter, and which items array and filter they were prepared from. */
+  #prepared: { readonly items: readonly ShownItem[]; readonly filter: SemanticFilter; readonly handle: PreparedItems } | undefined;
+  #shown: ShownRows | undefined;
+  readonly #curves = new Map<Dimension, { readonly scores: DimensionScores; readonly key: string; readonly curve: number[] }>();
   #unsubscribe: AbortController | undefined;
 
   constructor() {
@@ -114,18 +122,17 @@ export class SemfilterDebugger extends LitElement {
 
   /** The report of the active mode, or undefined before the first run. */
   get report(): FilterReport | undefined {
-    return this.semantic ? this._comparison?.semantic : this._comparison?.traditional;
+    return (this.semantic ? this._runs?.semantic : this._runs?.traditional)?.report;
   }
 
   override connectedCallback(): void {
     super.connectedCallback();
-    if (this.hasUpdated) void this.#refresh(true); // reattached: its filter was let go on disconnect
+    if (this.hasUpdated) void this.#refresh(); // reattached: its filter was let go on disconnect
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.#run++; // results still in flight are dropped
-    this.#scoreRun++;
     this.#unsubscribe?.abort();
     this.#subscribed = undefined;
     this.#ownFilter?.dispose();
@@ -138,13 +145,14 @@ export class SemfilterDebugger extends LitElement {
       this.#ownFilter = undefined;
     }
     const inputsChanged = changed.has('items') || changed.has('request') || changed.has('filter') || changed.has('modelBaseUrl');
-    if (inputsChanged || changed.has('thresholds')) void this.#refresh(inputsChanged);
+    if (inputsChanged) void this.#refresh();
+    else if (changed.has('thresholds')) this.#retune();
     if (changed.has('items') || changed.has('view') || changed.has('semantic')) this._page = 0;
     if (changed.has('semantic') && changed.get('semantic') !== undefined && this.report) this.#emitReport(this.report);
   }
 
   protected override render() {
-    const comparison = this._comparison;
+    const runs = this._runs;
     return html`
       <div class="toolbar">
         <button type="button" role="switch" part="semantic-toggle" aria-checked=${this.semantic ? 'true' : 'false'} @click=${this.#toggle}>
@@ -155,14 +163,14 @@ export class SemfilterDebugger extends LitElement {
           <option value="all">all items</option>
           <option value="disagreements">disagreements only</option>
         </select></label>
-        <button type="button" @click=${this.#export} ?disabled=${comparison === undefined}>Export report (JSON)</button>
+        <button type="button" @click=${this.#export} ?disabled=${runs === undefined}>Export report (JSON)</button>
         <span class="state" role="status">Model: ${this.modelState}</span>
         ${this.modelState === 'loading'
           ? html`<progress part="model-progress" max="1" .value=${this._progress?.fraction ?? null} aria-label="Model download"></progress>`
           : nothing}
       </div>
       ${this.#requestTemplate()} ${this.#thresholdsTemplate()}
-      ${comparison === undefined ? html`<p role="status">Filtering…</p>` : this.#resultsTemplate(comparison)}
+      ${runs === undefined ? html`<p role="status">Filtering…</p>` : this.#resultsTemplate(runs)}
     `;
   }
 
@@ -186,16 +194,27 @@ export class SemfilterDebugger extends LitElement {
             <input type="range" min="0" max="1" step="0.01" .value=${String(current[dimension])} @input=${(e: Event) => this.#setThreshold(dimension, Number((e.target as HTMLInputElement).value))} />
           </label>
           <svg viewBox="0 0 100 30" role="img" aria-label="Semantic pass rate against the ${dimension} threshold">
-            ${guard([this._scores, this.thresholds], () => (this._scores === undefined ? nothing : curveTemplate(passRateCurve(this._scores, dimension, current), current[dimension])))}
+            ${this._scores === undefined ? nothing : curveTemplate(this.#curve(this._scores, dimension, current), current[dimension])}
           </svg>
         </div>`;
       })}
     </div>`;
   }
 
-  #resultsTemplate(comparison: Comparison) {
-    const issues = comparison.traditional.input_issues ?? [];
-    if (issues.length > 0) {
+  /** A dimension's pass-rate curve, recomputed only when the scores or another dimension's threshold changed (dragging its own slider moves only the marker). */
+  #curve(scores: DimensionScores, dimension: Dimension, thresholds: Readonly<Record<Dimension, number>>): number[] {
+    const key = DIMENSIONS.filter((d) => d !== dimension).map((d) => thresholds[d]).join(' ');
+    const kept = this.#curves.get(dimension);
+    if (kept?.scores === scores && kept.key === key) return kept.curve;
+    const curve = passRateCurve(scores, dimension, thresholds);
+    this.#curves.set(dimension, { scores, key, curve });
+    return curve;
+  }
+
+  #resultsTemplate(runs: Runs) {
+    const { traditional, semantic } = runs;
+    if (traditional.run === null || semantic.run === null) {
+      const issues = traditional.report.input_issues ?? semantic.report.input_issues ?? [];
       return html`<div class="issues" role="alert">
         <p>Nothing was filtered: the wardrobe or the request is not valid.</p>
         <ul>${issues.slice(0, SHOWN_ISSUES).map((issue) => html`<li>${issue.path}: ${issue.message}</li>`)}</ul>
@@ -203,38 +222,37 @@ export class SemfilterDebugger extends LitElement {
     }
     const requested = DIMENSIONS.filter((d) => this.request[d] !== undefined);
     const thresholds = this.#currentThresholds();
-    const { traditional, semantic, flips } = this.#verdictsOf(comparison);
-    const active = this.semantic ? semantic : traditional;
-    const shown = this.items.filter((item) => (this.view === 'all' ? true : this.view === 'disagreements' ? flips.has(item.id) : active.get(item.id)?.passed));
+    const shown = this.#shownRows(runs).indices;
     const pages = Math.max(1, Math.ceil(shown.length / this.pageSize));
-    const page = shown.slice(this._page * this.pageSize, (this._page + 1) * this.pageSize);
-    return html`${guard([comparison], () => summaryTemplate(comparison.traditional, comparison.semantic, this.items.length))}
+    const at = Math.min(this._page, pages - 1); // a threshold change may leave fewer pages than the one shown
+    // Full verdicts (reasons, matches) are built for the rows on this page only.
+    const page = Array.from(shown.subarray(at * this.pageSize, (at + 1) * this.pageSize), (index) => ({
+      item: this.items[index]!,
+      traditional: itemVerdict(traditional.run!, index),
+      semantic: itemVerdict(semantic.run!, index),
+    }));
+    return html`${guard([traditional, semantic], () => summaryTemplate(traditional as ShownRun, semantic as ShownRun, this.items.length))}
       <div class="pager">
-        <span role="status">${shown.length} rows${this.view === 'disagreements' ? ' where the two filters disagree' : ''}; page ${this._page + 1} of ${pages}</span>
-        <button type="button" ?disabled=${this._page === 0} @click=${() => this._page--}>Previous page</button>
-        <button type="button" ?disabled=${this._page >= pages - 1} @click=${() => this._page++}>Next page</button>
+        <span role="status">${shown.length} rows${this.view === 'disagreements' ? ' where the two filters disagree' : ''}; page ${at + 1} of ${pages}</span>
+        <button type="button" ?disabled=${at === 0} @click=${() => (this._page = at - 1)}>Previous page</button>
+        <button type="button" ?disabled=${at >= pages - 1} @click=${() => (this._page = at + 1)}>Next page</button>
       </div>
       <table>
         <caption class="state">Each item with its tags, and both filters' verdicts side by side</caption>
         <thead><tr><th scope="col">Item</th><th scope="col">Tags (as written → normalized)</th><th scope="col">Traditional filter</th><th scope="col">Semantic filter</th></tr></thead>
         <tbody>
-          ${repeat(page, (item) => item.id, (item) => (traditional.has(item.id) && semantic.has(item.id) ? rowTemplate(item, traditional.get(item.id)!, semantic.get(item.id)!, requested, thresholds) : nothing))}
+          ${repeat(page, (row) => row.item.id, (row) => rowTemplate(row.item, row.traditional, row.semantic, requested, thresholds))}
         </tbody>
       </table>
       ${shown.length === 0 ? html`<p class="empty">${this.#emptyMessage()}</p>` : nothing}`;
   }
 
-  /** Both reports' verdicts by item id, and the flips: built once per comparison, not once per render. */
-  #verdictsOf(comparison: Comparison): IndexedVerdicts {
-    if (this.#verdicts?.comparison !== comparison) {
-      this.#verdicts = {
-        comparison,
-        traditional: new Map(comparison.traditional.items.map((v) => [v.id, v])),
-        semantic: new Map(comparison.semantic.items.map((v) => [v.id, v])),
-        flips: new Set(comparison.flips.map((f) => f.id)),
-      };
-    }
-    return this.#verdicts;
+  /** The item indices the view shows: computed once per runs, view and mode, not once per render (progress events render too). */
+  #shownRows(runs: Runs): ShownRows {
+    const cached = this.#shown;
+    if (cached?.runs === runs && cached.view === this.view && cached.semantic === this.semantic) return cached;
+    const indices = shownIndices(runs.traditional.run!, runs.semantic.run!, this.view, this.semantic);
+    return (this.#shown = { runs, view: this.view, semantic: this.semantic, indices });
   }
 
   #emptyMessage(): string {
@@ -243,23 +261,36 @@ export class SemfilterDebugger extends LitElement {
     return this.semantic ? 'No item passes the semantic filter.' : 'No item passes the traditional filter. Switch semantic mode on, or show all items.';
   }
 
-  /** Filters both ways; when the wardrobe or request changed, also re-reads the scores behind the threshold charts. */
-  async #refresh(rescore: boolean): Promise<void> {
+  /**
+   * Prepares the items when they (or the filter) changed, runs both modes, and reads the scores
+   * behind the threshold charts from a zero-threshold rerun of the semantic run.
+   */
+  async #refresh(): Promise<void> {
     const run = ++this.#run;
     const filter = this.#filter();
-    if (rescore) void this.#rescore(filter);
-    const thresholds = this.#currentThresholds();
-    const options = { dimensions: Object.fromEntries(DIMENSIONS.map((d) => [d, { threshold: thresholds[d] }])) };
-    const comparison = await filter.compare(this.items, this.request, options);
+    if (this.#prepared?.items !== this.items || this.#prepared.filter !== filter) this.#prepared = { items: this.items, filter, handle: filter.prepare(this.items) };
+    const prepared = this.#prepared.handle;
+    const [traditional, semantic] = await Promise.all([filter.run(prepared, this.request, { semantic: false }), filter.run(prepared, this.request, this.#thresholdOptions())]);
     if (run !== this.#run) return;
-    this._comparison = comparison;
+    // Thresholds may have moved while the run was in flight: rerun with the current ones (no embedder).
+    const runs = { traditional, semantic: filter.retune(semantic, this.#thresholdOptions()) };
+    this._scores = semantic.run === null ? undefined : dimensionScores(filter.retune(semantic, ZERO_THRESHOLDS).run!);
+    this._runs = runs;
     this.#emitReport(this.report!);
   }
 
-  async #rescore(filter: SemanticFilter): Promise<void> {
-    const run = ++this.#scoreRun;
-    const zero = await filter.filter(this.items, this.request, ZERO_THRESHOLDS);
-    if (run === this.#scoreRun) this._scores = dimensionScores(zero);
+  /** A threshold moved: rerun the semantic run's tight pass with the new thresholds, synchronously (no embedder, no worker). */
+  #retune(): void {
+    const runs = this._runs;
+    const filter = this.#prepared?.filter;
+    if (runs === undefined || filter === undefined) return; // the first run is in flight and will read the thresholds
+    this._runs = { traditional: runs.traditional, semantic: filter.retune(runs.semantic, this.#thresholdOptions()) };
+    this.#emitReport(this.report!);
+  }
+
+  #thresholdOptions() {
+    const thresholds = this.#currentThresholds();
+    return { dimensions: Object.fromEntries(DIMENSIONS.map((d) => [d, { threshold: thresholds[d] }])) };
   }
 
   /** The host's filter, or one of the element's own; follows its model state and progress. */

@@ -1,4 +1,4 @@
-import { describeMatch, describeReason, DIMENSIONS, normalizeTags, type Dimension, type FilterReport, type ItemVerdict } from '@semfilter/core';
+import { describeMatch, describeReason, DIMENSIONS, normalizeTags, type Dimension, type FilterReport, type ItemVerdict, type PreparedRun } from '@semfilter/core';
 import { html, nothing, type TemplateResult } from 'lit';
 
 /** An item as the debugger shows it: any object with an id, a name and tags. */
@@ -12,25 +12,39 @@ export interface ShownItem {
 
 const percent = (rate: number) => `${(100 * rate).toFixed(1)}%`;
 
+/** A run that validated: its report and the per-item arrays behind it. */
+export interface ShownRun {
+  readonly report: FilterReport;
+  readonly run: PreparedRun;
+}
+
 /** The summary: both pass rates and their difference, rejections per dimension, and semantic mode's status. */
-export function summaryTemplate(traditional: FilterReport, semantic: FilterReport, total: number): TemplateResult {
-  const difference = 100 * (semantic.filter_pass_rate - traditional.filter_pass_rate);
-  const status = semantic.fallback_reason === null ? 'active' : semantic.semantic_mode_active ? `partly active (${semantic.fallback_reason}): ${partlyExact(semantic)}` : `not active: ${semantic.fallback_reason}`;
+export function summaryTemplate(traditional: ShownRun, semantic: ShownRun, total: number): TemplateResult {
+  const difference = 100 * (semantic.report.filter_pass_rate - traditional.report.filter_pass_rate);
+  const { fallback_reason: fallback, semantic_mode_active: active } = semantic.report;
+  const status = fallback === null ? 'active' : active ? `partly active (${fallback}): ${partlyExact(semantic)}` : `not active: ${fallback}`;
   const counts = (report: FilterReport) => DIMENSIONS.filter((d) => report.rejection_counts[d] !== undefined).map((d) => `${d} ${report.rejection_counts[d]}`).join(', ') || 'none';
   return html`<section part="summary" aria-label="Summary">
-    <div>Traditional filter <span class="rate" data-rate="traditional">${percent(traditional.filter_pass_rate)}</span>
-      <small>${traditional.items.filter((i) => i.passed).length} of ${total} pass; rejections: ${counts(traditional)}</small></div>
-    <div>Semantic filter <span class="rate" data-rate="semantic">${percent(semantic.filter_pass_rate)}</span>
-      <small>${semantic.items.filter((i) => i.passed).length} of ${total} pass; rejections: ${counts(semantic)}</small></div>
+    <div>Traditional filter <span class="rate" data-rate="traditional">${percent(traditional.report.filter_pass_rate)}</span>
+      <small>${traditional.run.passCount} of ${total} pass; rejections: ${counts(traditional.report)}</small></div>
+    <div>Semantic filter <span class="rate" data-rate="semantic">${percent(semantic.report.filter_pass_rate)}</span>
+      <small>${semantic.run.passCount} of ${total} pass; rejections: ${counts(semantic.report)}</small></div>
     <div>Difference <span class="rate">${difference >= 0 ? '+' : ''}${difference.toFixed(1)} pp</span>
       <small data-semantic-status>Semantic mode ${status}</small></div>
   </section>`;
 }
 
-/** Which comparisons fell back to exact matching in a report that is only partly semantic. */
-function partlyExact(report: FilterReport): string {
+/**
+ * Which comparisons fell back to exact matching in a run that is only partly semantic. A tag
+ * without a vector shows as an exact match or mismatch that some item reports on a dimension
+ * compared by meaning: each distinct tag set reports one term, so the sets are checked, not the items.
+ */
+function partlyExact({ report, run }: ShownRun): string {
   const exactDimensions = DIMENSIONS.filter((d) => report.dimension_modes[d] === 'exact');
-  const exactTags = report.items.some((item) => [...item.reasons, ...item.matches].some((r) => r.mode === 'exact' && report.dimension_modes[r.dimension] === 'semantic'));
+  const exactTags = run.judged.some(
+    ({ dimension, outcomes, setReported }) =>
+      report.dimension_modes[dimension] === 'semantic' && setReported.some((term) => term >= 0 && (outcomes[term]!.passed ? outcomes[term]!.match.mode : outcomes[term]!.reason.mode) === 'exact'),
+  );
   return [
     exactDimensions.length > 0 ? `compared exactly: ${exactDimensions.join(', ')}` : '',
     exactTags ? 'tags without a vector compared exactly' : '',

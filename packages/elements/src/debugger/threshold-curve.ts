@@ -1,39 +1,51 @@
-import { DIMENSIONS, type Dimension, type FilterReport } from '@semfilter/core';
+import type { Dimension, PreparedRun } from '@semfilter/core';
 import { svg, type SVGTemplateResult } from 'lit';
 
-/** Per item, the best score of each requested dimension, or null where it can never pass. */
-export type DimensionScores = ReadonlyMap<string, Readonly<Partial<Record<Dimension, number | null>>>>;
+/**
+ * Per requested dimension, each item's best score by item index, NaN where it can never pass
+ * (a clash, or no tag); `size` is the number of items.
+ */
+export interface DimensionScores {
+  readonly size: number;
+  readonly byDimension: Readonly<Partial<Record<Dimension, Float64Array>>>;
+}
 
 /** Points of the pass-rate-against-threshold chart. */
 export const CURVE_STEPS = 20;
 
 /**
- * Reads each item's best score per dimension from a semantic report made with every threshold at
- * 0: at 0 each dimension accepts its best non-clashing pair, so its match carries that score, and
+ * Reads each item's best score per dimension from a semantic run made with every threshold at 0:
+ * at 0 each dimension accepts its best non-clashing pair, so its match carries that score, and
  * the dimension passes at threshold t exactly when the score reaches t. Exact matches count as 1.
+ * One score per distinct tag set, then one lookup per item.
  */
-export function dimensionScores(zeroThresholdReport: FilterReport): DimensionScores {
-  const scores = new Map<string, Partial<Record<Dimension, number | null>>>();
-  for (const item of zeroThresholdReport.items) {
-    const byDimension: Partial<Record<Dimension, number | null>> = {};
-    for (const match of item.matches) byDimension[match.dimension] = match.mode === 'exact' ? 1 : match.score;
-    for (const reason of item.reasons) byDimension[reason.dimension] = null;
-    scores.set(item.id, byDimension);
+export function dimensionScores(zeroThresholdRun: PreparedRun): DimensionScores {
+  const { wardrobe } = zeroThresholdRun.prepared;
+  const byDimension: Partial<Record<Dimension, Float64Array>> = {};
+  for (const { dimension, outcomes, setReported } of zeroThresholdRun.judged) {
+    const setScores = Float64Array.from(setReported, (term) => {
+      const outcome = term < 0 ? undefined : outcomes[term]!;
+      return outcome?.passed ? (outcome.match.mode === 'exact' ? 1 : outcome.match.score) : NaN;
+    });
+    byDimension[dimension] = Float64Array.from(wardrobe.dimensions[dimension].itemSets, (set) => setScores[set]!);
   }
-  return scores;
+  return { size: wardrobe.size, byDimension };
 }
 
 /** The pass rate at each of CURVE_STEPS + 1 thresholds for one dimension, the others at their current thresholds. */
 export function passRateCurve(scores: DimensionScores, dimension: Dimension, thresholds: Readonly<Record<Dimension, number>>): number[] {
-  const total = scores.size;
-  return Array.from({ length: CURVE_STEPS + 1 }, (_, step) => {
-    const at = { ...thresholds, [dimension]: step / CURVE_STEPS };
-    let passed = 0;
-    for (const byDimension of scores.values()) {
-      if (DIMENSIONS.every((d) => !(d in byDimension) || (byDimension[d] !== null && byDimension[d]! >= at[d]))) passed++;
-    }
-    return total === 0 ? 0 : passed / total;
-  });
+  const counts = new Array<number>(CURVE_STEPS + 1).fill(0);
+  const own = scores.byDimension[dimension];
+  const others = (Object.keys(scores.byDimension) as Dimension[]).filter((d) => d !== dimension);
+  const otherScores = others.map((d) => scores.byDimension[d]!);
+  const otherThresholds = others.map((d) => thresholds[d]);
+  items: for (let i = 0; i < scores.size; i++) {
+    // NaN never reaches a threshold: an item that can never pass on a dimension counts nowhere.
+    for (let d = 0; d < others.length; d++) if (!(otherScores[d]![i]! >= otherThresholds[d]!)) continue items;
+    const score = own === undefined ? 1 : own[i]!;
+    for (let step = 0; step <= CURVE_STEPS && score >= step / CURVE_STEPS; step++) counts[step]!++;
+  }
+  return counts.map((count) => (scores.size === 0 ? 0 : count / scores.size));
 }
 
 /** SVG polyline points for a curve in a 100 × 30 box (pass rate up, threshold right). */
