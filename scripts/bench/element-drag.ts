@@ -18,6 +18,9 @@ interface DragResult {
   readonly updates: number[];
   /** Of each update, the style and layout forced after the render. */
   readonly layouts: number[];
+  /** Request edits (the mood input set to another known term) after the drag, input to laid-out rows. */
+  readonly firstEdit: number;
+  readonly edits: number[];
   readonly longTasks: { readonly duration: number; readonly inUpdate: boolean }[];
   readonly rows: number;
   readonly passRate: number;
@@ -41,6 +44,7 @@ export async function benchElementDrag(browser: Browser, url: string, size: numb
     `element, ${size} items, semantic mode on: first report ${ms(result.firstReportMs, 0)}, threshold chart ${ms(result.chartMs, 0)}`,
     `  slider drag, ${steps} input events one per animation frame, input to rendered and laid-out rows: median ${ms(median(result.updates))}, worst ${ms(Math.max(...result.updates))}; ${over16} of ${steps} over 16 ms; of which style and layout: median ${ms(median(result.layouts))}`,
     `  each update in order: ${result.updates.map((t) => t.toFixed(1)).join(', ')} ms`,
-    `  tasks over 50 ms during the drag: ${long.length}${long.length > 0 ? ` (${inUpdates} overlapping an update), the longest ${ms(Math.max(...long), 0)}` : ''}; load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores`,
+    `  request edits (mood set to another known term): first ${ms(result.firstEdit)}, then ${result.edits.map((t) => t.toFixed(1)).join(', ')} ms`,
+    `  tasks over 50 ms during the drag and the edits: ${long.length}${long.length > 0 ? ` (${inUpdates} overlapping an update), the longest ${ms(Math.max(...long), 0)}` : ''}; load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores`,
   ];
 }

@@ -5,7 +5,7 @@ import { sendKeys } from '@web/test-runner-commands';
 import { createSemanticFilter } from '@semfilter/core/browser';
 import { generateWardrobe, type FilterReport } from '@semfilter/core';
 import '@semfilter/elements/semfilter-debugger.js';
-import type { SemfilterDebugger } from '@semfilter/elements';
+import { CURVE_STEPS, passRateCurve, type SemfilterDebugger } from '@semfilter/elements';
 import { freshPrefix, setOffline, UNKNOWN_TERMS } from '../../../../test/browser/helpers.js';
 
 const wardrobe = [
@@ -133,6 +133,21 @@ describe('<semfilter-debugger>', () => {
     await element.updateComplete;
     expect(line()).to.not.equal(before);
     expect(element.thresholds.style).to.equal(0.95);
+  });
+
+  it('draws the pass-rate curve as counting every item at every step would', () => {
+    // Scores on the steps themselves (k / 20, computed as the filter computes them), between them, NaN and 1.
+    const values = [...Array.from({ length: 21 }, (_, k) => k / CURVE_STEPS), 0.151, 0.5499, 0.55, 0.7, NaN, 1, 0.333, NaN];
+    const style = Float64Array.from({ length: 400 }, (_, i) => values[i % values.length]!);
+    const mood = Float64Array.from({ length: 400 }, (_, i) => values[(i * 7) % values.length]!);
+    const scores = { size: 400, byDimension: { style, mood } };
+    const at = { style: 0.55, occasion: 0.6, mood: 0.35 };
+    const counted = Array.from({ length: CURVE_STEPS + 1 }, (_, step) => {
+      let passed = 0;
+      for (let i = 0; i < 400; i++) if (style[i]! >= step / CURVE_STEPS && mood[i]! >= at.mood) passed++;
+      return passed / 400;
+    });
+    expect(passRateCurve(scores, 'style', at)).to.deep.equal(counted);
   });
 
   it('renders one page of rows for 10,000 items', async () => {

@@ -2,7 +2,6 @@ import { DEFAULT_THRESHOLDS, DIMENSIONS, itemVerdict, type Dimension, type Filte
 import { createSemanticFilter, type FilterRun, type ModelProgress, type ModelState, type PreparedItems, type SemanticFilter, type StateChange } from '@semfilter/core/browser';
 import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import { guard } from 'lit/directives/guard.js';
-import { repeat } from 'lit/directives/repeat.js';
 import { debuggerStyles } from './styles.js';
 import { rowTemplate, summaryTemplate, type ShownItem, type ShownRun } from './templates.js';
 import { curveTemplate, dimensionScores, passRateCurve, type DimensionScores } from './threshold-curve.js';
@@ -225,7 +224,9 @@ export class SemfilterDebugger extends LitElement {
     const shown = this.#shownRows(runs).indices;
     const pages = Math.max(1, Math.ceil(shown.length / this.pageSize));
     const at = Math.min(this._page, pages - 1); // a threshold change may leave fewer pages than the one shown
-    // Full verdicts (reasons, matches) are built for the rows on this page only.
+    // Full verdicts (reasons, matches) are built for the rows on this page only. Rows render by
+    // position, not keyed: a new page reuses the row elements and updates their parts, instead of
+    // removing and creating every row (they hold no state of their own).
     const page = Array.from(shown.subarray(at * this.pageSize, (at + 1) * this.pageSize), (index) => ({
       item: this.items[index]!,
       traditional: itemVerdict(traditional.run!, index),
@@ -241,7 +242,7 @@ export class SemfilterDebugger extends LitElement {
         <caption class="state">Each item with its tags, and both filters' verdicts side by side</caption>
         <thead><tr><th scope="col">Item</th><th scope="col">Tags (as written → normalized)</th><th scope="col">Traditional filter</th><th scope="col">Semantic filter</th></tr></thead>
         <tbody>
-          ${repeat(page, (row) => row.item.id, (row) => rowTemplate(row.item, row.traditional, row.semantic, requested, thresholds))}
+          ${page.map((row) => rowTemplate(row.item, row.traditional, row.semantic, requested, thresholds))}
         </tbody>
       </table>
       ${shown.length === 0 ? html`<p class="empty">${this.#emptyMessage()}</p>` : nothing}`;
@@ -262,8 +263,9 @@ export class SemfilterDebugger extends LitElement {
   }
 
   /**
-   * Prepares the items when they (or the filter) changed, runs both modes, and reads the scores
-   * behind the threshold charts from a zero-threshold rerun of the semantic run.
+   * Prepares the items when they (or the filter) changed, runs both modes, and then, a task later,
+   * reads the scores behind the threshold charts from a zero-threshold rerun of the semantic run:
+   * the rows and the summary of a request edit need not wait for the charts.
    */
   async #refresh(): Promise<void> {
     const run = ++this.#run;
@@ -273,10 +275,10 @@ export class SemfilterDebugger extends LitElement {
     const [traditional, semantic] = await Promise.all([filter.run(prepared, this.request, { semantic: false }), filter.run(prepared, this.request, this.#thresholdOptions())]);
     if (run !== this.#run) return;
     // Thresholds may have moved while the run was in flight: rerun with the current ones (no embedder).
-    const runs = { traditional, semantic: filter.retune(semantic, this.#thresholdOptions()) };
-    this._scores = semantic.run === null ? undefined : dimensionScores(filter.retune(semantic, ZERO_THRESHOLDS).run!);
-    this._runs = runs;
+    this._runs = { traditional, semantic: filter.retune(semantic, this.#thresholdOptions()) };
     this.#emitReport(this.report!);
+    if (semantic.run === null) this._scores = undefined;
+    else setTimeout(() => run === this.#run && (this._scores = dimensionScores(filter.retune(semantic, ZERO_THRESHOLDS).run!)));
   }
 
   /** A threshold moved: rerun the semantic run's tight pass with the new thresholds, synchronously (no embedder, no worker). */

@@ -23,18 +23,23 @@ export function dimensionScores(zeroThresholdRun: PreparedRun): DimensionScores 
   const { wardrobe } = zeroThresholdRun.prepared;
   const byDimension: Partial<Record<Dimension, Float64Array>> = {};
   for (const { dimension, outcomes, setReported } of zeroThresholdRun.judged) {
-    const setScores = Float64Array.from(setReported, (term) => {
-      const outcome = term < 0 ? undefined : outcomes[term]!;
-      return outcome?.passed ? (outcome.match.mode === 'exact' ? 1 : outcome.match.score) : NaN;
-    });
-    byDimension[dimension] = Float64Array.from(wardrobe.dimensions[dimension].itemSets, (set) => setScores[set]!);
+    const setScores = new Float64Array(setReported.length).fill(NaN);
+    for (let set = 0; set < setReported.length; set++) {
+      const outcome = setReported[set]! < 0 ? undefined : outcomes[setReported[set]!]!;
+      if (outcome?.passed) setScores[set] = outcome.match.mode === 'exact' ? 1 : outcome.match.score;
+    }
+    const { itemSets } = wardrobe.dimensions[dimension];
+    const scores = new Float64Array(itemSets.length);
+    for (let i = 0; i < itemSets.length; i++) scores[i] = setScores[itemSets[i]!]!;
+    byDimension[dimension] = scores;
   }
   return { size: wardrobe.size, byDimension };
 }
 
 /** The pass rate at each of CURVE_STEPS + 1 thresholds for one dimension, the others at their current thresholds. */
 export function passRateCurve(scores: DimensionScores, dimension: Dimension, thresholds: Readonly<Record<Dimension, number>>): number[] {
-  const counts = new Array<number>(CURVE_STEPS + 1).fill(0);
+  // Items by the highest step their score reaches, then summed from the top: each item counts once.
+  const reached = new Array<number>(CURVE_STEPS + 1).fill(0);
   const own = scores.byDimension[dimension];
   const others = (Object.keys(scores.byDimension) as Dimension[]).filter((d) => d !== dimension);
   const otherScores = others.map((d) => scores.byDimension[d]!);
@@ -43,9 +48,22 @@ export function passRateCurve(scores: DimensionScores, dimension: Dimension, thr
     // NaN never reaches a threshold: an item that can never pass on a dimension counts nowhere.
     for (let d = 0; d < others.length; d++) if (!(otherScores[d]![i]! >= otherThresholds[d]!)) continue items;
     const score = own === undefined ? 1 : own[i]!;
-    for (let step = 0; step <= CURVE_STEPS && score >= step / CURVE_STEPS; step++) counts[step]!++;
+    if (!(score >= 0)) continue; // NaN: never passes; a negative score passes no step
+    const step = highestStep(score);
+    reached[step]!++;
   }
-  return counts.map((count) => (scores.size === 0 ? 0 : count / scores.size));
+  const curve = new Array<number>(CURVE_STEPS + 1);
+  let above = 0;
+  for (let step = CURVE_STEPS; step >= 0; step--) curve[step] = scores.size === 0 ? 0 : (above += reached[step]!) / scores.size;
+  return curve;
+}
+
+/** The highest step whose threshold (step / CURVE_STEPS) a score in [0, ∞) reaches, compared exactly as the filter compares. */
+function highestStep(score: number): number {
+  let step = Math.min(CURVE_STEPS, Math.floor(score * CURVE_STEPS));
+  while (step < CURVE_STEPS && score >= (step + 1) / CURVE_STEPS) step++;
+  while (step > 0 && score < step / CURVE_STEPS) step--;
+  return step;
 }
 
 /** SVG polyline points for a curve in a 100 × 30 box (pass rate up, threshold right). */
