@@ -16,9 +16,11 @@ export type ModelDtype = keyof typeof MODEL_FILES;
 export type NodeSessionOptions = Pick<InferenceSession.SessionOptions, 'intraOpNumThreads' | 'interOpNumThreads' | 'graphOptimizationLevel' | 'executionMode'>;
 
 /**
- * Chosen by measurement on the 2-core bench machine (`npm run bench` prints the comparison):
- * one intra-op thread per core, every graph optimization, operators run one after another.
- * onnxruntime's defaults were 2–2.5× slower there.
+ * Chosen by measurement on the 2-core bench machine (`npm run bench` prints the alternatives):
+ * one intra-op thread per core, every graph optimization, operators run one after another. With
+ * the cores otherwise idle this made about 2,000 phrases/s against about 900 with onnxruntime's
+ * defaults and 1,150 with one thread; while other processes kept the cores busy, the threads
+ * waited on each other and one thread (steady at 1,050–1,200) was faster.
  */
 export function defaultSessionOptions(): NodeSessionOptions {
   return { intraOpNumThreads: availableParallelism(), interOpNumThreads: 1, graphOptimizationLevel: 'all', executionMode: 'sequential' };
