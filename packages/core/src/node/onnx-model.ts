@@ -18,9 +18,10 @@ export type NodeSessionOptions = Pick<InferenceSession.SessionOptions, 'intraOpN
 /**
  * Chosen by measurement on the 2-core bench machine (`npm run bench` prints the alternatives):
  * one intra-op thread per core, every graph optimization, operators run one after another. With
- * the cores otherwise idle this made about 2,000 phrases/s against about 900 with onnxruntime's
- * defaults and 1,150 with one thread; while other processes kept the cores busy, the threads
- * waited on each other and one thread (steady at 1,050–1,200) was faster.
+ * the cores otherwise idle this reached about 2,000 phrases/s against 1,150 with one thread;
+ * onnxruntime's defaults (which also use every core) were the same within noise. While other
+ * processes kept the cores busy, the threads waited on each other and one thread (steady at
+ * 1,050–1,200) was faster.
  */
 export function defaultSessionOptions(): NodeSessionOptions {
   return { intraOpNumThreads: availableParallelism(), interOpNumThreads: 1, graphOptimizationLevel: 'all', executionMode: 'sequential' };
