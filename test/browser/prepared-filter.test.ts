@@ -16,6 +16,11 @@ describe('prepared items in the browser facade', () => {
       const expected = await filter.filter(items, request, options);
       expect(withoutTimings(await filter.filter(prepared, request, options))).to.deep.equal(withoutTimings(expected));
     }
+    // The items are built on first read, yet the report behaves as a plain object.
+    const report = await filter.filter(prepared, request);
+    expect(structuredClone(report)).to.deep.equal(JSON.parse(JSON.stringify(report)));
+    report.items = report.items.slice(0, 2);
+    expect(report.items).to.have.length(2);
     filter.dispose();
   });
 

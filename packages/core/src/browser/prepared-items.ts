@@ -44,8 +44,8 @@ export function isPreparedItems(value: unknown): value is PreparedItems {
 }
 
 /**
- * A run's report whose `items` are built on first read and then kept (an enumerable getter, so
- * JSON.stringify, spreading and structured cloning see a plain report). `started` is when the
+ * A run's report whose `items` are built on first read and then kept (an enumerable accessor, so
+ * JSON.stringify, spreading and structured cloning see a plain report, and assigning works). `started` is when the
  * call began; `embedMs` is present when this call prepared the request (asked the embedder).
  */
 export function lazyReport(run: PreparedRun, started: number, embedMs: number | undefined): FilterReport {
@@ -60,6 +60,10 @@ export function lazyReport(run: PreparedRun, started: number, embedMs: number | 
     rejection_counts: { ...run.rejectionCounts },
     get items() {
       return (items ??= preparedReport(run).items);
+    },
+    // A host may replace the items, as it could on a plain report.
+    set items(value) {
+      items = value;
     },
     dimension_modes: { ...prepared.modes },
     model: prepared.semantic?.model ?? null,

@@ -4,7 +4,7 @@ import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import { guard } from 'lit/directives/guard.js';
 import { debuggerStyles } from './styles.js';
 import { rowTemplate, summaryTemplate, type ShownItem, type ShownRun } from './templates.js';
-import { curveTemplate, dimensionScores, passRateCurve, type DimensionScores } from './threshold-curve.js';
+import { createCurveMemo, curveTemplate, dimensionScores, type DimensionScores } from './threshold-curve.js';
 import { requestText, suggestedTerms } from './request-terms.js';
 import { shownIndices, type DebuggerView } from './rows.js';
 
@@ -104,7 +104,7 @@ export class SemfilterDebugger extends LitElement {
   /** The items as prepared by the filter, and which items array and filter they were prepared from. */
   #prepared: { readonly items: readonly ShownItem[]; readonly filter: SemanticFilter; readonly handle: PreparedItems } | undefined;
   #shown: ShownRows | undefined;
-  readonly #curves = new Map<Dimension, { readonly scores: DimensionScores; readonly key: string; readonly curve: number[] }>();
+  readonly #curve = createCurveMemo();
   #unsubscribe: AbortController | undefined;
 
   constructor() {
@@ -198,16 +198,6 @@ export class SemfilterDebugger extends LitElement {
         </div>`;
       })}
     </div>`;
-  }
-
-  /** A dimension's pass-rate curve, recomputed only when the scores or another dimension's threshold changed (dragging its own slider moves only the marker). */
-  #curve(scores: DimensionScores, dimension: Dimension, thresholds: Readonly<Record<Dimension, number>>): number[] {
-    const key = DIMENSIONS.filter((d) => d !== dimension).map((d) => thresholds[d]).join(' ');
-    const kept = this.#curves.get(dimension);
-    if (kept?.scores === scores && kept.key === key) return kept.curve;
-    const curve = passRateCurve(scores, dimension, thresholds);
-    this.#curves.set(dimension, { scores, key, curve });
-    return curve;
   }
 
   #resultsTemplate(runs: Runs) {

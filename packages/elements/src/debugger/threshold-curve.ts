@@ -1,4 +1,4 @@
-import type { Dimension, PreparedRun } from '@semfilter/core';
+import { DIMENSIONS, type Dimension, type PreparedRun } from '@semfilter/core';
 import { svg, type SVGTemplateResult } from 'lit';
 
 /**
@@ -64,6 +64,22 @@ function highestStep(score: number): number {
   while (step < CURVE_STEPS && score >= (step + 1) / CURVE_STEPS) step++;
   while (step > 0 && score < step / CURVE_STEPS) step--;
   return step;
+}
+
+/**
+ * passRateCurve, remembered per dimension: a curve changes only with the scores or another
+ * dimension's threshold, so dragging a dimension's own slider moves only its marker.
+ */
+export function createCurveMemo(): typeof passRateCurve {
+  const kept = new Map<Dimension, { readonly scores: DimensionScores; readonly key: string; readonly curve: number[] }>();
+  return (scores, dimension, thresholds) => {
+    const key = DIMENSIONS.filter((d) => d !== dimension).map((d) => thresholds[d]).join(' ');
+    const last = kept.get(dimension);
+    if (last?.scores === scores && last.key === key) return last.curve;
+    const curve = passRateCurve(scores, dimension, thresholds);
+    kept.set(dimension, { scores, key, curve });
+    return curve;
+  };
 }
 
 /** SVG polyline points for a curve in a 100 × 30 box (pass rate up, threshold right). */
