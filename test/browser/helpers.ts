@@ -23,3 +23,41 @@ export async function nodeEmbed(texts: string[]): Promise<Float32Array[]> {
 
 /** Terms no vocabulary knows, so only the model can place them. */
 export const UNKNOWN_TERMS = ['zorblaxian', 'quuxwave', 'flimberish'];
+
+/** A page the tests load in an iframe and drive through `window[global]`; each load has its own `loadId`. */
+export interface FramePage<Api extends { readonly loadId: string }> {
+  /** Opens `src` in a new iframe and waits for its API. */
+  open(src: string): Promise<HTMLIFrameElement>;
+  /** The frame's API, waiting (up to 30 s) for one whose loadId differs from `previous`. */
+  api(frame: HTMLIFrameElement, previous?: string): Promise<Api>;
+  /** Reloads the frame's document (a real page load: nothing in memory carries over) and waits for the new load's API. */
+  reload(frame: HTMLIFrameElement): Promise<Api>;
+}
+
+/** Drives fixture pages that publish their API as `window[global]`. */
+export function framePage<Api extends { readonly loadId: string }>(global: string): FramePage<Api> {
+  const api = async (frame: HTMLIFrameElement, previous?: string): Promise<Api> => {
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const found = (frame.contentWindow as (Window & Record<string, Api | undefined>) | null)?.[global];
+      if (found !== undefined && found.loadId !== previous) return found;
+      if (Date.now() > deadline) throw new Error(`the fixture page did not publish window.${global}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  };
+  return {
+    api,
+    async open(src) {
+      const frame = document.createElement('iframe');
+      frame.src = src;
+      document.body.append(frame);
+      await api(frame);
+      return frame;
+    },
+    async reload(frame) {
+      const before = (await api(frame)).loadId;
+      frame.contentWindow!.location.reload();
+      return api(frame, before);
+    },
+  };
+}

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { executeServerCommand } from '@web/test-runner-commands';
 import type { ModelCacheFrame } from './fixtures/model-cache-frame.js';
-import { freshPrefix } from './helpers.js';
+import { framePage, freshPrefix } from './helpers.js';
 
 // A user's view of a server that answers the model's URLs with an HTML page and status 200 (a
 // single-page app's fallback route, a login redirect, a proxy's error page), and is then fixed.
@@ -15,28 +15,12 @@ function setHtml(prefix: string, html: boolean): Promise<unknown> {
   return executeServerCommand('set-html', { prefix, html });
 }
 
-async function frameApi(frame: HTMLIFrameElement, previous?: string): Promise<ModelCacheFrame> {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const api = (frame.contentWindow as (Window & { modelCacheFrame?: ModelCacheFrame }) | null)?.modelCacheFrame;
-    if (api !== undefined && api.loadId !== previous) return api;
-    if (Date.now() > deadline) throw new Error('the fixture page did not come up');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+const frames = framePage<ModelCacheFrame>('modelCacheFrame');
+const frameApi = frames.api;
+const reload = frames.reload;
 
-async function openFrame(models: string): Promise<HTMLIFrameElement> {
-  const frame = document.createElement('iframe');
-  frame.src = `${FIXTURE}?models=${encodeURIComponent(models)}`;
-  document.body.append(frame);
-  await frameApi(frame);
-  return frame;
-}
-
-async function reload(frame: HTMLIFrameElement): Promise<ModelCacheFrame> {
-  const before = (await frameApi(frame)).loadId;
-  frame.contentWindow!.location.reload();
-  return frameApi(frame, before);
+function openFrame(models: string): Promise<HTMLIFrameElement> {
+  return frames.open(`${FIXTURE}?models=${encodeURIComponent(models)}`);
 }
 
 /** What transformers-cache holds under `models`: each key (relative to it) with what its body starts with. */

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { filterItems, type FilterOptionsInput, type FilterRequest, type Item } from '@semfilter/core';
 import { createRollout, parseRolloutConfig } from '@semfilter/core/rollout';
 import type { RolloutFrame } from './fixtures/rollback-frame.js';
+import { framePage } from './helpers.js';
 
 // A test page cannot reload itself, so the host page under test is a same-origin iframe that the
 // test loads and then reloads for real (location.reload(): a new document, new module instances,
@@ -10,29 +11,12 @@ import type { RolloutFrame } from './fixtures/rollback-frame.js';
 const KEY = 'semfilter-rollback:semantic-filter';
 const FIXTURE = '/test/browser/fixtures/rollback-frame.html';
 
-async function frameApi(frame: HTMLIFrameElement, previous?: string): Promise<RolloutFrame> {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const api = (frame.contentWindow as (Window & { rolloutFrame?: RolloutFrame }) | null)?.rolloutFrame;
-    if (api !== undefined && api.loadId !== previous) return api;
-    if (Date.now() > deadline) throw new Error('the fixture page did not come up');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+const frames = framePage<RolloutFrame>('rolloutFrame');
+const frameApi = frames.api;
+const reload = frames.reload;
 
-async function openFrame(version: number): Promise<HTMLIFrameElement> {
-  const frame = document.createElement('iframe');
-  frame.src = `${FIXTURE}?version=${version}`;
-  document.body.append(frame);
-  await frameApi(frame);
-  return frame;
-}
-
-/** Reloads the frame's document and waits for the new load's API. */
-async function reload(frame: HTMLIFrameElement): Promise<RolloutFrame> {
-  const before = (await frameApi(frame)).loadId;
-  frame.contentWindow!.location.reload();
-  return frameApi(frame, before);
+function openFrame(version: number): Promise<HTMLIFrameElement> {
+  return frames.open(`${FIXTURE}?version=${version}`);
 }
 
 describe('guardrail rollback in Chromium', () => {

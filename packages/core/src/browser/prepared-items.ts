@@ -1,8 +1,10 @@
 import { DIMENSIONS } from '../dimensions.js';
 import type { FilterOptions } from '../options.js';
-import { preparedReport } from '../prepared/report.js';
+import { rankedOrder } from '../prepared/rank.js';
+import { runReport } from '../prepared/report.js';
 import type { PreparedRequest } from '../prepared/request.js';
 import type { PreparedRun, RunTuning } from '../prepared/run.js';
+import { itemVerdicts } from '../prepared/verdicts.js';
 import { parsePreparedWardrobe, type PreparedWardrobe } from '../prepared/wardrobe.js';
 import type { FilterReport } from '../report.js';
 import type { FilterOptionsInput, FilterRequest, InputIssue } from '../schemas.js';
@@ -43,32 +45,9 @@ export function isPreparedItems(value: unknown): value is PreparedItems {
   return typeof value === 'object' && value !== null && handles.has(value as PreparedItems);
 }
 
-/**
- * A run's report whose `items` are built on first read and then kept (an enumerable accessor, so
- * JSON.stringify, spreading and structured cloning see a plain report, and assigning works). `started` is when the
- * call began; `embedMs` is present when this call prepared the request (asked the embedder).
- */
+/** A run's report, its `items` built on first read; `started` is when the call began; `embedMs` is present when this call prepared the request (asked the embedder). */
 export function lazyReport(run: PreparedRun, started: number, embedMs: number | undefined): FilterReport {
-  const { prepared } = run;
-  let items: FilterReport['items'] | undefined;
-  const total = prepared.now() - started;
-  return {
-    semantic_mode_active: Object.values(prepared.modes).includes('semantic'),
-    fallback_reason: prepared.fallback,
-    filter_pass_rate: run.passRate,
-    rejection_reasons: [...run.rejectionReasons],
-    rejection_counts: { ...run.rejectionCounts },
-    get items() {
-      return (items ??= preparedReport(run).items);
-    },
-    // A host may replace the items, as it could on a plain report.
-    set items(value) {
-      items = value;
-    },
-    dimension_modes: { ...prepared.modes },
-    model: prepared.semantic?.model ?? null,
-    timings_ms: { total: Math.round(total * 100) / 100, ...(embedMs === undefined ? {} : { embed: Math.round(embedMs * 100) / 100 }) },
-  };
+  return runReport(run, () => itemVerdicts(run, rankedOrder(run)), { totalMs: run.prepared.now() - started, embedMs });
 }
 
 /** What a run may change on a prepared request without new vectors: every threshold and the weight. */
