@@ -10,6 +10,8 @@ const CHROMIUM_FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-background-n
 const offline = new Set();
 /** Path prefixes answered with an HTML page and status 200, as a single-page app's fallback route does. */
 const htmlPages = new Set();
+/** Path prefixes held back by the tests: requests under them wait until the prefix is released. */
+const held = new Map();
 /** Requests seen per path, for tests that count model downloads. */
 const requests = new Map();
 let nodeEmbedder;
@@ -18,9 +20,10 @@ let nodeEmbedder;
  * `/fresh/<tag>/…` serves `/…`: each test gets URLs no cache has seen yet, and can switch its own
  * prefix off and on again.
  */
-function freshPaths(context, next) {
+async function freshPaths(context, next) {
   const path = context.path;
   requests.set(path, (requests.get(path) ?? 0) + 1);
+  for (const [prefix, hold] of held) if (path.startsWith(prefix)) await hold.released;
   const html = [...htmlPages].some((prefix) => path.startsWith(prefix));
   if (html || [...offline].some((prefix) => path.startsWith(prefix))) {
     context.status = html ? 200 : 404;
@@ -51,6 +54,16 @@ const testCommands = {
       case 'set-html':
         if (payload.html) htmlPages.add(payload.prefix);
         else htmlPages.delete(payload.prefix);
+        return true;
+      case 'set-held':
+        if (payload.held && !held.has(payload.prefix)) {
+          let release;
+          const released = new Promise((resolve) => (release = resolve));
+          held.set(payload.prefix, { released, release });
+        } else if (!payload.held) {
+          held.get(payload.prefix)?.release();
+          held.delete(payload.prefix);
+        }
         return true;
       case 'request-count':
         return [...requests].filter(([path]) => path.startsWith(payload.prefix)).reduce((sum, [, count]) => sum + count, 0);

@@ -10,6 +10,11 @@ export function setOffline(prefix: string, offline: boolean): Promise<unknown> {
   return executeServerCommand('set-offline', { prefix, offline });
 }
 
+/** Holds every request under `prefix` back until it is released (held: false), as a slow network would. */
+export function setHeld(prefix: string, held: boolean): Promise<unknown> {
+  return executeServerCommand('set-held', { prefix, held });
+}
+
 /** How many requests the server saw under `prefix`. */
 export function requestCount(prefix: string): Promise<number> {
   return executeServerCommand('request-count', { prefix }) as Promise<number>;

@@ -56,21 +56,26 @@ export function exactOutcome(dimension: Dimension, requested: readonly string[],
  * rejection. `compare` is comparePair or a remembering version of it (rememberedCompare).
  */
 export function semanticOutcome(dimension: Dimension, requested: readonly string[], term: string, settings: DimensionSettings, vectors: VectorLookup, index: ConceptIndex, compare: typeof comparePair = comparePair): TermOutcome {
-  let best: { requested: string; score: number; basis: MatchBasis } | null = null;
+  let best: { requested: string; score: number; similarity: number; basis: MatchBasis } | null = null;
   let conflict: Reason | null = null;
   for (const wanted of requested) {
     const verdict = compare(wanted, term, vectors, index);
     if (verdict.kind === 'conflict') {
       conflict ??= { dimension, code: 'CONFLICT', requested: wanted, actual: term, similarity: round(verdict.similarity), concepts: [...verdict.concepts], mode: 'semantic', basis: verdict.basis };
     } else if (best === null || verdict.score > best.score) {
-      best = { requested: wanted, score: verdict.score, basis: verdict.basis };
+      best = { requested: wanted, score: verdict.score, similarity: verdict.similarity, basis: verdict.basis };
     }
   }
   if (best !== null && best.score >= settings.threshold) {
-    return { passed: true, score: best.score, match: { dimension, requested: best.requested, actual: term, score: round(best.score), mode: 'semantic', basis: best.basis } };
+    return { passed: true, score: best.score, match: { dimension, requested: best.requested, actual: term, score: round(best.score), mode: 'semantic', basis: best.basis, ...lowered(best) } };
   }
-  const reason: Reason = conflict ?? { dimension, code: 'BELOW_THRESHOLD', requested: best!.requested, actual: term, similarity: round(best!.score), threshold: settings.threshold, mode: 'semantic', basis: best!.basis };
+  const reason: Reason = conflict ?? { dimension, code: 'BELOW_THRESHOLD', requested: best!.requested, actual: term, similarity: round(best!.score), threshold: settings.threshold, mode: 'semantic', basis: best!.basis, ...lowered(best!) };
   return { passed: false, score: best?.score ?? 0, reason };
+}
+
+/** The model's similarity before the unrelated-concepts penalty lowered the score, so a reader sees both. */
+function lowered(best: { similarity: number; basis: MatchBasis }): { model_similarity?: number } {
+  return best.basis === 'UNRELATED_CONCEPTS' ? { model_similarity: round(best.similarity) } : {};
 }
 
 function round(value: number): number {

@@ -29,3 +29,4 @@ export * from './model-revision.js';
 export * from './layered-embedder.js';
 export * from './vocabulary/pack-format.js';
 export * from './circuit-breaker.js';
+export * from './deadline.js';

@@ -37,8 +37,11 @@ const base = { dimension: z.enum(DIMENSIONS), requested: z.string(), mode: match
 export const reasonSchema = z.discriminatedUnion('code', [
   /** Exact matching found none of the requested terms. */
   z.strictObject({ ...base, code: z.literal('EXACT_MISMATCH'), actual: z.string() }),
-  /** The closest pair's compatibility score stayed under the threshold. */
-  z.strictObject({ ...base, code: z.literal('BELOW_THRESHOLD'), actual: z.string(), similarity: z.number(), threshold: z.number(), basis: matchBasisSchema.optional() }),
+  /**
+   * The closest pair's compatibility score (`similarity`) stayed under the threshold; with basis
+   * UNRELATED_CONCEPTS, `model_similarity` is the model's cosine before the penalty lowered it.
+   */
+  z.strictObject({ ...base, code: z.literal('BELOW_THRESHOLD'), actual: z.string(), similarity: z.number(), threshold: z.number(), basis: matchBasisSchema.optional(), model_similarity: z.number().optional() }),
   /** The pair falls in concepts known to clash; `concepts` names them (requested, actual). */
   z.strictObject({ ...base, code: z.literal('CONFLICT'), actual: z.string(), similarity: z.number(), concepts: z.tuple([z.string(), z.string()]), basis: z.literal('KNOWN_CLASH').optional() }),
   /** The item has no tag for a requested dimension. */
@@ -54,7 +57,7 @@ export function describeReason(reason: Reason): string {
     case 'EXACT_MISMATCH':
       return `${reason.dimension}: "${reason.actual}" is not "${reason.requested}"`;
     case 'BELOW_THRESHOLD':
-      return `${reason.dimension}: "${reason.actual}" is ${reason.similarity.toFixed(2)} compatible with "${reason.requested}", under the threshold ${reason.threshold.toFixed(2)}${basisNote(reason.basis)}`;
+      return `${reason.dimension}: "${reason.actual}" is ${reason.similarity.toFixed(2)} compatible with "${reason.requested}", under the threshold ${reason.threshold.toFixed(2)}${basisNote(reason.basis, reason.requested, reason.similarity, reason.model_similarity)}`;
     case 'CONFLICT':
       return `${reason.dimension}: "${reason.actual}" (${reason.concepts[1]}) clashes with "${reason.requested}" (${reason.concepts[0]})`;
     case 'ATTR_MISSING':
@@ -62,22 +65,44 @@ export function describeReason(reason: Reason): string {
   }
 }
 
-/** An English phrase for why a dimension accepted an item: the matching pair, its score and where the score came from. */
-export function describeMatch(match: { dimension: string; requested: string; actual: string; score: number; mode: MatchMode; basis?: MatchBasis | undefined }): string {
-  if (match.requested === match.actual) return `${match.dimension}: "${match.actual}" matches`;
-  return `${match.dimension}: "${match.actual}" fits "${match.requested}" (${match.score.toFixed(2)})${basisNote(match.basis)}`;
+/** What describeMatch reads of a match (a report's match, or a judgement's). */
+export interface DescribedMatch {
+  readonly dimension: string;
+  readonly requested: string;
+  readonly actual: string;
+  readonly score: number;
+  readonly mode: MatchMode;
+  readonly basis?: MatchBasis | undefined;
+  readonly model_similarity?: number | undefined;
 }
 
-const BASIS_WORDS: Readonly<Record<MatchBasis, string>> = {
-  EXACT: 'the same term',
-  SAME_CONCEPT: 'same concept',
-  COMPATIBLE_CONCEPTS: 'concepts that go together',
-  KNOWN_CLASH: 'concepts that clash',
-  UNRELATED_CONCEPTS: 'model similarity, lowered: concepts not known to go together',
-  MODEL_SIMILARITY: 'model similarity alone',
-};
+/** An English phrase for why a dimension accepted an item: the matching pair, its score and where the score came from. */
+export function describeMatch(match: DescribedMatch): string {
+  if (match.requested === match.actual) return `${match.dimension}: "${match.actual}" matches`;
+  return `${match.dimension}: "${match.actual}" fits "${match.requested}" (${match.score.toFixed(2)})${basisNote(match.basis, match.requested, match.score, match.model_similarity)}`;
+}
 
-/** The basis in words after a description, so a 1.00 between two different words does not read as "identical". */
-function basisNote(basis: MatchBasis | undefined): string {
-  return basis === undefined ? '' : `: ${BASIS_WORDS[basis]}`;
+/**
+ * The basis in words after a description, so a 1.00 between two different words never reads as
+ * "identical": "same concept as "calm"", or the model's similarity and what lowered it.
+ */
+function basisNote(basis: MatchBasis | undefined, requested: string, score: number, modelSimilarity: number | undefined): string {
+  switch (basis) {
+    case undefined:
+      return '';
+    case 'EXACT':
+      return ': the same term';
+    case 'SAME_CONCEPT':
+      return `: same concept as "${requested}"`;
+    case 'COMPATIBLE_CONCEPTS':
+      return `: a concept that goes with "${requested}"`;
+    case 'KNOWN_CLASH':
+      return `: a concept that clashes with "${requested}"`;
+    case 'UNRELATED_CONCEPTS':
+      return modelSimilarity === undefined
+        ? ': model similarity, lowered (unrelated concepts)'
+        : `: model similarity ${modelSimilarity.toFixed(2)}, lowered to ${score.toFixed(2)} (unrelated concepts)`;
+    case 'MODEL_SIMILARITY':
+      return ': model similarity alone';
+  }
 }

@@ -8,17 +8,34 @@ export const FALLBACK_REASONS = {
   DISABLED: 'DISABLED',
   /** The model could not be loaded (files missing, worker failed, no embedder given). */
   MODEL_UNAVAILABLE: 'MODEL_UNAVAILABLE',
-  /** The model did not answer within the timeout. */
+  /** The model did not answer within the timeout, or (once loaded) within the call's deadline. */
   TIMEOUT: 'TIMEOUT',
   /** The items or the request did not validate; `input_issues` says where. No item was filtered. */
   INVALID_INPUT: 'INVALID_INPUT',
+  /**
+   * The model was still loading at the call's deadline (browser facade, `deadlineMs`): tags the
+   * vocabulary or the cache knows were judged by meaning, the rest compared exactly. The load goes on.
+   */
+  MODEL_LOADING: 'MODEL_LOADING',
 } as const;
 
 /** One of the fallback reason codes. */
 export type FallbackReason = keyof typeof FALLBACK_REASONS;
 
-/** Why one dimension accepted one item: the pair that matched, its score (1 for an exact match) and where the score came from. */
-export const matchSchema = z.strictObject({ dimension: z.enum(DIMENSIONS), requested: z.string(), actual: z.string(), score: z.number(), mode: matchModeSchema, basis: matchBasisSchema.optional() });
+/**
+ * Why one dimension accepted one item: the pair that matched, its score (1 for an exact match),
+ * where the score came from, and with basis UNRELATED_CONCEPTS the model's similarity before the
+ * penalty lowered it (`model_similarity`).
+ */
+export const matchSchema = z.strictObject({
+  dimension: z.enum(DIMENSIONS),
+  requested: z.string(),
+  actual: z.string(),
+  score: z.number(),
+  mode: matchModeSchema,
+  basis: matchBasisSchema.optional(),
+  model_similarity: z.number().optional(),
+});
 
 /** Why one dimension accepted one item. */
 export type Match = z.infer<typeof matchSchema>;

@@ -3,6 +3,7 @@ import type { SemanticContext, NormalizedRequest } from './decide.js';
 import { DIMENSIONS, type Dimension } from './dimensions.js';
 import type { Embedder } from './embedder.js';
 import { embeddingText } from './embedding-text.js';
+import { DeadlineError } from './deadline.js';
 import type { FallbackReason } from './report.js';
 import type { Vector, VectorLookup } from './vectors.js';
 import { CONCEPT_MAPS, type ConceptMap } from './vocabulary/concepts.js';
@@ -58,7 +59,7 @@ export async function prepareSemantic(
   try {
     vectors = await embedder.embed(textList);
   } catch (error) {
-    fallback = error instanceof Error && error.name === 'TimeoutError' ? 'TIMEOUT' : 'MODEL_UNAVAILABLE';
+    fallback = fallbackOf(error);
     // Without the model, the terms already known (cache, vocabulary) can still be judged.
     vectors = (await embedder.lookup?.(textList).catch(() => undefined)) ?? [];
   }
@@ -77,6 +78,12 @@ export async function prepareSemantic(
   }
   if (Object.keys(indexes).length === 0 && fallback !== null) return { fallback };
   return { context: { vectors: lookups, concepts: indexes, model: embedder.model }, fallback };
+}
+
+/** The fallback an embedder's failure stands for: a passed deadline says why, a timeout is TIMEOUT, the rest MODEL_UNAVAILABLE. */
+function fallbackOf(error: unknown): FallbackReason {
+  if (error instanceof DeadlineError) return error.reason;
+  return error instanceof Error && error.name === 'TimeoutError' ? 'TIMEOUT' : 'MODEL_UNAVAILABLE';
 }
 
 /**

@@ -20,7 +20,7 @@ describe('the metrics snapshot', () => {
       runs: { total: 4, by_mode: { traditional: 1, semantic: 3 }, by_role: { served: 2, shadow: 2 } },
       window: { size: 500, runs: 4 },
       pass_rate: { traditional: 0.25, semantic: 0.5 }, // the errored run has no pass rate
-      fallback_by_reason: { MODEL_UNAVAILABLE: 1, TIMEOUT: 0, INVALID_INPUT: 0 },
+      fallback_by_reason: { MODEL_UNAVAILABLE: 1, TIMEOUT: 0, INVALID_INPUT: 0, MODEL_LOADING: 0 },
       error_rate: 0.25,
       cache_hit_rate: 0.5,
       flip_rate: 0.25,

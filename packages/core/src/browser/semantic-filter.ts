@@ -5,10 +5,11 @@ import { resolveOptions } from '../options.js';
 import { flippedItems } from '../prepared/rank.js';
 import { prepareRequest } from '../prepared/request.js';
 import { runPrepared } from '../prepared/run.js';
+import { DEADLINE_VALUES, isDeadline, withDeadline } from '../deadline.js';
 import type { Embedder } from '../embedder.js';
 import { createLayeredEmbedder, type CacheStats, type LayeredEmbedder, type VectorStore } from '../layered-embedder.js';
 import { invalidInputReport, type FilterReport } from '../report.js';
-import { filterOptionsSchema, parseWardrobe, parseWith, requestSchema, type FilterOptionsInput } from '../schemas.js';
+import { filterOptionsSchema, parseWardrobe, parseWith, requestSchema, type FilterOptionsInput, type InputIssue } from '../schemas.js';
 import { decodeVocabularyPack, type VocabularyPack } from '../vocabulary/pack-format.js';
 import type { ModelProgress } from '../worker/embedding-api.js';
 import { createWorkerEmbedder, type WorkerEmbedder } from '../worker/worker-client.js';
@@ -36,6 +37,14 @@ export interface SemanticFilterOptions {
   readonly loadTimeoutMs?: number;
   /** Milliseconds for one embedding call. Default 15000. */
   readonly embedTimeoutMs?: number;
+  /**
+   * Milliseconds a semantic call waits for the model before it answers anyway: tags the vocabulary
+   * or the cache knows are judged by meaning, the rest compared exactly, and the report's
+   * fallback_reason says MODEL_LOADING (or TIMEOUT once loaded). The model goes on loading; the
+   * facade dispatches `statechange` (ready) when it arrives, and the next call uses it.
+   * Default 2000; Infinity waits as long as the timeouts above allow. A call may override it.
+   */
+  readonly deadlineMs?: number;
   /** Consecutive model failures after which semantic mode falls back at once. Default 3. */
   readonly maxFailures?: number;
   /** Milliseconds before a model that failed `maxFailures` times is tried again. Default 30000. */
@@ -64,6 +73,12 @@ export interface Comparison {
   readonly flips: readonly Flip[];
 }
 
+/** Per-call settings of filter, compare and run, beside the filter options. */
+export interface CallOptions {
+  /** This call's deadline (see SemanticFilterOptions.deadlineMs). */
+  readonly deadlineMs?: number;
+}
+
 /** Event detail of `statechange`. */
 export interface StateChange {
   readonly state: ModelState;
@@ -81,15 +96,15 @@ export interface SemanticFilter extends EventTarget {
   /** Validates, normalizes and interns a wardrobe once, for repeated calls with the same items. */
   prepare(items: unknown): PreparedItems;
   /** One filter run; `semantic` defaults to true. On prepared items the report's `items` are built on first read. */
-  filter(items: unknown, request: unknown, options?: FilterOptionsInput): Promise<FilterReport>;
+  filter(items: unknown, request: unknown, options?: FilterOptionsInput, call?: CallOptions): Promise<FilterReport>;
   /** Both modes on the same input, and the items they decide differently. */
-  compare(items: unknown, request: unknown, options?: FilterOptionsInput): Promise<Comparison>;
+  compare(items: unknown, request: unknown, options?: FilterOptionsInput, call?: CallOptions): Promise<Comparison>;
   /**
    * One run without building verdicts: the report (items built on first read) and the per-item
    * arrays behind it, for UIs that show a page of rows. A threshold or weight change on the same
    * prepared items, request and modes reruns without asking the embedder.
    */
-  run(items: unknown, request: unknown, options?: FilterOptionsInput): Promise<FilterRun>;
+  run(items: unknown, request: unknown, options?: FilterOptionsInput, call?: CallOptions): Promise<FilterRun>;
   /**
    * Reruns a run with other thresholds or semantic weight (those given in `options`; the rest
    * as the run had them): synchronous, one verdict per distinct term and one pass over the items.
@@ -105,10 +120,15 @@ export interface SemanticFilter extends EventTarget {
   dispose(): void;
 }
 
-/** Creates the browser facade; call once per page and share it. */
+/** Creates the browser facade; call once per page and share it. Throws a RangeError for a `deadlineMs` that is not a deadline. */
 export function createSemanticFilter(options: SemanticFilterOptions = {}): SemanticFilter {
+  const issue = deadlineIssue(options.deadlineMs, 'deadlineMs');
+  if (issue !== undefined) throw new RangeError(`createSemanticFilter: ${issue.path} ${issue.message}`);
   return new BrowserSemanticFilter(options);
 }
+
+/** A semantic call answers within this many milliseconds unless told otherwise. */
+const DEFAULT_DEADLINE_MS = 2000;
 
 class BrowserSemanticFilter extends EventTarget implements SemanticFilter {
   #state: ModelState = 'idle';
@@ -154,16 +174,17 @@ class BrowserSemanticFilter extends EventTarget implements SemanticFilter {
     return prepareItems(items);
   }
 
-  async filter(items: unknown, request: unknown, overrides: FilterOptionsInput = {}): Promise<FilterReport> {
-    if (isPreparedItems(items)) return (await this.run(items, request, overrides)).report;
+  async filter(items: unknown, request: unknown, overrides: FilterOptionsInput = {}, call: CallOptions = {}): Promise<FilterReport> {
+    if (isPreparedItems(items)) return (await this.run(items, request, overrides, call)).report;
     const wardrobe = parseWardrobe(items);
     const wanted = parseWith(requestSchema, request, 'request');
     const filterOptions = parseWith(filterOptionsSchema, { semantic: true, ...this.#options.filterOptions, ...overrides }, 'options');
-    if (!wardrobe.ok || !wanted.ok || !filterOptions.ok) {
-      return invalidInputReport([wardrobe, wanted, filterOptions].flatMap((parsed) => (parsed.ok ? [] : parsed.issues)));
+    const deadline = deadlineIssue(call.deadlineMs, 'call.deadlineMs');
+    if (!wardrobe.ok || !wanted.ok || !filterOptions.ok || deadline !== undefined) {
+      return invalidInputReport([...[wardrobe, wanted, filterOptions].flatMap((parsed) => (parsed.ok ? [] : parsed.issues)), ...(deadline === undefined ? [] : [deadline])]);
     }
     try {
-      const embedder = filterOptions.value.semantic ? await this.#embedder() : undefined;
+      const embedder = filterOptions.value.semantic ? await this.#embedder(call) : undefined;
       return await filterItems(wardrobe.value, wanted.value, filterOptions.value, { embedder });
     } catch (error) {
       // filterItems falls back by itself; reaching here is a bug, and still no reason to break the page.
@@ -172,22 +193,24 @@ class BrowserSemanticFilter extends EventTarget implements SemanticFilter {
     }
   }
 
-  async compare(items: unknown, request: unknown, overrides: FilterOptionsInput = {}): Promise<Comparison> {
+  async compare(items: unknown, request: unknown, overrides: FilterOptionsInput = {}, call: CallOptions = {}): Promise<Comparison> {
     const prepared = isPreparedItems(items) ? items : this.prepare(items);
-    const [traditional, semantic] = await Promise.all([this.run(prepared, request, { ...overrides, semantic: false }), this.run(prepared, request, { ...overrides, semantic: true })]);
+    const [traditional, semantic] = await Promise.all([this.run(prepared, request, { ...overrides, semantic: false }, call), this.run(prepared, request, { ...overrides, semantic: true }, call)]);
     if (traditional.run === null || semantic.run === null) return { traditional: traditional.report, semantic: semantic.report, flips: [] };
     const { ids } = traditional.run.prepared.wardrobe;
     const flips = Array.from(flippedItems(traditional.run, semantic.run), (i) => ({ id: ids[i]!, traditional: traditional.run!.passed[i] === 1, semantic: semantic.run!.passed[i] === 1 }));
     return { traditional: traditional.report, semantic: semantic.report, flips };
   }
 
-  async run(items: unknown, request: unknown, overrides: FilterOptionsInput = {}): Promise<FilterRun> {
+  async run(items: unknown, request: unknown, overrides: FilterOptionsInput = {}, call: CallOptions = {}): Promise<FilterRun> {
     const started = performance.now();
     const prepared = isPreparedItems(items) ? items : this.prepare(items);
     const wanted = parseWith(requestSchema, request, 'request');
     const filterOptions = parseWith(filterOptionsSchema, { semantic: true, ...this.#options.filterOptions, ...overrides }, 'options');
-    if (prepared.wardrobe === null || !wanted.ok || !filterOptions.ok) {
-      return { report: invalidInputReport([...prepared.issues, ...[wanted, filterOptions].flatMap((parsed) => (parsed.ok ? [] : parsed.issues))]), run: null };
+    const deadline = deadlineIssue(call.deadlineMs, 'call.deadlineMs');
+    if (prepared.wardrobe === null || !wanted.ok || !filterOptions.ok || deadline !== undefined) {
+      const issues = [...prepared.issues, ...[wanted, filterOptions].flatMap((parsed) => (parsed.ok ? [] : parsed.issues)), ...(deadline === undefined ? [] : [deadline])];
+      return { report: invalidInputReport(issues), run: null };
     }
     const { wardrobe } = prepared;
     const tuning = tuningOf(resolveOptions(filterOptions.value));
@@ -197,7 +220,7 @@ class BrowserSemanticFilter extends EventTarget implements SemanticFilter {
         const run = runPrepared(kept, tuning);
         return { report: lazyReport(run, started, undefined), run };
       }
-      const embedder = filterOptions.value.semantic ? await this.#embedder() : undefined;
+      const embedder = filterOptions.value.semantic ? await this.#embedder(call) : undefined;
       const fresh = await prepareRequest(wardrobe, wanted.value, filterOptions.value, { embedder });
       this.#requests.set(wardrobe, wanted.value, filterOptions.value, fresh);
       const run = runPrepared(fresh, tuning);
@@ -242,13 +265,20 @@ class BrowserSemanticFilter extends EventTarget implements SemanticFilter {
     this.#worker.dispose();
   }
 
-  #embedder(): Promise<LayeredEmbedder> {
+  /**
+   * The shared layered embedder, behind this call's deadline. The deadline sits above the layers
+   * and the circuit breaker: a call that gives up waiting leaves the model's answer to fill the
+   * layers for the next call, and only the model's real failures count against it.
+   */
+  async #embedder(call: CallOptions): Promise<LayeredEmbedder> {
     this.#layered ??= this.#vocabulary.then((vocabulary) => {
       const layered = createLayeredEmbedder({ model: this.#model, store: this.#store, vocabulary });
       this.#layeredStats = () => layered.stats();
       return layered;
     });
-    return this.#layered;
+    const deadlineMs = call.deadlineMs ?? this.#options.deadlineMs ?? DEFAULT_DEADLINE_MS;
+    // Idle or loading: the model has not arrived yet. Otherwise it is loaded and slow (a failed load rejects before the deadline).
+    return withDeadline(await this.#layered, deadlineMs, () => (this.#state === 'idle' || this.#state === 'loading' ? 'MODEL_LOADING' : 'TIMEOUT'));
   }
 
   #setState(next: ModelState, error?: Error): void {
@@ -266,6 +296,11 @@ async function loadVocabulary(): Promise<VocabularyPack | undefined> {
   } catch {
     return undefined; // the model still answers for every term
   }
+}
+
+/** The issue with a deadline, if any: undefined when it is absent or valid. */
+function deadlineIssue(value: unknown, path: string): InputIssue | undefined {
+  return value === undefined || isDeadline(value) ? undefined : { path, message: `must be ${DEADLINE_VALUES}; got ${typeof value === 'number' ? value : JSON.stringify(value) ?? typeof value}` };
 }
 
 function withSlash(url: string): string {

@@ -34,7 +34,7 @@ export function buildSnapshot(samples: readonly RunSample[], counts: RunCounts, 
   const ofMode = (mode: RunMode) => samples.filter((s) => s.mode === mode);
   const semantic = ofMode('semantic');
   const answered = (mode: RunMode) => ofMode(mode).filter((s) => s.error !== true);
-  const byReason = { MODEL_UNAVAILABLE: 0, TIMEOUT: 0, INVALID_INPUT: 0 };
+  const byReason = { MODEL_UNAVAILABLE: 0, TIMEOUT: 0, INVALID_INPUT: 0, MODEL_LOADING: 0 };
   for (const s of semantic) if (s.fallbackReason !== null && s.fallbackReason !== 'DISABLED') byReason[s.fallbackReason]++;
   const semanticAnswered = answered('semantic');
   return {

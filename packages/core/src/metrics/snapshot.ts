@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { FallbackReason } from '../report.js';
 
 /** Fallback reasons a semantic run can end with (DISABLED only marks a traditional run). */
-export const SEMANTIC_FALLBACK_REASONS = ['MODEL_UNAVAILABLE', 'TIMEOUT', 'INVALID_INPUT'] as const satisfies readonly FallbackReason[];
+export const SEMANTIC_FALLBACK_REASONS = ['MODEL_UNAVAILABLE', 'TIMEOUT', 'INVALID_INPUT', 'MODEL_LOADING'] as const satisfies readonly FallbackReason[];
 
 const count = z.number().int().nonnegative();
 /** A share in [0, 1], or null when nothing in the window could give it. */
