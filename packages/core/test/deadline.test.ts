@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { createLayeredEmbedder, decodeVocabularyPack, DeadlineError, filterItems, withCircuitBreaker, withDeadline, type Embedder } from '@semfilter/core';
+import { createNodeEmbedder } from '@semfilter/core/node';
+import { VOCABULARY_PACK } from '../src/vocabulary/pack.generated.js';
+import { requireModel } from './model.js';
+
+/**
+ * The real Node model behind a gate that this test opens, standing in for a model still loading:
+ * a fake only in when it answers, not in what.
+ */
+function gatedModel(): Embedder & { open(): void; calls: number } {
+  requireModel();
+  const real = createNodeEmbedder();
+  let open!: () => void;
+  const opened = new Promise<void>((resolve) => (open = resolve));
+  const gated = {
+    model: real.model,
+    calls: 0,
+    open,
+    async embed(texts: readonly string[]) {
+      gated.calls++;
+      await opened;
+      return real.embed(texts);
+    },
+  };
+  return gated;
+}
+
+const items = [
+  { id: 'odd', style: 'zorblaxian', mood: 'Serene' },
+  { id: 'blazer', style: 'Classic', mood: 'Calm' },
+];
+const request = { style: 'casual', mood: 'calm' };
+
+describe('withDeadline', () => {
+  it('answers at the deadline with what the vocabulary knows, says why, and keeps what the model brings later', async () => {
+    const model = gatedModel();
+    const layered = createLayeredEmbedder({ model: withCircuitBreaker(model, { maxFailures: 1, retryAfterMs: 60_000 }), vocabulary: decodeVocabularyPack(VOCABULARY_PACK) });
+    const embedder = withDeadline(layered, 50, () => 'MODEL_LOADING');
+    const early = await filterItems(items, request, { semantic: true }, { embedder });
+    expect(early.fallback_reason).toBe('MODEL_LOADING');
+    expect(early.dimension_modes).toEqual({ style: 'semantic', mood: 'semantic' });
+    const odd = early.items.find((item) => item.id === 'odd')!;
+    expect(odd.reasons).toMatchObject([{ dimension: 'style', code: 'EXACT_MISMATCH', mode: 'exact' }]);
+    expect(odd.matches).toMatchObject([{ dimension: 'mood', actual: 'serene', mode: 'semantic', basis: 'SAME_CONCEPT' }]);
+
+    // The deadline miss did not open the breaker (maxFailures 1): once the model answers, a call
+    // with another unknown tag asks it again and is fully semantic.
+    model.open();
+    const more = [...items, { id: 'odd2', style: 'quuxwave' }];
+    const late = await filterItems(more, request, { semantic: true }, { embedder: withDeadline(layered, 60_000, () => 'MODEL_LOADING') });
+    expect(late.fallback_reason).toBeNull();
+    for (const id of ['odd', 'odd2']) {
+      const verdict = late.items.find((item) => item.id === id)!;
+      expect([...verdict.matches, ...verdict.reasons].find((entry) => entry.dimension === 'style')).toMatchObject({ mode: 'semantic' });
+    }
+    expect(model.calls).toBe(2);
+  });
+
+  it('rejects with the reason read at the deadline (TIMEOUT once loaded), and leaves the embedder as it is for Infinity', async () => {
+    const model = gatedModel();
+    let state = 'loading';
+    const embedder = withDeadline(model, 10, () => (state === 'loading' ? 'MODEL_LOADING' : 'TIMEOUT'));
+    await expect(embedder.embed(['a'])).rejects.toMatchObject({ name: 'DeadlineError', reason: 'MODEL_LOADING' });
+    state = 'ready';
+    const error = await embedder.embed(['b']).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DeadlineError);
+    expect(error).toMatchObject({ reason: 'TIMEOUT', message: 'the model did not answer within the 10 ms deadline' });
+    expect(withDeadline(model, Infinity, () => 'TIMEOUT')).toBe(model);
+    model.open();
+  });
+});
