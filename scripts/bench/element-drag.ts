@@ -5,7 +5,7 @@
 // it overlapped an update. The machine's load average is printed beside: on a shared machine a
 // descheduled renderer shows up as a long task.
 import { cpus, loadavg } from 'node:os';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { collectFailures } from '../../test/support/chromium.js';
 import { median, ms } from './stats.js';
 
@@ -26,15 +26,51 @@ interface DragResult {
   readonly passRate: number;
 }
 
-/** Mounts the element with `size` items in a fresh page and drags a slider `steps` times; returns the lines to print. */
-export async function benchElementDrag(browser: Browser, url: string, size: number, steps: number): Promise<string[]> {
+/** One Chrome trace event, as the DevTools protocol's Tracing domain reports it. */
+export interface TraceEvent {
+  readonly name: string;
+  readonly cat: string;
+  readonly ph: string;
+  readonly ts: number;
+  readonly dur?: number;
+  readonly pid: number;
+  readonly tid: number;
+  readonly id?: string;
+  readonly id2?: { readonly local?: string };
+  readonly args?: Record<string, unknown>;
+}
+
+/** What the renderer records: tasks, script, style, layout, paint, GC, user timing and the sampling profiler. */
+const TRACE_CATEGORIES = ['toplevel', 'devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink.user_timing', 'v8', 'v8.execute', 'disabled-by-default-v8.cpu_profiler', 'disabled-by-default-v8.gc'];
+
+/** Starts a Chrome trace of the page; the returned function ends it and resolves with its events. */
+async function startTrace(page: Page): Promise<() => Promise<TraceEvent[]>> {
+  const cdp = await page.context().newCDPSession(page);
+  const events: TraceEvent[] = [];
+  cdp.on('Tracing.dataCollected', ({ value }) => events.push(...(value as TraceEvent[])));
+  await cdp.send('Tracing.start', { traceConfig: { includedCategories: TRACE_CATEGORIES }, transferMode: 'ReportEvents' });
+  return async () => {
+    const complete = new Promise<void>((done) => cdp.once('Tracing.tracingComplete', () => done()));
+    await cdp.send('Tracing.end');
+    await complete;
+    return events;
+  };
+}
+
+/**
+ * Mounts the element with `size` items in a fresh page and drags a slider `steps` times; returns
+ * the lines to print. With `onTrace`, the page is traced meanwhile and the events handed over.
+ */
+export async function benchElementDrag(browser: Browser, url: string, size: number, steps: number, onTrace?: (events: TraceEvent[]) => void): Promise<string[]> {
   const context = await browser.newContext();
   const page = await context.newPage();
   const failures = collectFailures(page);
   await page.goto(`${url}/element.html`);
+  const endTrace = onTrace && (await startTrace(page));
   const drag = page.evaluate(([n, s]) => (window as unknown as { benchElementDrag: (n: number, s: number) => Promise<DragResult> }).benchElementDrag(n!, s!), [size, steps]) as Promise<DragResult>;
   const stuck = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`the element drag did not finish in ${DRAG_TIMEOUT_MS} ms; the page said: ${failures.join('; ') || 'nothing'}`)), DRAG_TIMEOUT_MS).unref());
   const result = await Promise.race([drag, stuck]);
+  if (endTrace) onTrace!(await endTrace());
   await context.close();
   if (result.rows === 0) throw new Error('the element rendered no rows during the drag');
   const over16 = result.updates.filter((t) => t > 16).length;

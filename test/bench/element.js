@@ -50,6 +50,7 @@ window.benchElementDrag = async (size, steps) => {
     const rendered = performance.now();
     void element.shadowRoot.querySelector('table').offsetHeight; // style and layout of the new rows, counted in the update
     const ended = performance.now();
+    performance.measure(`update ${step}`, { start: started, end: ended }); // for traces: scripts/bench/element-profile.ts
     updates.push(ended - started);
     layouts.push(ended - rendered);
     windows.push([started, ended]);
@@ -67,6 +68,7 @@ window.benchElementDrag = async (size, steps) => {
     await element.updateComplete;
     void element.shadowRoot.querySelector('table').offsetHeight;
     const ended = performance.now();
+    performance.measure(`edit ${i}`, { start: started, end: ended });
     if (i > 0) edits.push(ended - started); // the first edit also compiles the request path: reported apart
     else edits.first = ended - started;
     windows.push([started, ended]);
