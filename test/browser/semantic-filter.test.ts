@@ -12,8 +12,10 @@ const request = { style: 'casual', occasion: 'work', mood: 'calm' };
 /** Items whose style tags no vocabulary knows, so semantic mode needs the model for style. */
 const unknownWardrobe = UNKNOWN_TERMS.map((term, i) => ({ id: `odd-${i}`, style: term, mood: 'calm' }));
 
+// These tests are about the model load itself, so their calls wait for it (deadlineMs: Infinity);
+// answer-deadline.test.ts covers the default deadline.
 function facade(prefix: string, extra: SemanticFilterOptions = {}) {
-  return createSemanticFilter({ modelBaseUrl: `${prefix}/models/`, cache: `db-${prefix.replace(/\W/g, '-')}`, loadTimeoutMs: 60_000, ...extra });
+  return createSemanticFilter({ modelBaseUrl: `${prefix}/models/`, cache: `db-${prefix.replace(/\W/g, '-')}`, loadTimeoutMs: 60_000, deadlineMs: Infinity, ...extra });
 }
 
 describe('createSemanticFilter', () => {
