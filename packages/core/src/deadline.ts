@@ -19,21 +19,27 @@ export class DeadlineError extends Error {
  * DeadlineError (its reason read from `reasonAtDeadline` when the deadline passes). The call
  * itself is not cancelled: it goes on, so a layered embedder still keeps the vectors it brings
  * for the next call, and a circuit breaker beneath still sees only the model's real outcome.
- * `Infinity` returns the embedder as it is.
+ * `lookup` (what the fallback reads next) gets the same bound, so a store that never answers
+ * (a blocked IndexedDB) cannot hold the call either: past it, nothing is known. `Infinity`
+ * returns the embedder as it is.
  */
 export function withDeadline<T extends Embedder>(embedder: T, ms: number, reasonAtDeadline: () => DeadlineReason): T {
   if (ms === Infinity) return embedder;
-  const embed: Embedder['embed'] = (texts) => {
-    const pending = embedder.embed(texts);
-    // Settling after the deadline is not the caller's business any more; never an unhandled rejection.
-    pending.catch(() => undefined);
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new DeadlineError(reasonAtDeadline(), ms)), ms);
-    });
-    return Promise.race([pending, deadline]).finally(() => clearTimeout(timer));
-  };
-  return { ...embedder, embed };
+  const embed: Embedder['embed'] = (texts) => within(embedder.embed(texts), ms, () => Promise.reject(new DeadlineError(reasonAtDeadline(), ms)));
+  const inner = embedder.lookup?.bind(embedder);
+  const lookup = inner === undefined ? undefined : (texts: readonly string[]) => within(inner(texts), ms, async () => texts.map(() => undefined));
+  return { ...embedder, embed, ...(lookup === undefined ? {} : { lookup }) };
+}
+
+/** `pending`, or what `late` gives when it has not settled within `ms`; it goes on either way. */
+function within<T>(pending: Promise<T>, ms: number, late: () => Promise<T>): Promise<T> {
+  // Settling after the deadline is not the caller's business any more; never an unhandled rejection.
+  pending.catch(() => undefined);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const deadline = new Promise<T>((resolve, reject) => {
+    timer = setTimeout(() => late().then(resolve, reject), ms);
+  });
+  return Promise.race([pending, deadline]).finally(() => clearTimeout(timer));
 }
 
 /** Valid deadlines, in words, for errors: a number of milliseconds ≥ 0, or Infinity to wait for the model. */

@@ -57,6 +57,18 @@ describe('withDeadline', () => {
     expect(model.calls).toBe(2);
   });
 
+  it('answers even when the vector store never does (a blocked IndexedDB)', async () => {
+    const model = gatedModel();
+    let storeReads = 0;
+    const stuck = { getMany: () => (storeReads++, new Promise<never>(() => {})), setMany: () => new Promise<never>(() => {}) };
+    const layered = createLayeredEmbedder({ model, store: stuck, vocabulary: decodeVocabularyPack(VOCABULARY_PACK) });
+    const report = await filterItems(items, request, { semantic: true }, { embedder: withDeadline(layered, 30, () => 'MODEL_LOADING') });
+    expect(storeReads).toBeGreaterThan(0);
+    expect(report.fallback_reason).toBe('MODEL_LOADING');
+    expect(model.calls).toBe(0); // it never got past the store
+    model.open();
+  });
+
   it('rejects with the reason read at the deadline (TIMEOUT once loaded), and leaves the embedder as it is for Infinity', async () => {
     const model = gatedModel();
     let state = 'loading';
