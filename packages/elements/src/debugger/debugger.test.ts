@@ -208,8 +208,13 @@ describe('<semfilter-debugger>', () => {
       progressShown ||= element.shadowRoot!.querySelector('progress[part~="model-progress"]') !== null;
     }).observe(element, { attributes: true, attributeFilter: ['model-state'] });
     const done = new Promise<void>((resolve) => new MutationObserver(() => element.modelState === 'ready' && resolve()).observe(element, { attributes: true }));
+    // The first report may answer before the model arrives (MODEL_LOADING); the element reports again with the model.
+    element.semantic = true;
+    const withModel = new Promise<void>((resolve) => element.addEventListener('semfilter-report', (e) => e.detail.fallback_reason === null && resolve()));
     await mount(UNKNOWN_TERMS.map((term, i) => ({ id: `odd-${i}`, style: term })), createSemanticFilter({ modelBaseUrl: `${prefix}/models/`, cache: false }), element);
     await done;
+    await withModel;
+    await element.updateComplete;
     expect(seen).to.include.members(['loading', 'ready']);
     expect(progressShown).to.equal(true);
     expect(element.shadowRoot!.querySelector('[part~="summary"]')!.textContent).to.contain('Semantic mode active');

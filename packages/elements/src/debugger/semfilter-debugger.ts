@@ -267,6 +267,8 @@ export class SemfilterDebugger extends LitElement {
     // Thresholds may have moved while the run was in flight: rerun with the current ones (no embedder).
     this._runs = { traditional, semantic: filter.retune(semantic, this.#thresholdOptions()) };
     this.#emitReport(this.report!);
+    // The model arrived while this run waited past its deadline: the statechange came too early to rerun it.
+    if (semantic.report.fallback_reason === 'MODEL_LOADING' && filter.state === 'ready') void this.#refresh();
     if (semantic.run === null) this._scores = undefined;
     else setTimeout(() => run === this.#run && (this._scores = dimensionScores(filter.retune(semantic, ZERO_THRESHOLDS).run!)));
   }
@@ -293,11 +295,17 @@ export class SemfilterDebugger extends LitElement {
       this.#unsubscribe = new AbortController();
       const { signal } = this.#unsubscribe;
       this.#subscribed = filter;
-      filter.addEventListener('statechange', (e) => (this.modelState = (e as CustomEvent<StateChange>).detail.state), { signal });
+      filter.addEventListener('statechange', (e) => this.#stateChanged((e as CustomEvent<StateChange>).detail.state), { signal });
       filter.addEventListener('progress', (e) => (this._progress = (e as CustomEvent<ModelProgress>).detail), { signal });
       this.modelState = filter.state;
     }
     return filter;
+  }
+
+  /** Follows the model state; a report that answered before the model arrived (MODEL_LOADING) is made again with it. */
+  #stateChanged(state: ModelState): void {
+    this.modelState = state;
+    if (state === 'ready' && this._runs?.semantic.report.fallback_reason === 'MODEL_LOADING') void this.#refresh();
   }
 
   #currentThresholds(): Record<Dimension, number> {
