@@ -2,6 +2,7 @@ import { DEFAULT_THRESHOLDS, DIMENSIONS, itemVerdict, type Dimension, type Filte
 import { createSemanticFilter, type FilterRun, type ModelProgress, type ModelState, type PreparedItems, type SemanticFilter, type StateChange } from '@semfilter/core/browser';
 import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import { guard } from 'lit/directives/guard.js';
+import { repeat } from 'lit/directives/repeat.js';
 import { debuggerStyles } from './styles.js';
 import { rowTemplate, summaryTemplate, type ShownItem, type ShownRun } from './templates.js';
 import { createCurveMemo, curveTemplate, dimensionScores, type DimensionScores } from './threshold-curve.js';
@@ -214,10 +215,11 @@ export class SemfilterDebugger extends LitElement {
     const shown = this.#shownRows(runs).indices;
     const pages = Math.max(1, Math.ceil(shown.length / this.pageSize));
     const at = Math.min(this._page, pages - 1); // a threshold change may leave fewer pages than the one shown
-    // Full verdicts (reasons, matches) are built for the rows on this page only. Rows render by
-    // position, not keyed: a new page reuses the row elements and updates their parts, instead of
-    // removing and creating every row (they hold no state of their own).
+    // Full verdicts (reasons, matches) are built for the rows on this page only. Rows are keyed by
+    // item: a threshold step that drops or adds a few items inserts and removes those rows only,
+    // where rendering by position rewrote (and the browser laid out again) every row after the first change.
     const page = Array.from(shown.subarray(at * this.pageSize, (at + 1) * this.pageSize), (index) => ({
+      index,
       item: this.items[index]!,
       traditional: itemVerdict(traditional.run!, index),
       semantic: itemVerdict(semantic.run!, index),
@@ -232,7 +234,7 @@ export class SemfilterDebugger extends LitElement {
         <caption class="state">Each item with its tags, and both filters' verdicts side by side</caption>
         <thead><tr><th scope="col">Item</th><th scope="col">Tags (as written → normalized)</th><th scope="col">Traditional filter</th><th scope="col">Semantic filter</th></tr></thead>
         <tbody>
-          ${page.map((row) => rowTemplate(row.item, row.traditional, row.semantic, requested, thresholds))}
+          ${repeat(page, (row) => row.index, (row) => rowTemplate(row.item, row.traditional, row.semantic, requested, thresholds))}
         </tbody>
       </table>
       ${shown.length === 0 ? html`<p class="empty">${this.#emptyMessage()}</p>` : nothing}`;

@@ -99,9 +99,18 @@ const ownStyles = css`
     stroke: var(--_reject);
     stroke-dasharray: 2 2;
   }
+  /* Fixed layout: column widths come from the header, so a changed row is laid out alone instead
+     of every cell being measured again for the column widths. */
   table {
     width: 100%;
     border-collapse: collapse;
+    table-layout: fixed;
+  }
+  thead th:nth-child(1) {
+    width: 20%;
+  }
+  thead th:nth-child(2) {
+    width: 24%;
   }
   th,
   td {
@@ -109,6 +118,7 @@ const ownStyles = css`
     vertical-align: top;
     padding: 0.4rem 0.5rem;
     border-bottom: 1px solid var(--_border);
+    overflow-wrap: anywhere; /* a long tag or id wraps inside its fixed column */
   }
   .verdict {
     font-weight: 700;
