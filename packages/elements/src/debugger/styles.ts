@@ -120,6 +120,14 @@ const ownStyles = css`
     border-bottom: 1px solid var(--_border);
     overflow-wrap: anywhere; /* a long tag or id wraps inside its fixed column */
   }
+  /* Each cell's content is its own rendering unit that the browser lays out and paints only when
+     it comes near the viewport: a page holds 50 rows of reasons, but a request edit that replaces
+     them lays out the few on screen. Table cells cannot take size containment themselves, hence
+     the wrapper; the placeholder height until a cell is first shown is about one row's. */
+  tbody .cell {
+    content-visibility: auto;
+    contain-intrinsic-block-size: auto 9rem;
+  }
   .verdict {
     font-weight: 700;
   }

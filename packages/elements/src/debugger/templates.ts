@@ -55,10 +55,10 @@ function partlyExact({ report, run }: ShownRun): string {
 export function rowTemplate(item: ShownItem, traditional: ItemVerdict, semantic: ItemVerdict, requested: readonly Dimension[], thresholds: Readonly<Record<Dimension, number>>): TemplateResult {
   const mark = (passed: boolean) => (passed ? 'pass' : 'reject');
   return html`<tr part="item" data-item-id=${item.id} data-traditional=${mark(traditional.passed)} data-semantic=${mark(semantic.passed)}>
-    <th scope="row">${item.name ?? item.id}<br /><small>${item.id}</small></th>
-    <td>${requested.map((d) => tagsTemplate(d, item[d]))}</td>
-    <td>${verdictTemplate(traditional, thresholds)}</td>
-    <td>${verdictTemplate(semantic, thresholds)}</td>
+    <th scope="row"><div class="cell">${item.name ?? item.id}<br /><small>${item.id}</small></div></th>
+    <td><div class="cell">${requested.map((d) => tagsTemplate(d, item[d]))}</div></td>
+    <td><div class="cell">${verdictTemplate(traditional, thresholds)}</div></td>
+    <td><div class="cell">${verdictTemplate(semantic, thresholds)}</div></td>
   </tr>`;
 }
 
