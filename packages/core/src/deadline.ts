@@ -1,4 +1,5 @@
 import type { Embedder } from './embedder.js';
+import type { InputIssue } from './schemas.js';
 
 /** Why vectors were not there at a call's deadline: the model was still loading, or loaded and slow. */
 export type DeadlineReason = 'MODEL_LOADING' | 'TIMEOUT';
@@ -42,10 +43,11 @@ function within<T>(pending: Promise<T>, ms: number, late: () => Promise<T>): Pro
   return Promise.race([pending, deadline]).finally(() => clearTimeout(timer));
 }
 
-/** Valid deadlines, in words, for errors: a number of milliseconds ≥ 0, or Infinity to wait for the model. */
-export const DEADLINE_VALUES = 'a number of milliseconds >= 0 (0 answers from the vocabulary and cache only), or Infinity to wait as long as the model timeouts allow';
+/** Valid deadlines in words, for errors. */
+const DEADLINE_VALUES = 'a number of milliseconds >= 0 (0 answers from the vocabulary and cache only), or Infinity to wait as long as the model timeouts allow';
 
-/** Whether a value is a valid deadline (see DEADLINE_VALUES). */
-export function isDeadline(value: unknown): value is number {
-  return typeof value === 'number' && value >= 0 && !Number.isNaN(value);
+/** What is wrong with a deadline option at `path`, listing the valid values; undefined when it is absent or valid. */
+export function deadlineIssue(value: unknown, path: string): InputIssue | undefined {
+  if (value === undefined || (typeof value === 'number' && value >= 0)) return undefined; // NaN fails `>= 0`
+  return { path, message: `must be ${DEADLINE_VALUES}; got ${typeof value === 'number' ? value : (JSON.stringify(value) ?? typeof value)}` };
 }

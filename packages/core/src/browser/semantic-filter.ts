@@ -5,17 +5,19 @@ import { resolveOptions } from '../options.js';
 import { flippedItems } from '../prepared/rank.js';
 import { prepareRequest } from '../prepared/request.js';
 import { runPrepared } from '../prepared/run.js';
-import { DEADLINE_VALUES, isDeadline, withDeadline } from '../deadline.js';
+import { deadlineIssue, withDeadline } from '../deadline.js';
 import type { Embedder } from '../embedder.js';
 import { createLayeredEmbedder, type CacheStats, type LayeredEmbedder, type VectorStore } from '../layered-embedder.js';
 import { invalidInputReport, type FilterReport } from '../report.js';
-import { filterOptionsSchema, parseWardrobe, parseWith, requestSchema, type FilterOptionsInput, type InputIssue } from '../schemas.js';
-import { decodeVocabularyPack, type VocabularyPack } from '../vocabulary/pack-format.js';
+import { filterOptionsSchema, parseWardrobe, parseWith, requestSchema, type FilterOptionsInput } from '../schemas.js';
+import type { VocabularyPack } from '../vocabulary/pack-format.js';
 import type { ModelProgress } from '../worker/embedding-api.js';
 import { createWorkerEmbedder, type WorkerEmbedder } from '../worker/worker-client.js';
 import { capabilities } from './capabilities.js';
 import { createIdbVectorStore } from './idb-store.js';
 import { isPreparedItems, lazyReport, PreparedRequests, prepareItems, tuningOf, type FilterRun, type PreparedItems } from './prepared-items.js';
+import { loadVocabulary } from './vocabulary-chunk.js';
+import { WaitingCalls } from './waiting-calls.js';
 import { bundledWasmPaths } from './wasm-files.js';
 
 /** Model states, as the debugger element reflects them in `model-state`. */
@@ -40,8 +42,9 @@ export interface SemanticFilterOptions {
   /**
    * Milliseconds a semantic call waits for the model before it answers anyway: tags the vocabulary
    * or the cache knows are judged by meaning, the rest compared exactly, and the report's
-   * fallback_reason says MODEL_LOADING (or TIMEOUT once loaded). The model goes on loading; the
-   * facade dispatches `statechange` (ready) when it arrives, and the next call uses it.
+   * fallback_reason says MODEL_LOADING (or TIMEOUT once ready). The model goes on loading; the
+   * facade dispatches `statechange` (ready) once it has loaded and answered the calls that waited
+   * for it, so a call made then is fully semantic at once.
    * Default 2000; Infinity waits as long as the timeouts above allow. A call may override it.
    */
   readonly deadlineMs?: number;
@@ -129,6 +132,7 @@ export function createSemanticFilter(options: SemanticFilterOptions = {}): Seman
 
 /** A semantic call answers within this many milliseconds unless told otherwise. */
 const DEFAULT_DEADLINE_MS = 2000;
+const EMBED_TIMEOUT_MS = 15_000;
 
 class BrowserSemanticFilter extends EventTarget implements SemanticFilter {
   #state: ModelState = 'idle';
@@ -142,6 +146,10 @@ class BrowserSemanticFilter extends EventTarget implements SemanticFilter {
   #layered: Promise<LayeredEmbedder> | undefined;
   #layeredStats: (() => Readonly<CacheStats>) | undefined;
   readonly #requests = new PreparedRequests();
+  /** Embed calls started before the model was ready (see #loaded). */
+  readonly #waiting = new WaitingCalls();
+  /** Model loads started, so a load that ended is not reported ready over a newer one. */
+  #loads = 0;
 
   constructor(options: SemanticFilterOptions) {
     super();
@@ -156,10 +164,14 @@ class BrowserSemanticFilter extends EventTarget implements SemanticFilter {
         allowRemoteModels: options.allowRemoteModels ?? false,
       },
       loadTimeoutMs: options.loadTimeoutMs ?? 120_000,
-      embedTimeoutMs: options.embedTimeoutMs ?? 15_000,
+      embedTimeoutMs: options.embedTimeoutMs ?? EMBED_TIMEOUT_MS,
       ...(options.createWorker === undefined ? {} : { createWorker: options.createWorker }),
       onProgress: (progress) => this.dispatchEvent(new CustomEvent<ModelProgress>('progress', { detail: progress })),
-      onLoadState: (loadState, error) => this.#setState(loadState === 'failed' ? 'fallback' : loadState, error),
+      onLoadState: (loadState, error) => {
+        if (loadState === 'loading') this.#loads++;
+        if (loadState === 'ready') void this.#loaded(this.#loads);
+        else this.#setState(loadState === 'failed' ? 'fallback' : loadState, error);
+      },
     });
     this.#model = withCircuitBreaker(this.#worker, { maxFailures: options.maxFailures ?? 3, retryAfterMs: options.retryAfterMs ?? 30_000 });
     this.#store = options.cache === false ? undefined : typeof options.cache === 'object' ? options.cache : createIdbVectorStore(options.cache);
@@ -277,8 +289,22 @@ class BrowserSemanticFilter extends EventTarget implements SemanticFilter {
       return layered;
     });
     const deadlineMs = call.deadlineMs ?? this.#options.deadlineMs ?? DEFAULT_DEADLINE_MS;
+    const layered = await this.#layered;
+    const watched: LayeredEmbedder = { ...layered, embed: (texts) => (this.#state === 'ready' ? layered.embed(texts) : this.#waiting.watch(layered.embed(texts))) };
     // Idle or loading: the model has not arrived yet. Otherwise it is loaded and slow (a failed load rejects before the deadline).
-    return withDeadline(await this.#layered, deadlineMs, () => (this.#state === 'idle' || this.#state === 'loading' ? 'MODEL_LOADING' : 'TIMEOUT'));
+    const reason = () => (this.#state === 'idle' || this.#state === 'loading' ? 'MODEL_LOADING' : 'TIMEOUT');
+    return withDeadline(watched, deadlineMs, reason);
+  }
+
+  /**
+   * The model loaded. The calls that waited for it (some past their deadline) are computed right
+   * after the load: `ready` comes once they are in, so a UI that runs again on `ready` gets a
+   * fully semantic answer at once instead of missing the deadline a second time; until then a
+   * missed deadline is MODEL_LOADING.
+   */
+  async #loaded(load: number): Promise<void> {
+    await this.#waiting.settled(this.#options.embedTimeoutMs ?? EMBED_TIMEOUT_MS);
+    if (load === this.#loads) this.#setState('ready');
   }
 
   #setState(next: ModelState, error?: Error): void {
@@ -286,21 +312,6 @@ class BrowserSemanticFilter extends EventTarget implements SemanticFilter {
     this.#state = next;
     this.dispatchEvent(new CustomEvent<StateChange>('statechange', { detail: error === undefined ? { state: next } : { state: next, error: error.message } }));
   }
-}
-
-/** The embedded vocabulary, fetched as its own chunk when the facade is created. */
-async function loadVocabulary(): Promise<VocabularyPack | undefined> {
-  try {
-    const { VOCABULARY_PACK } = await import('../vocabulary/pack.generated.js');
-    return decodeVocabularyPack(VOCABULARY_PACK);
-  } catch {
-    return undefined; // the model still answers for every term
-  }
-}
-
-/** The issue with a deadline, if any: undefined when it is absent or valid. */
-function deadlineIssue(value: unknown, path: string): InputIssue | undefined {
-  return value === undefined || isDeadline(value) ? undefined : { path, message: `must be ${DEADLINE_VALUES}; got ${typeof value === 'number' ? value : JSON.stringify(value) ?? typeof value}` };
 }
 
 function withSlash(url: string): string {
