@@ -7,6 +7,7 @@ import { debuggerStyles } from './styles.js';
 import { rowTemplate, summaryTemplate, type ShownItem, type ShownRun } from './templates.js';
 import { createCurveMemo, curveTemplate, dimensionScores, type DimensionScores } from './threshold-curve.js';
 import { requestText, suggestedTerms } from './request-terms.js';
+import { whenIdle } from './idle.js';
 import { shownIndices, type DebuggerView } from './rows.js';
 
 export type { DebuggerView } from './rows.js';
@@ -255,9 +256,10 @@ export class SemfilterDebugger extends LitElement {
   }
 
   /**
-   * Prepares the items when they (or the filter) changed, runs both modes, and then, a task later,
-   * reads the scores behind the threshold charts from a zero-threshold rerun of the semantic run:
-   * the rows and the summary of a request edit need not wait for the charts.
+   * Prepares the items when they (or the filter) changed, runs both modes, and then, when the page
+   * is idle, reads the scores behind the threshold charts from a zero-threshold rerun of the
+   * semantic run: the rows and the summary of a request edit need not wait for the charts, and the
+   * charts' work does not land in the frame after the edit.
    */
   async #refresh(): Promise<void> {
     const run = ++this.#run;
@@ -272,7 +274,7 @@ export class SemfilterDebugger extends LitElement {
     // The model arrived while this run waited past its deadline: the statechange came too early to rerun it.
     if (semantic.report.fallback_reason === 'MODEL_LOADING' && filter.state === 'ready') void this.#refresh();
     if (semantic.run === null) this._scores = undefined;
-    else setTimeout(() => run === this.#run && (this._scores = dimensionScores(filter.retune(semantic, ZERO_THRESHOLDS).run!)));
+    else whenIdle(() => run === this.#run && (this._scores = dimensionScores(filter.retune(semantic, ZERO_THRESHOLDS).run!)));
   }
 
   /** A threshold moved: rerun the semantic run's tight pass with the new thresholds, synchronously (no embedder, no worker). */
