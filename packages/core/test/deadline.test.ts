@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { createLayeredEmbedder, decodeVocabularyPack, DeadlineError, filterItems, withCircuitBreaker, withDeadline, type Embedder } from '@semfilter/core';
+import { createLayeredEmbedder, deadlineIssue, decodeVocabularyPack, DeadlineError, filterItems, withCircuitBreaker, withDeadline, type Embedder } from '@semfilter/core';
 import { createNodeEmbedder } from '@semfilter/core/node';
+import { createSemanticFilter } from '../src/browser/semantic-filter.js';
 import { VOCABULARY_PACK } from '../src/vocabulary/pack.generated.js';
 import { requireModel } from './model.js';
 
@@ -80,5 +81,13 @@ describe('withDeadline', () => {
     expect(error).toMatchObject({ reason: 'TIMEOUT', message: 'the model did not answer within the 10 ms deadline' });
     expect(withDeadline(model, Infinity, () => 'TIMEOUT')).toBe(model);
     model.open();
+  });
+});
+
+describe('deadline options', () => {
+  it('accepts milliseconds >= 0 and Infinity; anything else is refused at setup with the valid values listed', () => {
+    for (const valid of [undefined, 0, 1500, Infinity]) expect(deadlineIssue(valid, 'deadlineMs')).toBeUndefined();
+    for (const invalid of [-1, Number.NaN, '2000', null]) expect(deadlineIssue(invalid, 'deadlineMs')?.message).toMatch(/^must be a number of milliseconds >= 0 .* or Infinity .*; got /);
+    expect(() => createSemanticFilter({ deadlineMs: -1 })).toThrow(new RangeError('createSemanticFilter: deadlineMs ' + deadlineIssue(-1, 'deadlineMs')!.message));
   });
 });

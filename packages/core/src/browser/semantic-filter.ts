@@ -132,6 +132,7 @@ export function createSemanticFilter(options: SemanticFilterOptions = {}): Seman
 
 /** A semantic call answers within this many milliseconds unless told otherwise. */
 const DEFAULT_DEADLINE_MS = 2000;
+/** Default of embedTimeoutMs. */
 const EMBED_TIMEOUT_MS = 15_000;
 
 class BrowserSemanticFilter extends EventTarget implements SemanticFilter {
@@ -191,7 +192,7 @@ class BrowserSemanticFilter extends EventTarget implements SemanticFilter {
     const wardrobe = parseWardrobe(items);
     const wanted = parseWith(requestSchema, request, 'request');
     const filterOptions = parseWith(filterOptionsSchema, { semantic: true, ...this.#options.filterOptions, ...overrides }, 'options');
-    const deadline = deadlineIssue(call.deadlineMs, 'call.deadlineMs');
+    const deadline = deadlineIssue(call?.deadlineMs, 'call.deadlineMs');
     if (!wardrobe.ok || !wanted.ok || !filterOptions.ok || deadline !== undefined) {
       return invalidInputReport([...[wardrobe, wanted, filterOptions].flatMap((parsed) => (parsed.ok ? [] : parsed.issues)), ...(deadline === undefined ? [] : [deadline])]);
     }
@@ -219,7 +220,7 @@ class BrowserSemanticFilter extends EventTarget implements SemanticFilter {
     const prepared = isPreparedItems(items) ? items : this.prepare(items);
     const wanted = parseWith(requestSchema, request, 'request');
     const filterOptions = parseWith(filterOptionsSchema, { semantic: true, ...this.#options.filterOptions, ...overrides }, 'options');
-    const deadline = deadlineIssue(call.deadlineMs, 'call.deadlineMs');
+    const deadline = deadlineIssue(call?.deadlineMs, 'call.deadlineMs');
     if (prepared.wardrobe === null || !wanted.ok || !filterOptions.ok || deadline !== undefined) {
       const issues = [...prepared.issues, ...[wanted, filterOptions].flatMap((parsed) => (parsed.ok ? [] : parsed.issues)), ...(deadline === undefined ? [] : [deadline])];
       return { report: invalidInputReport(issues), run: null };
@@ -288,7 +289,7 @@ class BrowserSemanticFilter extends EventTarget implements SemanticFilter {
       this.#layeredStats = () => layered.stats();
       return layered;
     });
-    const deadlineMs = call.deadlineMs ?? this.#options.deadlineMs ?? DEFAULT_DEADLINE_MS;
+    const deadlineMs = call?.deadlineMs ?? this.#options.deadlineMs ?? DEFAULT_DEADLINE_MS;
     const layered = await this.#layered;
     const watched: LayeredEmbedder = { ...layered, embed: (texts) => (this.#state === 'ready' ? layered.embed(texts) : this.#waiting.watch(layered.embed(texts))) };
     // Idle or loading: the model has not arrived yet. Otherwise it is loaded and slow (a failed load rejects before the deadline).
