@@ -192,6 +192,23 @@ describe('<semfilter-debugger>', () => {
     expect(rows(element).map((r) => [r.dataset.itemId, r.dataset.semantic])).to.deep.equal(many.slice(0, 200).map((item) => [item.id, expected.get(item.id)]));
   });
 
+  it('keeps the row of an item that stays on the page when a threshold moves', async () => {
+    const element = await mount(generateWardrobe(3000, 11));
+    element.semantic = true;
+    element.view = 'passing';
+    await element.updateComplete;
+    const before = new Map(rows(element).map((r) => [r.dataset.itemId!, r]));
+    const slider = element.shadowRoot!.querySelector<HTMLInputElement>('.threshold input[type="range"]')!;
+    slider.value = '0.95';
+    slider.dispatchEvent(new Event('input'));
+    await element.updateComplete;
+    const after = rows(element);
+    const stayed = after.filter((r) => before.has(r.dataset.itemId!));
+    expect(stayed.length).to.be.above(0);
+    expect(stayed.length).to.be.below(after.length); // the step changed which items show
+    expect(stayed.every((r) => before.get(r.dataset.itemId!) === r)).to.equal(true);
+  });
+
   it('has no accessibility violations (axe)', async () => {
     const element = await mount();
     const results = await axe.run(element, { rules: { 'color-contrast': { enabled: true } } });

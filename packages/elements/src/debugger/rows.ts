@@ -15,3 +15,23 @@ export function shownIndices(traditional: PreparedRun, semantic: PreparedRun, vi
   for (let i = 0, n = 0; i < passed.length; i++) if (passed[i] === 1) indices[n++] = i;
   return indices;
 }
+
+/**
+ * Row keys that recycle rows: an item already shown keeps its row; an item coming in takes the row
+ * of one that left (in order), and only the rest get new rows. With `repeat`, a slider step that
+ * swaps a few items moves those few rows and leaves the others untouched, and a request edit that
+ * replaces the whole page rewrites the rows' text in place instead of removing and creating 50 rows.
+ */
+export function createRowKeys(): (indices: ArrayLike<number>) => number[] {
+  let shown = new Map<number, number>(); // item index → row key
+  let next = 0;
+  return (indices) => {
+    const kept = new Map<number, number>();
+    for (let i = 0; i < indices.length; i++) if (shown.has(indices[i]!)) kept.set(indices[i]!, shown.get(indices[i]!)!);
+    const keptKeys = new Set(kept.values());
+    const free = [...shown.values()].filter((key) => !keptKeys.has(key));
+    const keys = Array.from(indices, (index) => kept.get(index) ?? free.shift() ?? next++);
+    shown = new Map(Array.from(indices, (index, i) => [index, keys[i]!]));
+    return keys;
+  };
+}

@@ -8,7 +8,7 @@ import { rowTemplate, summaryTemplate, type ShownItem, type ShownRun } from './t
 import { createCurveMemo, curveTemplate, dimensionScores, type DimensionScores } from './threshold-curve.js';
 import { requestText, suggestedTerms } from './request-terms.js';
 import { whenIdle } from './idle.js';
-import { shownIndices, type DebuggerView } from './rows.js';
+import { createRowKeys, shownIndices, type DebuggerView } from './rows.js';
 
 export type { DebuggerView } from './rows.js';
 
@@ -107,6 +107,7 @@ export class SemfilterDebugger extends LitElement {
   #prepared: { readonly items: readonly ShownItem[]; readonly filter: SemanticFilter; readonly handle: PreparedItems } | undefined;
   #shown: ShownRows | undefined;
   readonly #curve = createCurveMemo();
+  readonly #rowKeys = createRowKeys();
   #unsubscribe: AbortController | undefined;
 
   constructor() {
@@ -216,11 +217,14 @@ export class SemfilterDebugger extends LitElement {
     const shown = this.#shownRows(runs).indices;
     const pages = Math.max(1, Math.ceil(shown.length / this.pageSize));
     const at = Math.min(this._page, pages - 1); // a threshold change may leave fewer pages than the one shown
-    // Full verdicts (reasons, matches) are built for the rows on this page only. Rows are keyed by
-    // item: a threshold step that drops or adds a few items inserts and removes those rows only,
-    // where rendering by position rewrote (and the browser laid out again) every row after the first change.
-    const page = Array.from(shown.subarray(at * this.pageSize, (at + 1) * this.pageSize), (index) => ({
-      index,
+    // Full verdicts (reasons, matches) are built for the rows on this page only. Rows are keyed so
+    // that an item keeps its row (createRowKeys): a threshold step that drops or adds a few items
+    // touches those rows only, where rendering by position rewrote (and the browser laid out
+    // again) every row after the first change.
+    const indices = shown.subarray(at * this.pageSize, (at + 1) * this.pageSize);
+    const keys = this.#rowKeys(indices);
+    const page = Array.from(indices, (index, i) => ({
+      key: keys[i]!,
       item: this.items[index]!,
       traditional: itemVerdict(traditional.run!, index),
       semantic: itemVerdict(semantic.run!, index),
@@ -235,7 +239,7 @@ export class SemfilterDebugger extends LitElement {
         <caption class="state">Each item with its tags, and both filters' verdicts side by side</caption>
         <thead><tr><th scope="col">Item</th><th scope="col">Tags (as written → normalized)</th><th scope="col">Traditional filter</th><th scope="col">Semantic filter</th></tr></thead>
         <tbody>
-          ${repeat(page, (row) => row.index, (row) => rowTemplate(row.item, row.traditional, row.semantic, requested, thresholds))}
+          ${repeat(page, (row) => row.key, (row) => rowTemplate(row.item, row.traditional, row.semantic, requested, thresholds))}
         </tbody>
       </table>
       ${shown.length === 0 ? html`<p class="empty">${this.#emptyMessage()}</p>` : nothing}`;
