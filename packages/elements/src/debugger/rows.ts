@@ -1,4 +1,4 @@
-import { flippedItems, type PreparedRun } from '@semfilter/core';
+import { flippedItems, itemVerdict, type ItemVerdict, type PreparedRun } from '@semfilter/core';
 
 /** Which rows the table shows. */
 export type DebuggerView = 'passing' | 'all' | 'disagreements';
@@ -34,4 +34,18 @@ export function createRowKeys(): (indices: ArrayLike<number>) => number[] {
     shown = new Map(Array.from(indices, (index, i) => [index, keys[i]!]));
     return keys;
   };
+}
+
+const verdicts = new WeakMap<PreparedRun, Map<number, ItemVerdict>>();
+
+/**
+ * itemVerdict, the same object for the same run and item: a run that a slider step did not change
+ * (the traditional one) hands its rows the verdicts they already show, so their cells are skipped.
+ */
+export function shownVerdict(run: PreparedRun, index: number): ItemVerdict {
+  let byIndex = verdicts.get(run);
+  if (byIndex === undefined) verdicts.set(run, (byIndex = new Map()));
+  let verdict = byIndex.get(index);
+  if (verdict === undefined) byIndex.set(index, (verdict = itemVerdict(run, index)));
+  return verdict;
 }

@@ -1,4 +1,4 @@
-import { DEFAULT_THRESHOLDS, DIMENSIONS, itemVerdict, type Dimension, type FilterReport, type FilterRequest } from '@semfilter/core';
+import { DEFAULT_THRESHOLDS, DIMENSIONS, type Dimension, type FilterReport, type FilterRequest } from '@semfilter/core';
 import { createSemanticFilter, type FilterRun, type ModelProgress, type ModelState, type PreparedItems, type SemanticFilter, type StateChange } from '@semfilter/core/browser';
 import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import { guard } from 'lit/directives/guard.js';
@@ -8,7 +8,7 @@ import { rowTemplate, summaryTemplate, type ShownItem, type ShownRun } from './t
 import { createCurveMemo, curveTemplate, dimensionScores, type DimensionScores } from './threshold-curve.js';
 import { requestText, suggestedTerms } from './request-terms.js';
 import { whenIdle } from './idle.js';
-import { createRowKeys, shownIndices, type DebuggerView } from './rows.js';
+import { createRowKeys, shownIndices, shownVerdict, type DebuggerView } from './rows.js';
 
 export type { DebuggerView } from './rows.js';
 
@@ -226,8 +226,8 @@ export class SemfilterDebugger extends LitElement {
     const page = Array.from(indices, (index, i) => ({
       key: keys[i]!,
       item: this.items[index]!,
-      traditional: itemVerdict(traditional.run!, index),
-      semantic: itemVerdict(semantic.run!, index),
+      traditional: shownVerdict(traditional.run!, index),
+      semantic: shownVerdict(semantic.run!, index),
     }));
     return html`${guard([traditional, semantic], () => summaryTemplate(traditional as ShownRun, semantic as ShownRun, this.items.length))}
       <div class="pager">

@@ -1,5 +1,6 @@
 import { describeMatch, describeReason, DIMENSIONS, normalizeTags, type Dimension, type FilterReport, type ItemVerdict, type PreparedRun } from '@semfilter/core';
 import { html, nothing, type TemplateResult } from 'lit';
+import { guard } from 'lit/directives/guard.js';
 
 /** An item as the debugger shows it: any object with an id, a name and tags. */
 export interface ShownItem {
@@ -51,13 +52,18 @@ function partlyExact({ report, run }: ShownRun): string {
   ].filter((part) => part !== '').join('; ') || 'every tag compared by meaning';
 }
 
-/** One table row: the item, its tags as written and normalized, and both verdicts with their reasons. */
+/**
+ * One table row: the item, its tags as written and normalized, and both verdicts with their
+ * reasons. The tags and a traditional verdict that did not change (the same object, see
+ * shownVerdict) are not rendered again: a slider step re-renders the semantic cells only (a
+ * traditional verdict holds no semantic match, so no threshold shows in it).
+ */
 export function rowTemplate(item: ShownItem, traditional: ItemVerdict, semantic: ItemVerdict, requested: readonly Dimension[], thresholds: Readonly<Record<Dimension, number>>): TemplateResult {
   const mark = (passed: boolean) => (passed ? 'pass' : 'reject');
   return html`<tr part="item" data-item-id=${item.id} data-traditional=${mark(traditional.passed)} data-semantic=${mark(semantic.passed)}>
     <th scope="row"><div class="cell">${item.name ?? item.id}<br /><small>${item.id}</small></div></th>
-    <td><div class="cell">${requested.map((d) => tagsTemplate(d, item[d]))}</div></td>
-    <td><div class="cell">${verdictTemplate(traditional, thresholds)}</div></td>
+    <td><div class="cell">${guard([item, requested.join()], () => requested.map((d) => tagsTemplate(d, item[d])))}</div></td>
+    <td><div class="cell">${guard([traditional], () => verdictTemplate(traditional, thresholds))}</div></td>
     <td><div class="cell">${verdictTemplate(semantic, thresholds)}</div></td>
   </tr>`;
 }
