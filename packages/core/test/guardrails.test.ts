@@ -53,6 +53,14 @@ describe('evaluateWindow', () => {
     }
   });
 
+  it('leaves out runs answered while the model was still loading: a slow first download is not a failure, a failed one is', () => {
+    const loading = window(40, (i) => (i < 30 ? { fallbackReason: 'MODEL_LOADING', passRate: 0.1, latencyMs: 2000, cache: { hits: 1, lookups: 10 } } : {}));
+    const evaluation = evaluateWindow(loading, T);
+    expect([evaluation.result, evaluation.semanticRuns]).toEqual(['INCONCLUSIVE', 10]);
+    expect(evaluateWindow(window(40, (i) => (i < 30 ? { fallbackReason: 'MODEL_LOADING' } : {})).concat(window(10)), T).result).toBe('PASS');
+    expect(evaluateWindow(window(40, (i) => (i < 30 ? { fallbackReason: 'MODEL_UNAVAILABLE' } : {})), T).result).toBe('FAIL');
+  });
+
   it('holds at the threshold itself: a breach is strictly beyond it', () => {
     expect(statusOf(window(20, (i) => (i === 0 ? { fallbackReason: 'TIMEOUT' } : {})))['fallback_or_error_rate']).toBe('PASS'); // 5 points exactly
     expect(statusOf(window(20, () => ({ passRate: 0.45 })))['pass_rate']).toBe('PASS'); // 10% exactly

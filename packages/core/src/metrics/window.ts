@@ -46,10 +46,13 @@ export interface WindowEvaluation {
  * Evaluates one window of samples. Fewer than `minSamples` semantic runs makes every check
  * INCONCLUSIVE (values still shown); a check whose baseline or data is missing is INCONCLUSIVE.
  * The window FAILs when any check fails, PASSes when none fails and at least one passes, and is
- * otherwise INCONCLUSIVE. Never throws.
+ * otherwise INCONCLUSIVE. Never throws. Semantic runs answered while the model was still loading
+ * (MODEL_LOADING) are left out: they say nothing about semantic mode yet, and a first visit on a
+ * slow network would otherwise roll a user back for good; a load that fails ends in
+ * MODEL_UNAVAILABLE or TIMEOUT, which count.
  */
 export function evaluateWindow(samples: readonly RunSample[], thresholds: GuardrailThresholds): WindowEvaluation {
-  const semantic = samples.filter((s) => s.mode === 'semantic');
+  const semantic = samples.filter((s) => s.mode === 'semantic' && s.fallbackReason !== 'MODEL_LOADING');
   const traditional = samples.filter((s) => s.mode === 'traditional');
   const enough = semantic.length >= thresholds.minSamples;
   const judge = (value: number | null, threshold: number | null, bound: 'max' | 'min'): GuardrailResult => {
