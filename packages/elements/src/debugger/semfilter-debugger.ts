@@ -1,11 +1,11 @@
-import { DEFAULT_THRESHOLDS, DIMENSIONS, type Dimension, type FilterReport, type FilterRequest } from '@semfilter/core';
+import { DEFAULT_THRESHOLDS, DIMENSIONS, itemVerdict, type Dimension, type FilterReport, type FilterRequest } from '@semfilter/core';
 import { createSemanticFilter, type FilterRun, type ModelProgress, type ModelState, type PreparedItems, type SemanticFilter, type StateChange } from '@semfilter/core/browser';
 import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import { guard } from 'lit/directives/guard.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { debuggerStyles } from './styles.js';
 import { rowTemplate, summaryTemplate, type ShownItem, type ShownRun } from './templates.js';
-import { createCurveMemo, curveTemplate, dimensionScores, type DimensionScores } from './threshold-curve.js';
+import { createCurveMemo, curveTemplate, dimensionScores, passRateCurve, type DimensionScores } from './threshold-curve.js';
 import { requestText, suggestedTerms } from './request-terms.js';
 import { whenIdle } from './idle.js';
 import { createRowKeys, shownIndices, shownVerdict, type DebuggerView } from './rows.js';
@@ -278,7 +278,32 @@ export class SemfilterDebugger extends LitElement {
     // The model arrived while this run waited past its deadline: the statechange came too early to rerun it.
     if (semantic.report.fallback_reason === 'MODEL_LOADING' && filter.state === 'ready') void this.#refresh();
     if (semantic.run === null) this._scores = undefined;
-    else whenIdle(() => run === this.#run && (this._scores = dimensionScores(filter.retune(semantic, ZERO_THRESHOLDS).run!)));
+    else
+      whenIdle(() => {
+        if (run !== this.#run) return;
+        this._scores = dimensionScores(filter.retune(semantic, ZERO_THRESHOLDS).run!);
+        this.#warmUp(filter, run, DIMENSIONS.filter((d) => this.request[d] !== undefined));
+      });
+  }
+
+  /**
+   * What a slider step runs, done once per requested dimension (one idle callback each) and thrown
+   * away: the first steps of a drag then run compiled code instead of cold code (they took several
+   * times longer than the later ones).
+   */
+  #warmUp(filter: SemanticFilter, run: number, dimensions: readonly Dimension[]): void {
+    const [dimension, ...rest] = dimensions;
+    if (dimension === undefined) return;
+    whenIdle(() => {
+      const { _runs: runs, _scores: scores } = this;
+      if (run !== this.#run || runs === undefined || scores === undefined || runs.semantic.run === null) return;
+      const current = this.#currentThresholds();
+      const nudged = { ...current, [dimension]: Math.min(1, current[dimension] + 0.01) };
+      const step = filter.retune(runs.semantic, { dimensions: Object.fromEntries(DIMENSIONS.map((d) => [d, { threshold: nudged[d] }])) }).run!;
+      for (const index of shownIndices(runs.traditional.run!, step, this.view, this.semantic).subarray(0, this.pageSize)) itemVerdict(step, index);
+      for (const other of DIMENSIONS) if (other !== dimension) passRateCurve(scores, other, nudged);
+      this.#warmUp(filter, run, rest);
+    });
   }
 
   /** A threshold moved: rerun the semantic run's tight pass with the new thresholds, synchronously (no embedder, no worker). */
