@@ -270,10 +270,11 @@ export class SemfilterDebugger extends LitElement {
     const filter = this.#filter();
     if (this.#prepared?.items !== this.items || this.#prepared.filter !== filter) this.#prepared = { items: this.items, filter, handle: filter.prepare(this.items) };
     const prepared = this.#prepared.handle;
+    const asked = this.thresholds;
     const [traditional, semantic] = await Promise.all([filter.run(prepared, this.request, { semantic: false }), filter.run(prepared, this.request, this.#thresholdOptions())]);
     if (run !== this.#run) return;
     // Thresholds may have moved while the run was in flight: rerun with the current ones (no embedder).
-    this._runs = { traditional, semantic: filter.retune(semantic, this.#thresholdOptions()) };
+    this._runs = { traditional, semantic: this.thresholds === asked ? semantic : filter.retune(semantic, this.#thresholdOptions()) };
     this.#emitReport(this.report!);
     // The model arrived while this run waited past its deadline: the statechange came too early to rerun it.
     if (semantic.report.fallback_reason === 'MODEL_LOADING' && filter.state === 'ready') void this.#refresh();
