@@ -30,3 +30,4 @@ export * from './layered-embedder.js';
 export * from './vocabulary/pack-format.js';
 export * from './circuit-breaker.js';
 export * from './deadline.js';
+export * from './export.js';
