@@ -4,7 +4,7 @@ import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import { guard } from 'lit/directives/guard.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { debuggerStyles } from './styles.js';
-import { rowTemplate, summaryTemplate, type ShownItem, type ShownRun } from './templates.js';
+import { pagerButton, rowTemplate, summaryTemplate, type ShownItem, type ShownRun } from './templates.js';
 import { createCurveMemo, curveTemplate, dimensionScores, passRateCurve, type DimensionScores } from './threshold-curve.js';
 import { requestText, suggestedTerms } from './request-terms.js';
 import { whenIdle } from './idle.js';
@@ -150,6 +150,7 @@ export class SemfilterDebugger extends LitElement {
     if (inputsChanged) void this.#refresh();
     else if (changed.has('thresholds')) this.#retune();
     if (changed.has('items') || changed.has('view') || changed.has('semantic')) this._page = 0;
+    else if (this._runs !== undefined && this._page > 0) this._page = Math.min(this._page, this.#pageCount(this._runs) - 1); // a new result or a threshold may leave fewer pages
     if (changed.has('semantic') && changed.get('semantic') !== undefined && this.report) this.#emitReport(this.report);
   }
 
@@ -215,8 +216,8 @@ export class SemfilterDebugger extends LitElement {
     const requested = DIMENSIONS.filter((d) => this.request[d] !== undefined);
     const thresholds = this.#currentThresholds();
     const shown = this.#shownRows(runs).indices;
-    const pages = Math.max(1, Math.ceil(shown.length / this.pageSize));
-    const at = Math.min(this._page, pages - 1); // a threshold change may leave fewer pages than the one shown
+    const pages = this.#pageCount(runs);
+    const at = this._page; // clamped to the pages in willUpdate
     // Full verdicts (reasons, matches) are built for the rows on this page only. Rows are keyed so
     // that an item keeps its row (createRowKeys): a threshold step that drops or adds a few items
     // touches those rows only, where rendering by position rewrote (and the browser laid out
@@ -232,8 +233,7 @@ export class SemfilterDebugger extends LitElement {
     return html`${guard([traditional, semantic], () => summaryTemplate(traditional as ShownRun, semantic as ShownRun, this.items.length))}
       <div class="pager">
         <span role="status">${shown.length} rows${this.view === 'disagreements' ? ' where the two filters disagree' : ''}; page ${at + 1} of ${pages}</span>
-        <button type="button" ?disabled=${at === 0} @click=${() => (this._page = at - 1)}>Previous page</button>
-        <button type="button" ?disabled=${at >= pages - 1} @click=${() => (this._page = at + 1)}>Next page</button>
+        ${pagerButton('Previous page', at > 0, () => (this._page = at - 1))} ${pagerButton('Next page', at < pages - 1, () => (this._page = at + 1))}
       </div>
       <table>
         <caption class="state">Each item with its tags, and both filters' verdicts side by side</caption>
@@ -243,6 +243,12 @@ export class SemfilterDebugger extends LitElement {
         </tbody>
       </table>
       ${shown.length === 0 ? html`<p class="empty">${this.#emptyMessage()}</p>` : nothing}`;
+  }
+
+  /** How many pages the view has for these runs (one at least, for the empty table). */
+  #pageCount(runs: Runs): number {
+    if (runs.traditional.run === null || runs.semantic.run === null) return 1;
+    return Math.max(1, Math.ceil(this.#shownRows(runs).indices.length / this.pageSize));
   }
 
   /** The item indices the view shows: computed once per runs, view and mode, not once per render (progress events render too). */

@@ -32,6 +32,10 @@ const ownStyles = css`
     background: var(--_surface);
     cursor: pointer;
   }
+  button[aria-disabled='true'] {
+    cursor: default;
+    opacity: 0.55;
+  }
   button:focus-visible,
   input:focus-visible {
     outline: 2px solid var(--_accent);

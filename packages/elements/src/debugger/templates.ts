@@ -19,6 +19,14 @@ export interface ShownRun {
   readonly run: PreparedRun;
 }
 
+/**
+ * A pager button that stays focusable at the end of the range (aria-disabled, not disabled): a
+ * keyboard user who pages to the last page keeps focus on the button instead of losing it to <body>.
+ */
+export function pagerButton(label: string, enabled: boolean, go: () => void): TemplateResult {
+  return html`<button type="button" aria-disabled=${enabled ? 'false' : 'true'} @click=${() => enabled && go()}>${label}</button>`;
+}
+
 /** The summary: both pass rates and their difference, rejections per dimension, and semantic mode's status. */
 export function summaryTemplate(traditional: ShownRun, semantic: ShownRun, total: number): TemplateResult {
   const difference = 100 * (semantic.report.filter_pass_rate - traditional.report.filter_pass_rate);

@@ -1,0 +1,107 @@
+import { expect } from 'chai';
+import { sendKeys } from '@web/test-runner-commands';
+import { createSemanticFilter } from '@semfilter/core/browser';
+import { generateWardrobe, type FilterRequest } from '@semfilter/core';
+import '@semfilter/elements/semfilter-debugger.js';
+import type { DebuggerView, SemfilterDebugger } from '@semfilter/elements';
+
+/** Options of a debugger mounted for a state test. */
+interface Setup {
+  readonly items: readonly object[];
+  readonly request: FilterRequest;
+  readonly view: DebuggerView;
+  readonly pageSize?: number;
+  readonly semantic?: boolean;
+}
+
+/** A debugger on the page, waiting until its first report is rendered. */
+async function mount({ items, request, view, pageSize = 10, semantic = false }: Setup): Promise<SemfilterDebugger> {
+  const element = document.createElement('semfilter-debugger');
+  Object.assign(element, { filter: createSemanticFilter({ modelBaseUrl: '/models/', cache: false }), items, request, view, pageSize, semantic });
+  const reported = new Promise((resolve) => element.addEventListener('semfilter-report', resolve, { once: true }));
+  document.body.append(element);
+  await reported;
+  await element.updateComplete;
+  return element;
+}
+
+/** The pager's status, as page and page count. */
+function pagerStatus(element: SemfilterDebugger): { text: string; page: number; pages: number } {
+  const text = element.shadowRoot!.querySelector('.pager [role="status"]')!.textContent!.replace(/\s+/g, ' ').trim();
+  const [, page, pages] = /page (\d+) of (\d+)/.exec(text)!;
+  return { text, page: Number(page), pages: Number(pages) };
+}
+
+const rows = (element: SemfilterDebugger) => [...element.shadowRoot!.querySelectorAll<HTMLTableRowElement>('[part~="item"]')];
+const pagerButton = (element: SemfilterDebugger, label: string) => [...element.shadowRoot!.querySelectorAll<HTMLButtonElement>('.pager button')].find((b) => b.textContent!.includes(label))!;
+
+/** 25 casual items and 5 classic ones: the casual request passes three pages of ten, the classic one a single page. */
+const mixed = Array.from({ length: 30 }, (_, i) => ({ id: `item-${i}`, name: `Item ${i}`, style: i < 25 ? 'casual' : 'classic', occasion: 'work', mood: 'calm' }));
+
+afterEach(() => document.querySelectorAll('semfilter-debugger').forEach((e) => e.remove()));
+
+describe('<semfilter-debugger> state', () => {
+  it('brings the page back into range when a new request leaves fewer rows, and keeps it there', async () => {
+    const element = await mount({ items: mixed, request: { style: 'casual' }, view: 'passing' });
+    pagerButton(element, 'Next').click();
+    await element.updateComplete;
+    pagerButton(element, 'Next').click();
+    await element.updateComplete;
+    expect(pagerStatus(element)).to.include({ page: 3, pages: 3 });
+    expect(rows(element)).to.have.length(5);
+    const reported = new Promise((resolve) => element.addEventListener('semfilter-report', resolve, { once: true }));
+    element.request = { style: 'classic' };
+    await reported;
+    await element.updateComplete;
+    expect(pagerStatus(element)).to.include({ page: 1, pages: 1 });
+    expect(rows(element).map((r) => r.dataset.itemId)).to.deep.equal(['item-25', 'item-26', 'item-27', 'item-28', 'item-29']);
+    // The page itself was clamped, not only its rendering: more rows again start from page 1, not page 3.
+    const again = new Promise((resolve) => element.addEventListener('semfilter-report', resolve, { once: true }));
+    element.request = { style: 'casual' };
+    await again;
+    await element.updateComplete;
+    expect(pagerStatus(element)).to.include({ page: 1, pages: 3 });
+  });
+
+  it('brings the page back into range when a threshold leaves fewer passing rows', async () => {
+    const element = await mount({ items: generateWardrobe(300, 11), request: { style: 'casual', occasion: 'work', mood: 'calm' }, view: 'passing', semantic: true });
+    if (element.report!.fallback_reason !== null) await new Promise((resolve) => element.addEventListener('semfilter-report', (e) => e.detail.fallback_reason === null && resolve(e)));
+    element.pageSize = Math.ceil(element.report!.items.filter((item) => item.passed).length / 3); // three pages
+    await element.updateComplete;
+    expect(pagerStatus(element).pages).to.equal(3);
+    pagerButton(element, 'Next').click();
+    await element.updateComplete;
+    pagerButton(element, 'Next').click();
+    await element.updateComplete;
+    expect(pagerStatus(element).page).to.equal(3);
+    for (const slider of element.shadowRoot!.querySelectorAll<HTMLInputElement>('.threshold input[type="range"]')) {
+      slider.value = '0.99';
+      slider.dispatchEvent(new Event('input'));
+      await element.updateComplete;
+    }
+    const after = pagerStatus(element);
+    expect(after.pages).to.be.below(3);
+    expect(after.page).to.be.at.most(after.pages);
+    const passing = element.report!.items.filter((item) => item.passed).length;
+    expect(rows(element)).to.have.length(Math.min(element.pageSize, passing - (after.page - 1) * element.pageSize));
+  });
+
+  it('keeps focus on the Next button on the last page, where it is aria-disabled and does nothing', async () => {
+    const element = await mount({ items: mixed, request: { style: 'casual' }, view: 'passing' });
+    const next = pagerButton(element, 'Next');
+    expect(pagerButton(element, 'Previous').getAttribute('aria-disabled')).to.equal('true');
+    next.focus();
+    await sendKeys({ press: 'Enter' });
+    await element.updateComplete;
+    await sendKeys({ press: 'Enter' });
+    await element.updateComplete;
+    expect(pagerStatus(element)).to.include({ page: 3, pages: 3 });
+    expect(next.getAttribute('aria-disabled')).to.equal('true');
+    expect(document.activeElement).to.equal(element);
+    expect(element.shadowRoot!.activeElement).to.equal(next);
+    await sendKeys({ press: 'Enter' });
+    await element.updateComplete;
+    expect(pagerStatus(element)).to.include({ page: 3, pages: 3 });
+    expect(element.shadowRoot!.activeElement).to.equal(next);
+  });
+});
