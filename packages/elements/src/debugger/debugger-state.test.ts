@@ -1,4 +1,6 @@
 import { expect } from 'chai';
+import 'axe-core'; // a UMD script: it defines globalThis.axe
+import type { AxeResults, RunOptions } from 'axe-core';
 import { sendKeys } from '@web/test-runner-commands';
 import { createSemanticFilter } from '@semfilter/core/browser';
 import { generateWardrobe, type FilterRequest } from '@semfilter/core';
@@ -37,6 +39,8 @@ const pagerButton = (element: SemfilterDebugger, label: string) => [...element.s
 
 /** 25 casual items and 5 classic ones: the casual request passes three pages of ten, the classic one a single page. */
 const mixed = Array.from({ length: 30 }, (_, i) => ({ id: `item-${i}`, name: `Item ${i}`, style: i < 25 ? 'casual' : 'classic', occasion: 'work', mood: 'calm' }));
+
+const axe = (globalThis as unknown as { axe: { run(context: Element, options: RunOptions): Promise<AxeResults> } }).axe;
 
 afterEach(() => document.querySelectorAll('semfilter-debugger').forEach((e) => e.remove()));
 
@@ -103,5 +107,17 @@ describe('<semfilter-debugger> state', () => {
     await element.updateComplete;
     expect(pagerStatus(element)).to.include({ page: 3, pages: 3 });
     expect(element.shadowRoot!.activeElement).to.equal(next);
+  });
+
+  it('names each threshold slider by its own label, not the label of the value shown beside it', async () => {
+    const element = await mount({ items: mixed, request: { style: 'casual', occasion: 'work', mood: 'calm' }, view: 'all' });
+    const sliders = [...element.shadowRoot!.querySelectorAll<HTMLInputElement>('input[type="range"]')]; // role slider
+    expect(sliders).to.have.length(3);
+    expect(sliders.map((slider) => [...slider.labels!].map((label) => label.textContent!.trim()))).to.deep.equal([['style threshold'], ['occasion threshold'], ['mood threshold']]);
+    for (const output of element.shadowRoot!.querySelectorAll('output')) expect(output.labels).to.have.length(0);
+    // axe computes the accessible name as a screen reader does: every slider has one.
+    const results = await axe.run(element, { runOnly: { type: 'rule', values: ['label', 'aria-input-field-name'] } });
+    expect(results.violations.map((v) => `${v.id}: ${v.help}`)).to.deep.equal([]);
+    expect(results.passes.find((rule) => rule.id === 'label')!.nodes.length).to.be.at.least(3);
   });
 });

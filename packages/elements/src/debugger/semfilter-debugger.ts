@@ -193,9 +193,8 @@ export class SemfilterDebugger extends LitElement {
     return html`<div class="thresholds">
       ${DIMENSIONS.filter((d) => this.request[d] !== undefined).map((dimension) => {
         return html`<div class="threshold">
-          <label>${dimension} threshold <output>${current[dimension].toFixed(2)}</output>
-            <input type="range" min="0" max="1" step="0.01" .value=${String(current[dimension])} @input=${(e: Event) => this.#setThreshold(dimension, Number((e.target as HTMLInputElement).value))} />
-          </label>
+          <span class="threshold-label"><label for="threshold-${dimension}">${dimension} threshold</label> <output for="threshold-${dimension}">${current[dimension].toFixed(2)}</output></span>
+          <input id="threshold-${dimension}" type="range" min="0" max="1" step="0.01" .value=${String(current[dimension])} @input=${(e: Event) => this.#setThreshold(dimension, Number((e.target as HTMLInputElement).value))} />
           <svg viewBox="0 0 100 30" role="img" aria-label="Semantic pass rate against the ${dimension} threshold">
             ${this._scores === undefined ? nothing : curveTemplate(this.#curve(this._scores, dimension, current), current[dimension])}
           </svg>

@@ -88,6 +88,9 @@ const ownStyles = css`
     gap: 0.2rem;
     min-width: 12rem;
   }
+  .threshold-label label {
+    display: inline;
+  }
   .threshold svg {
     width: 12rem;
     height: 2.5rem;
