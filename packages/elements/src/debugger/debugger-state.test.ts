@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import 'axe-core'; // a UMD script: it defines globalThis.axe
 import type { AxeResults, RunOptions } from 'axe-core';
-import { sendKeys } from '@web/test-runner-commands';
+import { sendKeys, setViewport } from '@web/test-runner-commands';
 import { createSemanticFilter } from '@semfilter/core/browser';
 import { generateWardrobe, type FilterRequest } from '@semfilter/core';
 import '@semfilter/elements/semfilter-debugger.js';
@@ -119,5 +119,35 @@ describe('<semfilter-debugger> state', () => {
     const results = await axe.run(element, { runOnly: { type: 'rule', values: ['label', 'aria-input-field-name'] } });
     expect(results.violations.map((v) => `${v.id}: ${v.help}`)).to.deep.equal([]);
     expect(results.passes.find((rule) => rule.id === 'label')!.nodes.length).to.be.at.least(3);
+  });
+
+  describe('on a phone (390 × 844)', () => {
+    beforeEach(() => setViewport({ width: 390, height: 844 }));
+    afterEach(() => setViewport({ width: 800, height: 600 })); // web-test-runner's default
+
+    it('does not scroll sideways and shows the first row\'s semantic verdict on screen, first and at half the width', async () => {
+      const element = await mount({ items: generateWardrobe(60, 3), request: { style: 'casual', occasion: 'work', mood: 'calm' }, view: 'all' });
+      const page = document.scrollingElement!;
+      expect(page.scrollWidth).to.be.at.most(page.clientWidth);
+      const [, traditional, semantic] = rows(element)[0]!.querySelectorAll('td');
+      semantic!.scrollIntoView({ block: 'center' });
+      const box = semantic!.querySelector('.verdict')!.getBoundingClientRect();
+      expect(box.width).to.be.above(0);
+      expect(box.left).to.be.at.least(0);
+      expect(box.right).to.be.at.most(page.clientWidth);
+      expect(box.bottom).to.be.at.most(window.innerHeight);
+      // The semantic verdict leads (left of the traditional one) and has room for its reasons.
+      expect(semantic!.getBoundingClientRect().left).to.be.below(traditional!.getBoundingClientRect().left);
+      expect(semantic!.getBoundingClientRect().width).to.be.at.least(0.4 * page.clientWidth);
+      const results = await axe.run(element, { rules: { 'color-contrast': { enabled: true } } });
+      expect(results.violations.map((v) => `${v.id}: ${v.help}`)).to.deep.equal([]);
+    });
+
+    it('gives every control a target of 44 px at least', async () => {
+      const element = await mount({ items: mixed, request: { style: 'casual', occasion: 'work', mood: 'calm' }, view: 'passing', pageSize: 10 });
+      const controls = [...element.shadowRoot!.querySelectorAll<HTMLElement>('button, input, select')];
+      const small = controls.map((c) => [c.textContent!.trim() || c.getAttribute('type') || c.localName, Math.round(c.getBoundingClientRect().height)] as const).filter(([, height]) => height < 44);
+      expect(small).to.deep.equal([]);
+    });
   });
 });

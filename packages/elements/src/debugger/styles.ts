@@ -3,6 +3,11 @@ import { themeStyles } from '../shared/theme.js';
 
 /** The debugger's own rules; every colour and the font come from the theme's custom properties. */
 const ownStyles = css`
+  /* The host is the container the narrow layout below answers to: the element's width, not the
+     window's, decides, so it also fits a narrow column on a wide screen. */
+  :host {
+    container-type: inline-size;
+  }
   .toolbar,
   .request,
   .thresholds,
@@ -23,6 +28,12 @@ const ownStyles = css`
     padding: 0.3rem 0.45rem;
     border: 1px solid var(--_border);
     border-radius: 4px;
+  }
+  /* WCAG 2.2 target size: 24 px at least here, 44 px in the narrow (touch) layout below. */
+  button,
+  input,
+  select {
+    min-block-size: 24px;
   }
   button {
     font: inherit;
@@ -163,6 +174,59 @@ const ownStyles = css`
   .empty {
     color: var(--_muted);
     font-style: italic;
+  }
+  /* Narrow (a phone): the table's rows become cards. The item and its semantic verdict, the point
+     of the page, come first, then the traditional verdict beside it and the tags below; each cell
+     says what it is, since the header row is only there for screen readers. The cells keep their
+     content-visibility wrappers. */
+  @container (max-width: 40rem) {
+    button,
+    input,
+    select {
+      min-block-size: 44px;
+    }
+    table,
+    tbody {
+      display: block;
+    }
+    thead {
+      position: absolute;
+      inline-size: 1px;
+      block-size: 1px;
+      overflow: hidden;
+      clip-path: inset(50%);
+    }
+    tbody tr {
+      display: grid;
+      grid-template-columns: 1fr 1fr;
+      grid-template-areas: 'item item' 'semantic traditional' 'tags tags';
+      gap: 0.3rem 0.75rem;
+      padding-block: 0.5rem;
+      border-bottom: 1px solid var(--_border);
+    }
+    tbody th,
+    tbody td {
+      border: none;
+      padding: 0;
+    }
+    tbody th {
+      grid-area: item;
+    }
+    tbody td:nth-of-type(1) {
+      grid-area: tags;
+    }
+    tbody td:nth-of-type(2) {
+      grid-area: traditional;
+    }
+    tbody td:nth-of-type(3) {
+      grid-area: semantic;
+    }
+    tbody td::before {
+      content: attr(data-label);
+      display: block;
+      color: var(--_muted);
+      font-size: 0.85em;
+    }
   }
 `;
 

@@ -70,9 +70,9 @@ export function rowTemplate(item: ShownItem, traditional: ItemVerdict, semantic:
   const mark = (passed: boolean) => (passed ? 'pass' : 'reject');
   return html`<tr part="item" data-item-id=${item.id} data-traditional=${mark(traditional.passed)} data-semantic=${mark(semantic.passed)}>
     <th scope="row"><div class="cell">${item.name ?? item.id}<br /><small>${item.id}</small></div></th>
-    <td><div class="cell">${guard([item, requested.join()], () => requested.map((d) => tagsTemplate(d, item[d])))}</div></td>
-    <td><div class="cell">${guard([traditional], () => verdictTemplate(traditional, thresholds))}</div></td>
-    <td><div class="cell">${verdictTemplate(semantic, thresholds)}</div></td>
+    <td data-label="Tags"><div class="cell">${guard([item, requested.join()], () => requested.map((d) => tagsTemplate(d, item[d])))}</div></td>
+    <td data-label="Traditional filter"><div class="cell">${guard([traditional], () => verdictTemplate(traditional, thresholds))}</div></td>
+    <td data-label="Semantic filter"><div class="cell">${verdictTemplate(semantic, thresholds)}</div></td>
   </tr>`;
 }
 
