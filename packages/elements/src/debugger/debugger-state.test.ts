@@ -121,6 +121,19 @@ describe('<semfilter-debugger> state', () => {
     expect(results.passes.find((rule) => rule.id === 'label')!.nodes.length).to.be.at.least(3);
   });
 
+  it('says "1 row" for one row, and writes counts with thousands separators', async () => {
+    const pair = [{ id: 'tee', style: 'casual' }, { id: 'blazer', style: 'Classic' }]; // classic fits casual by meaning only
+    const one = await mount({ items: pair, request: { style: 'casual' }, view: 'disagreements' });
+    expect(rows(one).map((r) => r.dataset.itemId)).to.deep.equal(['blazer']);
+    expect(pagerStatus(one).text).to.match(/^1 row where/);
+    one.remove();
+    const many = Array.from({ length: 10_000 }, (_, i) => ({ id: `sku-${i}`, style: i < 1500 ? 'casual' : 'classic' }));
+    const element = await mount({ items: many, request: { style: 'casual' }, view: 'all', pageSize: 5 });
+    expect(pagerStatus(element).text).to.equal('10,000 rows; page 1 of 2,000');
+    const summary = element.shadowRoot!.querySelector('[part~="summary"]')!.textContent!.replace(/\s+/g, ' ');
+    expect(summary).to.contain('1,500 of 10,000 pass; rejections: style 8,500');
+  });
+
   describe('on a phone (390 × 844)', () => {
     beforeEach(() => setViewport({ width: 390, height: 844 }));
     afterEach(() => setViewport({ width: 800, height: 600 })); // web-test-runner's default

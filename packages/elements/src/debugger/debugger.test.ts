@@ -184,7 +184,7 @@ describe('<semfilter-debugger>', () => {
       expect(shown.every((r) => r.dataset.semantic === 'pass')).to.equal(true);
       const summary = element.shadowRoot!.querySelector('[part~="summary"]')!;
       expect(summary.querySelector('[data-rate="semantic"]')!.textContent).to.equal(`${(100 * expected.filter_pass_rate).toFixed(1)}%`);
-      expect(element.shadowRoot!.querySelector('.pager [role="status"]')!.textContent).to.contain(`${passing.length} rows`);
+      expect(element.shadowRoot!.querySelector('.pager [role="status"]')!.textContent).to.contain(`${new Intl.NumberFormat('en').format(passing.length)} rows`);
     }
     element.view = 'all';
     await element.updateComplete;

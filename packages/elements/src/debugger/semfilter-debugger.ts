@@ -8,6 +8,7 @@ import { pagerButton, rowTemplate, summaryTemplate, type ShownItem, type ShownRu
 import { createCurveMemo, curveTemplate, dimensionScores, passRateCurve, type DimensionScores } from './threshold-curve.js';
 import { requestText, suggestedTerms } from './request-terms.js';
 import { whenIdle } from './idle.js';
+import { countOf, formatCount } from './counts.js';
 import { createRowKeys, shownIndices, shownVerdict, type DebuggerView } from './rows.js';
 
 export type { DebuggerView } from './rows.js';
@@ -231,7 +232,7 @@ export class SemfilterDebugger extends LitElement {
     }));
     return html`${guard([traditional, semantic], () => summaryTemplate(traditional as ShownRun, semantic as ShownRun, this.items.length))}
       <div class="pager">
-        <span role="status">${shown.length} rows${this.view === 'disagreements' ? ' where the two filters disagree' : ''}; page ${at + 1} of ${pages}</span>
+        <span role="status">${countOf(shown.length, 'row', 'rows')}${this.view === 'disagreements' ? ' where the two filters disagree' : ''}; page ${formatCount(at + 1)} of ${formatCount(pages)}</span>
         ${pagerButton('Previous page', at > 0, () => (this._page = at - 1))} ${pagerButton('Next page', at < pages - 1, () => (this._page = at + 1))}
       </div>
       <table>

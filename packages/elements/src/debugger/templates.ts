@@ -1,6 +1,7 @@
 import { describeMatch, describeReason, DIMENSIONS, normalizeTags, type Dimension, type FilterReport, type ItemVerdict, type PreparedRun } from '@semfilter/core';
 import { html, nothing, type TemplateResult } from 'lit';
 import { guard } from 'lit/directives/guard.js';
+import { formatCount } from './counts.js';
 
 /** An item as the debugger shows it: any object with an id, a name and tags. */
 export interface ShownItem {
@@ -32,12 +33,12 @@ export function summaryTemplate(traditional: ShownRun, semantic: ShownRun, total
   const difference = 100 * (semantic.report.filter_pass_rate - traditional.report.filter_pass_rate);
   const { fallback_reason: fallback, semantic_mode_active: active } = semantic.report;
   const status = fallback === null ? 'active' : active ? `partly active (${fallback}): ${partlyExact(semantic)}` : `not active: ${fallback}`;
-  const counts = (report: FilterReport) => DIMENSIONS.filter((d) => report.rejection_counts[d] !== undefined).map((d) => `${d} ${report.rejection_counts[d]}`).join(', ') || 'none';
+  const counts = (report: FilterReport) => DIMENSIONS.filter((d) => report.rejection_counts[d] !== undefined).map((d) => `${d} ${formatCount(report.rejection_counts[d]!)}`).join(', ') || 'none';
   return html`<section part="summary" aria-label="Summary">
     <div>Traditional filter <span class="rate" data-rate="traditional">${percent(traditional.report.filter_pass_rate)}</span>
-      <small>${traditional.run.passCount} of ${total} pass; rejections: ${counts(traditional.report)}</small></div>
+      <small>${formatCount(traditional.run.passCount)} of ${formatCount(total)} pass; rejections: ${counts(traditional.report)}</small></div>
     <div>Semantic filter <span class="rate" data-rate="semantic">${percent(semantic.report.filter_pass_rate)}</span>
-      <small>${semantic.run.passCount} of ${total} pass; rejections: ${counts(semantic.report)}</small></div>
+      <small>${formatCount(semantic.run.passCount)} of ${formatCount(total)} pass; rejections: ${counts(semantic.report)}</small></div>
     <div>Difference <span class="rate">${difference >= 0 ? '+' : ''}${difference.toFixed(1)} pp</span>
       <small data-semantic-status>Semantic mode ${status}</small></div>
   </section>`;
