@@ -4,6 +4,8 @@ import { createSemanticFilter } from '@semfilter/core/browser';
 import { modelServed, showModelMissing } from './model-check.js';
 import { PRESETS, type RequestPreset } from './presets.js';
 import { startRolloutDemo } from './rollout-demo.js';
+import { bindExportButtons } from './export-buttons.js';
+import { syncWithUrl } from './url-sync.js';
 import sampleWardrobe from './sample-wardrobe.json';
 
 /** Larger uploads are refused before reading: the browser would hold the text and the items twice. */
@@ -53,12 +55,11 @@ function showIssues(source: string, issues: readonly InputIssue[]): void {
 
 function presetButton(preset: RequestPreset): HTMLButtonElement {
   const button = Object.assign(document.createElement('button'), { type: 'button', textContent: preset.label });
-  button.addEventListener('click', () => applyPreset(preset));
+  button.addEventListener('click', () => urlSync.choosePreset(preset));
   return button;
 }
 
-function applyPreset(preset: RequestPreset): void {
-  debuggerElement.request = preset.request;
+function showPreset(preset: RequestPreset | undefined): void {
   presetButtons.forEach((button, i) => button.setAttribute('aria-pressed', String(PRESETS[i] === preset)));
 }
 
@@ -81,8 +82,16 @@ document.querySelector('#load-paste')!.addEventListener('click', () => {
   loadWardrobeText(document.querySelector<HTMLTextAreaElement>('#paste')!.value, 'the pasted wardrobe');
 });
 
-applyPreset(PRESETS[0]!);
+// The request, thresholds, view, mode and preset come from the URL (the first preset if it names none), and go back into it.
+const urlSync = syncWithUrl({ element: debuggerElement, presets: PRESETS, showPreset });
 loadWardrobe(sampleWardrobe, SAMPLE);
+bindExportButtons({
+  element: debuggerElement,
+  filter: semanticFilter,
+  jsonButton: document.querySelector<HTMLButtonElement>('#export-json')!,
+  csvButton: document.querySelector<HTMLButtonElement>('#export-csv')!,
+  status: document.querySelector<HTMLElement>('#export-status')!,
+});
 
 startRolloutDemo({
   filter: semanticFilter,

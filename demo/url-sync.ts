@@ -1,0 +1,84 @@
+import type { FilterRequest } from '@semfilter/core';
+import type { RequestPreset } from './presets.js';
+import { presetSlug, readState, writeState, type PlaygroundState } from './url-state.js';
+
+/** How long the URL waits after the last change: a slider drag writes once, at its end. */
+const WRITE_DELAY_MS = 250;
+
+/** What the URL follows: the debugger, the presets, and how the page shows which preset is pressed. */
+export interface UrlSyncOptions {
+  readonly element: HTMLElementTagNameMap['semfilter-debugger'];
+  readonly presets: readonly RequestPreset[];
+  /** Marks the preset pressed (or none): the one whose request the debugger shows. */
+  readonly showPreset: (preset: RequestPreset | undefined) => void;
+}
+
+/** What the URL keeps in sync: a preset pressed by hand is a step back/forward can return to. */
+export interface UrlSync {
+  /** A preset was chosen: applies it and adds a history entry, so Back returns to the state before. */
+  choosePreset(preset: RequestPreset): void;
+}
+
+/**
+ * Keeps the playground's state (request, thresholds, view, semantic mode, preset) in the URL: read
+ * on load and on back/forward, written with history.replaceState after each change. Reads and sets
+ * only the debugger's public properties and listens to its public (bubbling, composed) events.
+ */
+export function syncWithUrl({ element, presets, showPreset }: UrlSyncOptions): UrlSync {
+  const slugs = presets.map((preset) => presetSlug(preset.label));
+  let timer: ReturnType<typeof setTimeout> | undefined;
+
+  const requestKey = (request: FilterRequest | undefined) => writeState({ thresholds: {}, ...(request === undefined ? {} : { request }) });
+  const presetOf = (request: FilterRequest) => presets.find((preset) => requestKey(preset.request) === requestKey(request));
+
+  const current = (): PlaygroundState => {
+    const preset = presetOf(element.request);
+    return {
+      request: element.request,
+      thresholds: element.thresholds,
+      view: element.view,
+      semantic: element.semantic,
+      ...(preset === undefined ? {} : { preset: presetSlug(preset.label) }),
+    };
+  };
+
+  const write = (how: 'replace' | 'push') => {
+    clearTimeout(timer);
+    timer = undefined;
+    const state = current();
+    showPreset(state.preset === undefined ? undefined : presets[slugs.indexOf(state.preset)]); // a request edited by hand leaves its preset
+    const search = writeState(state);
+    if (how === 'push') history.pushState(null, '', search);
+    else if (search !== location.search) history.replaceState(history.state, '', search);
+  };
+  const scheduleWrite = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => write('replace'), WRITE_DELAY_MS);
+  };
+
+  /** Applies what the URL says; what it leaves out takes the page's default. */
+  const apply = () => {
+    const { state, warnings } = readState(location.search, slugs);
+    for (const warning of warnings) console.warn(`semfilter playground: ignored in the URL: ${warning}`);
+    const named = presets[slugs.indexOf(state.preset ?? '')];
+    element.request = state.request ?? named?.request ?? presets[0]!.request;
+    element.thresholds = state.thresholds;
+    element.view = state.view ?? 'passing';
+    element.semantic = state.semantic ?? false;
+    showPreset(presetOf(element.request));
+  };
+
+  apply();
+  // Sliders and the view select fire `input` (composed); a request edit, a retune and the switch end in `semfilter-report`.
+  for (const type of ['input', 'semfilter-report', 'semfilter-toggle']) element.addEventListener(type, scheduleWrite);
+  window.addEventListener('popstate', apply);
+
+  return {
+    choosePreset(preset) {
+      if (timer !== undefined) write('replace'); // the entry being left keeps the latest state
+      element.request = preset.request;
+      showPreset(preset);
+      write('push');
+    },
+  };
+}
