@@ -2,7 +2,8 @@ import { expect } from 'chai';
 import 'axe-core'; // a UMD script: it defines globalThis.axe
 import type { AxeResults, RunOptions } from 'axe-core';
 import { sendKeys, setViewport } from '@web/test-runner-commands';
-import { createSemanticFilter } from '@semfilter/core/browser';
+import { createSemanticFilter, describeProgress, type ModelProgress } from '@semfilter/core/browser';
+import { freshPrefix, UNKNOWN_TERMS } from '../../../../test/browser/helpers.js';
 import { generateWardrobe, type FilterRequest } from '@semfilter/core';
 import '@semfilter/elements/semfilter-debugger.js';
 import type { DebuggerView, SemfilterDebugger } from '@semfilter/elements';
@@ -132,6 +133,27 @@ describe('<semfilter-debugger> state', () => {
     expect(pagerStatus(element).text).to.equal('10,000 rows; page 1 of 2,000');
     const summary = element.shadowRoot!.querySelector('[part~="summary"]')!.textContent!.replace(/\s+/g, ' ');
     expect(summary).to.contain('1,500 of 10,000 pass; rejections: style 8,500');
+  });
+
+  it('shows the model download in MB and percent while it loads', async () => {
+    const filter = createSemanticFilter({ modelBaseUrl: `${freshPrefix('debugger-progress-text')}/models/`, cache: false });
+    const element = document.createElement('semfilter-debugger');
+    const shown: string[] = [];
+    const described = new Set<string>();
+    filter.addEventListener('progress', async (e) => {
+      described.add(describeProgress((e as CustomEvent<ModelProgress>).detail));
+      await Promise.resolve(); // the element's own listener, registered after this one, runs first
+      await element.updateComplete;
+      const text = element.shadowRoot!.querySelector('[data-model-progress]')?.textContent;
+      if (text !== undefined && element.modelState === 'loading') shown.push(text.trim());
+    });
+    const ready = new Promise<void>((resolve) => filter.addEventListener('statechange', (e) => (e as CustomEvent<{ state: string }>).detail.state === 'ready' && resolve()));
+    Object.assign(element, { filter, items: UNKNOWN_TERMS.map((term, i) => ({ id: `odd-${i}`, style: term })), request: { style: 'casual' }, semantic: true });
+    document.body.append(element);
+    await ready;
+    expect(shown.length).to.be.above(0);
+    for (const text of shown) expect(described).to.include(text); // what the element shows is what some progress event said
+    expect(shown.at(-1)).to.match(/^\d+\.\d of \d+\.\d MB \(\d+%\)$/);
   });
 
   describe('on a phone (390 × 844)', () => {

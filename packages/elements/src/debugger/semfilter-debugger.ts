@@ -1,5 +1,5 @@
 import { DEFAULT_THRESHOLDS, DIMENSIONS, itemVerdict, type Dimension, type FilterReport, type FilterRequest } from '@semfilter/core';
-import { createSemanticFilter, type FilterRun, type ModelProgress, type ModelState, type PreparedItems, type SemanticFilter, type StateChange } from '@semfilter/core/browser';
+import { createSemanticFilter, describeProgress, type FilterRun, type ModelProgress, type ModelState, type PreparedItems, type SemanticFilter, type StateChange } from '@semfilter/core/browser';
 import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import { guard } from 'lit/directives/guard.js';
 import { repeat } from 'lit/directives/repeat.js';
@@ -170,7 +170,8 @@ export class SemfilterDebugger extends LitElement {
         <button type="button" @click=${this.#export} ?disabled=${runs === undefined}>Export report (JSON)</button>
         <span class="state" role="status">Model: ${this.modelState}</span>
         ${this.modelState === 'loading'
-          ? html`<progress part="model-progress" max="1" .value=${this._progress?.fraction ?? null} aria-label="Model download"></progress>`
+          ? html`<progress part="model-progress" max="1" .value=${this._progress?.fraction ?? null} aria-label="Model download"></progress>
+              <span class="state" data-model-progress>${this._progress === undefined ? 'Downloading the model…' : describeProgress(this._progress)}</span>`
           : nothing}
       </div>
       ${this.#requestTemplate()} ${this.#thresholdsTemplate()}
