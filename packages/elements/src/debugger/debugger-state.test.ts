@@ -156,6 +156,33 @@ describe('<semfilter-debugger> state', () => {
     expect(shown.at(-1)).to.match(/^\d+\.\d of \d+\.\d MB \(\d+%\)$/);
   });
 
+  it('says where each semantic score came from, with the threshold in words and marked on the bar', async () => {
+    const items = [
+      { id: 'serene', mood: 'serene' }, // same concept as calm
+      { id: 'somber', mood: 'somber' },
+      { id: 'sophisticated', mood: 'sophisticated' },
+      { id: 'zen', mood: 'zen' },
+    ];
+    const element = await mount({ items, request: { mood: 'calm' }, view: 'all', semantic: true });
+    if (element.report!.fallback_reason !== null) await new Promise((resolve) => element.addEventListener('semfilter-report', (e) => e.detail.fallback_reason === null && resolve(e)));
+    await element.updateComplete;
+    const semanticLines = rows(element).flatMap((r) => [...r.querySelectorAll('td')[2]!.querySelectorAll('li')]);
+    const serene = rows(element).find((r) => r.dataset.itemId === 'serene')!.querySelectorAll('td')[2]!.querySelector('li')!;
+    expect(serene.textContent!.replace(/\s+/g, ' ')).to.contain('"serene" fits "calm"').and.contain('same concept as "calm"').and.contain('threshold 0.');
+    const phrases = ['the same term', 'same concept as', 'a concept that goes with', 'a concept that clashes with', 'model similarity', 'clashes with'];
+    for (const li of semanticLines) {
+      const text = li.textContent!;
+      expect(phrases.some((phrase) => text.includes(phrase)), text).to.equal(true);
+      expect(text).to.not.contain('identical');
+      const meter = li.querySelector('meter');
+      if (meter !== null) {
+        const mark = li.querySelector<HTMLElement>('.threshold-mark')!.getBoundingClientRect();
+        const bar = meter.getBoundingClientRect();
+        expect((mark.left - bar.left) / bar.width).to.be.closeTo(Number(meter.getAttribute('low')), 0.05); // the tick sits at the threshold
+      }
+    }
+  });
+
   describe('on a phone (390 × 844)', () => {
     beforeEach(() => setViewport({ width: 390, height: 844 }));
     afterEach(() => setViewport({ width: 800, height: 600 })); // web-test-runner's default

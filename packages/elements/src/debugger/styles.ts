@@ -164,9 +164,19 @@ const ownStyles = css`
   small {
     color: var(--_muted);
   }
-  meter {
-    width: 5rem;
+  .meter {
+    position: relative;
+    display: inline-block;
     vertical-align: middle;
+  }
+  meter {
+    display: block;
+    width: 5rem;
+  }
+  .threshold-mark {
+    position: absolute;
+    inset-block: -2px;
+    border-inline-start: 2px solid currentColor;
   }
   [role='alert'] {
     color: var(--_reject);

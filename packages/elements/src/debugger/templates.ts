@@ -87,15 +87,19 @@ function tagsTemplate(dimension: Dimension, raw: string | readonly string[] | un
 function verdictTemplate(verdict: ItemVerdict, thresholds: Readonly<Record<Dimension, number>>): TemplateResult {
   return html`<span class="verdict ${verdict.passed ? 'pass' : 'reject'}">${verdict.passed ? 'pass' : 'reject'}</span>
     <ul>
-      ${verdict.reasons.map((reason) => html`<li data-code=${reason.code}>${describeReason(reason)}
+      ${verdict.reasons.map((reason) => html`<li data-code=${reason.code} data-basis=${('basis' in reason ? reason.basis : undefined) ?? nothing}>${describeReason(reason)}
         ${reason.code === 'BELOW_THRESHOLD' ? similarityMeter(reason.similarity, reason.threshold) : nothing}</li>`)}
-      ${verdict.matches.filter((m) => m.requested !== m.actual).map((match) => html`<li data-code="MATCH">${describeMatch(match)}
+      ${verdict.matches.filter((m) => m.requested !== m.actual).map((match) => html`<li data-code="MATCH" data-basis=${match.basis ?? nothing}>${describeMatch(match)}${match.mode === 'semantic' ? `; threshold ${thresholds[match.dimension].toFixed(2)}` : ''}
         ${match.mode === 'semantic' ? similarityMeter(match.score, thresholds[match.dimension]) : nothing}</li>`)}
     </ul>`;
 }
 
-/** The similarity as a bar, with the threshold as the bar's "low" mark, so it reads as above or below it. */
+/**
+ * The similarity as a bar, with the threshold as the bar's "low" mark, so it reads as above or
+ * below it, and drawn as a tick on the bar where the threshold lies.
+ */
 function similarityMeter(similarity: number, threshold: number): TemplateResult {
   const label = `similarity ${similarity.toFixed(2)}, threshold ${threshold.toFixed(2)}`;
-  return html`<meter min="0" max="1" low=${threshold} optimum="1" .value=${Math.max(0, similarity)} title=${label} aria-label=${label}></meter>`;
+  return html`<span class="meter"><meter min="0" max="1" low=${threshold} optimum="1" .value=${Math.max(0, similarity)} title=${label} aria-label=${label}></meter><span
+      class="threshold-mark" aria-hidden="true" style="inset-inline-start: ${(100 * threshold).toFixed(1)}%"></span></span>`;
 }
