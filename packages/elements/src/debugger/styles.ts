@@ -196,8 +196,12 @@ const ownStyles = css`
       min-block-size: 44px;
     }
     table,
+    caption,
     tbody {
       display: block;
+    }
+    caption {
+      text-align: start;
     }
     thead {
       position: absolute;
