@@ -1,15 +1,8 @@
 import { DIMENSIONS, type Dimension } from './dimensions.js';
 import { DEFAULT_SEMANTIC_WEIGHT, DEFAULT_THRESHOLDS } from './options.js';
 import { describeMatch, describeReason } from './reasons.js';
-import type { FilterReport, ItemVerdict } from './report.js';
+import type { FilterReport, Flip, ItemVerdict } from './report.js';
 import type { FilterRequest } from './schemas.js';
-
-/** An item the two modes decide differently, as an export lists it. */
-export interface ExportedFlip {
-  readonly id: string;
-  readonly traditional: boolean;
-  readonly semantic: boolean;
-}
 
 /** One comparison as a file: what was asked, with which settings, both modes' full reports and where they differ. */
 export interface ComparisonExport {
@@ -27,7 +20,7 @@ export interface ComparisonExport {
   readonly mode?: 'traditional' | 'semantic';
   readonly traditional: FilterReport;
   readonly semantic: FilterReport;
-  readonly flips: readonly ExportedFlip[];
+  readonly flips: readonly Flip[];
 }
 
 /** What comparisonExport reads: the settings of one comparison and its two reports. */
@@ -62,7 +55,7 @@ export function comparisonExport(input: ComparisonExportInput): ComparisonExport
 }
 
 /** Items whose verdict differs between two reports of the same wardrobe, matched by id. */
-export function reportFlips(traditional: FilterReport, semantic: FilterReport): ExportedFlip[] {
+export function reportFlips(traditional: FilterReport, semantic: FilterReport): Flip[] {
   const semanticPassed = new Map(semantic.items.map((v) => [v.id, v.passed]));
   return traditional.items.flatMap((v) => {
     const other = semanticPassed.get(v.id);

@@ -68,6 +68,13 @@ export const reportSchema = z.strictObject({
   input_issues: z.array(z.strictObject({ path: z.string(), message: z.string() })).optional(),
 });
 
+/** An item the two modes decide differently, by id: each mode's verdict. */
+export interface Flip {
+  readonly id: string;
+  readonly traditional: boolean;
+  readonly semantic: boolean;
+}
+
 /** What one filter run decided. */
 export type FilterReport = z.infer<typeof reportSchema>;
 

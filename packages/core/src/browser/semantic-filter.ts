@@ -8,7 +8,7 @@ import { runPrepared } from '../prepared/run.js';
 import { deadlineIssue, withDeadline } from '../deadline.js';
 import type { Embedder } from '../embedder.js';
 import { createLayeredEmbedder, type CacheStats, type LayeredEmbedder, type VectorStore } from '../layered-embedder.js';
-import { invalidInputReport, type FilterReport } from '../report.js';
+import { invalidInputReport, type FilterReport, type Flip } from '../report.js';
 import { filterOptionsSchema, parseWardrobe, parseWith, requestSchema, type FilterOptionsInput } from '../schemas.js';
 import type { VocabularyPack } from '../vocabulary/pack-format.js';
 import type { ModelProgress } from '../worker/embedding-api.js';
@@ -62,12 +62,8 @@ export interface SemanticFilterOptions {
   readonly createWorker?: () => Worker;
 }
 
-/** Items the two modes decide differently. */
-export interface Flip {
-  readonly id: string;
-  readonly traditional: boolean;
-  readonly semantic: boolean;
-}
+/** Items the two modes decide differently (the same type as the export's flips). */
+export type { Flip };
 
 /** Both reports for one wardrobe and request, and where they differ. */
 export interface Comparison {
