@@ -88,6 +88,7 @@ export function guardrailsTemplate(view: GuardrailView, level: number): Template
       Open window: ${view.pending} of ${thresholds.windowRuns} semantic runs.
       Failing windows in a row: <span data-failures>${view.failures}</span> of ${thresholds.failingWindows} (the rollback comes at ${thresholds.failingWindows}).
     </p>
+    <div class="table-scroll" tabindex="0" role="group" aria-label="Guardrails table (scrolls sideways on a narrow screen)">
     <table class="guardrails">
       <caption>Each guardrail against its value in the last closed window</caption>
       <thead><tr><th scope="col">Metric</th><th scope="col">Rule</th><th scope="col">Threshold</th><th scope="col">Value</th><th scope="col">Baseline</th><th scope="col">Status</th></tr></thead>
@@ -100,6 +101,7 @@ export function guardrailsTemplate(view: GuardrailView, level: number): Template
         <td data-status=${check.status ?? 'none'} class=${statusClass(check.status)}>${check.status ?? 'no window yet'}</td>
       </tr>`)}</tbody>
     </table>
+    </div>
   </section>`;
 }
 

@@ -105,6 +105,11 @@ const ownStyles = css`
   button {
     cursor: pointer;
   }
+  /* A wide table scrolls inside the panel instead of widening the page on a phone. */
+  .table-scroll {
+    max-width: 100%;
+    overflow-x: auto;
+  }
   table {
     border-collapse: collapse;
     margin-top: 0.5rem;
