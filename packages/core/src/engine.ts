@@ -1,12 +1,10 @@
-import type { NormalizedRequest } from './decide.js';
-import type { FilterOptions } from './options.js';
 import { preparedReport } from './prepared/report.js';
-import { prepareRequest, wardrobeTerms } from './prepared/request.js';
+import { prepareRequest } from './prepared/request.js';
 import { runPrepared } from './prepared/run.js';
 import { prepareWardrobe } from './prepared/wardrobe.js';
 import type { FilterReport } from './report.js';
 import type { FilterOptionsInput, FilterRequest, Item } from './schemas.js';
-import type { FilterDependencies, TermsByDimension } from './semantic-context.js';
+import type { FilterDependencies } from './semantic-context.js';
 
 // Semantic preparation lives in its own module (the prepared path needs it without the engine);
 // these names stay importable from here as before.
@@ -23,9 +21,4 @@ export async function filterItems(items: readonly Item[], request: FilterRequest
   const started = now();
   const prepared = await prepareRequest(prepareWardrobe(items), request, optionsInput, { ...deps, now });
   return preparedReport(runPrepared(prepared), started);
-}
-
-/** The request's and the items' distinct terms, for the dimensions compared semantically. */
-export function collectTerms(items: readonly Item[], request: NormalizedRequest, options: FilterOptions): TermsByDimension {
-  return wardrobeTerms(prepareWardrobe(items), request, options);
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DIMENSIONS, type Dimension } from './dimensions.js';
+import { DIMENSIONS } from './dimensions.js';
 import { matchBasisSchema, matchModeSchema, reasonSchema } from './reasons.js';
 
 /** Why semantic mode is not active: stable codes, like reason codes. */
@@ -91,22 +91,5 @@ export function invalidInputReport(issues: readonly { path: string; message: str
     model: null,
     timings_ms: { total: 0 },
     input_issues: [...issues],
-  };
-}
-
-/** Sums verdicts into a report's rates and counts; `items` come out ranked. */
-export function summarize(verdicts: readonly ItemVerdict[]): Pick<FilterReport, 'filter_pass_rate' | 'rejection_reasons' | 'rejection_counts' | 'items'> {
-  const counts: Partial<Record<Dimension, number>> = {};
-  let passed = 0;
-  for (const verdict of verdicts) {
-    if (verdict.passed) passed++;
-    for (const reason of verdict.reasons) counts[reason.dimension] = (counts[reason.dimension] ?? 0) + 1;
-  }
-  const ranked = verdicts.filter((v) => v.passed).sort((a, b) => b.score - a.score);
-  return {
-    filter_pass_rate: verdicts.length === 0 ? 0 : passed / verdicts.length,
-    rejection_reasons: DIMENSIONS.filter((dimension) => counts[dimension] !== undefined),
-    rejection_counts: counts,
-    items: [...ranked, ...verdicts.filter((v) => !v.passed)],
   };
 }
