@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { defineConfig, type Plugin } from 'vite';
 import { resolveModelsDir } from '@semfilter/core/node';
 import { serveFromFolder } from './scripts/serve-folder.js';
+import { CROSS_ORIGIN_ISOLATION } from './test/support/static-server.js';
 
 /**
  * Serves the fetched model at /models/ from `npm run fetch-model`'s folder, in `vite` and `vite
@@ -18,11 +19,6 @@ function serveModels(): Plugin {
   };
 }
 
-/**
- * Cross-origin isolation: onnxruntime-web needs SharedArrayBuffer to run the embedding worker on
- * several threads. Everything the playground loads is same-origin, so require-corp blocks nothing.
- */
-const CROSS_ORIGIN_ISOLATION = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
 
 // The playground. It imports the workspace packages as built (`npm start` builds first), the way
 // a host app would, so the embedding worker and the .wasm files resolve from dist/.

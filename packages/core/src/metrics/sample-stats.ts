@@ -2,7 +2,9 @@
 // metrics index does not re-export it, so generic names such as `mean` stay out of the public API.
 import { summarizeTimings, type TimingSummary } from './percentiles.js';
 import type { RunCounts, RunMode, RunSample } from './recorder.js';
-import type { MetricsSnapshot } from './snapshot.js';
+import { SEMANTIC_FALLBACK_REASONS, type MetricsSnapshot } from './snapshot.js';
+
+type SemanticFallbackReason = (typeof SEMANTIC_FALLBACK_REASONS)[number];
 
 /**
  * Whether a run fell back or failed. The same test serves both modes: a traditional run can only
@@ -34,7 +36,7 @@ export function buildSnapshot(samples: readonly RunSample[], counts: RunCounts, 
   const ofMode = (mode: RunMode) => samples.filter((s) => s.mode === mode);
   const semantic = ofMode('semantic');
   const answered = (mode: RunMode) => ofMode(mode).filter((s) => s.error !== true);
-  const byReason = { MODEL_UNAVAILABLE: 0, TIMEOUT: 0, INVALID_INPUT: 0, MODEL_LOADING: 0 };
+  const byReason = Object.fromEntries(SEMANTIC_FALLBACK_REASONS.map((reason) => [reason, 0])) as Record<SemanticFallbackReason, number>;
   for (const s of semantic) if (s.fallbackReason !== null && s.fallbackReason !== 'DISABLED') byReason[s.fallbackReason]++;
   const semanticAnswered = answered('semantic');
   return {

@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { InferenceSession, Tensor as OrtTensor } from 'onnxruntime-node';
 import { MODEL_ID } from '../embedder.js';
-import { meanPoolNormalized } from '../mean-pooling.js';
+import { meanPoolNormalized, type Tokenizer } from '../mean-pooling.js';
 import { modelDir } from './model-files.js';
 
 /** Model files ship in two precisions; fp32 is the default because only it meets the parity bar (see README). */
@@ -34,13 +34,6 @@ export class ModelUnavailableError extends Error {
 
 /** One model call: unit vectors for a batch of texts, in order (no cache, no batching). */
 export type EmbeddingModel = (texts: readonly string[]) => Promise<Float32Array[]>;
-
-interface TokenTensor {
-  readonly data: BigInt64Array;
-  readonly dims: readonly number[];
-}
-
-type Tokenizer = (texts: string[], options: { padding: true; truncation: true }) => Record<string, TokenTensor>;
 
 /**
  * Loads all-MiniLM-L6-v2 for Node: the @xenova/transformers tokenizer (remote models off) and

@@ -4,20 +4,15 @@
 import { env, pipeline } from '@xenova/transformers';
 import { expose } from 'comlink';
 import { MODEL_ID } from '../embedder.js';
-import { embedInSortedBatches, meanPoolNormalized } from '../mean-pooling.js';
+import { embedInSortedBatches, meanPoolNormalized, type TokenTensor, type Tokenizer } from '../mean-pooling.js';
 import type { EmbeddingWorkerApi, ModelProgress, WorkerModelConfig } from './embedding-api.js';
 import type { ModelInfo } from '../embedder.js';
 import { MODEL_FILES_TO_LOAD } from '../model-revision.js';
 import { installModelFileCache, type ModelFileCache } from './model-cache.js';
 
-interface TokenTensor {
-  readonly data: BigInt64Array;
-  readonly dims: readonly number[];
-}
-
 /** The parts of transformers.js's feature-extraction pipeline embed() uses: its tokenizer and its model. */
 interface Extractor {
-  tokenizer(texts: string[], options: { padding: true; truncation: true }): Record<string, TokenTensor>;
+  tokenizer: Tokenizer;
   model(inputs: Record<string, TokenTensor>): Promise<{ last_hidden_state: { data: Float32Array; dims: readonly number[] } }>;
 }
 

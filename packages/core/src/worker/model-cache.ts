@@ -4,7 +4,7 @@
 // it, transformers.js caches whatever answered 200, and every later page load fails on that copy.
 
 /** The Cache API cache transformers.js uses by default; kept, so files cached before stay usable. */
-export const MODEL_CACHE_NAME = 'transformers-cache';
+const MODEL_CACHE_NAME = 'transformers-cache';
 
 /** The slice of transformers.js's `env` that chooses its cache. */
 export interface CacheSettings {
