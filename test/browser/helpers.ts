@@ -15,6 +15,11 @@ export function setHeld(prefix: string, held: boolean): Promise<unknown> {
   return executeServerCommand('set-held', { prefix, held });
 }
 
+/** Makes every request under `prefix` answer an HTML page with status 200 (or serve again). */
+export function setHtml(prefix: string, html: boolean): Promise<unknown> {
+  return executeServerCommand('set-html', { prefix, html });
+}
+
 /** How many requests the server saw under `prefix`. */
 export function requestCount(prefix: string): Promise<number> {
   return executeServerCommand('request-count', { prefix }) as Promise<number>;

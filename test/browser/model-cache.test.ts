@@ -1,7 +1,6 @@
 import { expect } from 'chai';
-import { executeServerCommand } from '@web/test-runner-commands';
 import type { ModelCacheFrame } from './fixtures/model-cache-frame.js';
-import { framePage, freshPrefix } from './helpers.js';
+import { framePage, freshPrefix, setHtml } from './helpers.js';
 
 // A user's view of a server that answers the model's URLs with an HTML page and status 200 (a
 // single-page app's fallback route, a login redirect, a proxy's error page), and is then fixed.
@@ -9,11 +8,6 @@ import { framePage, freshPrefix } from './helpers.js';
 // facade and a new worker; only the browser's Cache API and HTTP cache outlive the reload.
 const FIXTURE = '/test/browser/fixtures/model-cache-frame.html';
 const MODEL = 'Xenova/all-MiniLM-L6-v2';
-
-/** Makes every request under `prefix` answer an HTML page with status 200 (or serve again). */
-function setHtml(prefix: string, html: boolean): Promise<unknown> {
-  return executeServerCommand('set-html', { prefix, html });
-}
 
 const frames = framePage<ModelCacheFrame>('modelCacheFrame');
 const frameApi = frames.api;

@@ -165,6 +165,8 @@ describe('<semfilter-debugger>', () => {
     element.view = 'passing';
     element.pageSize = 200;
     await element.updateComplete;
+    // A first answer may come before the model (MODEL_LOADING); the slider's reports must not be confused with the one that follows it.
+    if (element.report?.fallback_reason !== null) await new Promise((resolve) => element.addEventListener('semfilter-report', (e) => e.detail.fallback_reason === null && resolve(e)));
     const slider = element.shadowRoot!.querySelector<HTMLInputElement>('.threshold input[type="range"]')!; // style, the first requested dimension
     for (const value of [0.35, 0.8, 0.62]) {
       const reported = new Promise<FilterReport>((resolve) => element.addEventListener('semfilter-report', (e) => resolve(e.detail), { once: true }));

@@ -307,7 +307,7 @@ export class SemfilterDebugger extends LitElement {
       if (run !== this.#run || runs === undefined || scores === undefined || runs.semantic.run === null) return;
       const current = this.#currentThresholds();
       const nudged = { ...current, [dimension]: Math.min(1, current[dimension] + 0.01) };
-      const step = filter.retune(runs.semantic, { dimensions: Object.fromEntries(DIMENSIONS.map((d) => [d, { threshold: nudged[d] }])) }).run!;
+      const step = filter.retune(runs.semantic, this.#thresholdOptions(nudged)).run!;
       for (const index of shownIndices(runs.traditional.run!, step, this.view, this.semantic).subarray(0, this.pageSize)) itemVerdict(step, index);
       for (const other of DIMENSIONS) if (other !== dimension) passRateCurve(scores, other, nudged);
       this.#warmUp(filter, run, rest);
@@ -323,8 +323,7 @@ export class SemfilterDebugger extends LitElement {
     this.#emitReport(this.report!);
   }
 
-  #thresholdOptions() {
-    const thresholds = this.#currentThresholds();
+  #thresholdOptions(thresholds = this.#currentThresholds()) {
     return { dimensions: Object.fromEntries(DIMENSIONS.map((d) => [d, { threshold: thresholds[d] }])) };
   }
 
