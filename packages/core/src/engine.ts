@@ -6,10 +6,6 @@ import type { FilterReport } from './report.js';
 import type { FilterOptionsInput, FilterRequest, Item } from './schemas.js';
 import type { FilterDependencies } from './semantic-context.js';
 
-// Semantic preparation lives in its own module (the prepared path needs it without the engine);
-// these names stay importable from here as before.
-export { DEFAULT_ASSIGNMENT, prepareSemantic, type FilterDependencies, type TermsByDimension } from './semantic-context.js';
-
 /**
  * Filters items for a request, the traditional way or (with `semantic: true`) the semantic way.
  * Never rejects for a model problem: when vectors cannot be computed the report falls back to the

@@ -14,6 +14,7 @@ export * from './concept-index.js';
 export * from './compatibility.js';
 export * from './decide.js';
 export * from './engine.js';
+export * from './semantic-context.js';
 export * from './prepared/wardrobe.js';
 export * from './prepared/request.js';
 export * from './prepared/run.js';

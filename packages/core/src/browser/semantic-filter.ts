@@ -1,6 +1,5 @@
 import { withCircuitBreaker } from '../circuit-breaker.js';
 import { DIMENSIONS } from '../dimensions.js';
-import { filterItems } from '../engine.js';
 import { resolveOptions } from '../options.js';
 import { flippedItems } from '../prepared/rank.js';
 import { prepareRequest } from '../prepared/request.js';
@@ -9,7 +8,7 @@ import { deadlineIssue, withDeadline } from '../deadline.js';
 import type { Embedder } from '../embedder.js';
 import { createLayeredEmbedder, type CacheStats, type LayeredEmbedder, type VectorStore } from '../layered-embedder.js';
 import { invalidInputReport, type FilterReport, type Flip } from '../report.js';
-import { filterOptionsSchema, parseWardrobe, parseWith, requestSchema, type FilterOptionsInput } from '../schemas.js';
+import { filterOptionsSchema, parseWith, requestSchema, type FilterOptionsInput } from '../schemas.js';
 import type { VocabularyPack } from '../vocabulary/pack-format.js';
 import type { ModelProgress } from '../worker/embedding-api.js';
 import { createWorkerEmbedder, type WorkerEmbedder } from '../worker/worker-client.js';
@@ -142,6 +141,8 @@ class BrowserSemanticFilter extends EventTarget implements SemanticFilter {
   /** One layered embedder, shared by concurrent first calls. */
   #layered: Promise<LayeredEmbedder> | undefined;
   #layeredStats: (() => Readonly<CacheStats>) | undefined;
+  /** The layered embedder behind each deadline used so far (see #embedder). */
+  readonly #deadlined = new Map<number, LayeredEmbedder>();
   readonly #requests = new PreparedRequests();
   /** Embed calls started before the model was ready (see #loaded). */
   readonly #waiting = new WaitingCalls();
@@ -184,22 +185,9 @@ class BrowserSemanticFilter extends EventTarget implements SemanticFilter {
   }
 
   async filter(items: unknown, request: unknown, overrides: FilterOptionsInput = {}, call: CallOptions = {}): Promise<FilterReport> {
-    if (isPreparedItems(items)) return (await this.run(items, request, overrides, call)).report;
-    const wardrobe = parseWardrobe(items);
-    const wanted = parseWith(requestSchema, request, 'request');
-    const filterOptions = parseWith(filterOptionsSchema, { semantic: true, ...this.#options.filterOptions, ...overrides }, 'options');
-    const deadline = deadlineIssue(call?.deadlineMs, 'call.deadlineMs');
-    if (!wardrobe.ok || !wanted.ok || !filterOptions.ok || deadline !== undefined) {
-      return invalidInputReport([...[wardrobe, wanted, filterOptions].flatMap((parsed) => (parsed.ok ? [] : parsed.issues)), ...(deadline === undefined ? [] : [deadline])]);
-    }
-    try {
-      const embedder = filterOptions.value.semantic ? await this.#embedder(call) : undefined;
-      return await filterItems(wardrobe.value, wanted.value, filterOptions.value, { embedder });
-    } catch (error) {
-      // filterItems falls back by itself; reaching here is a bug, and still no reason to break the page.
-      this.#setState('error', error as Error);
-      return filterItems(wardrobe.value, wanted.value, { ...filterOptions.value, semantic: false });
-    }
+    const { report } = await this.run(items, request, overrides, call);
+    // For raw items, a plain report (every verdict built), as filterItems gives it.
+    return isPreparedItems(items) ? report : { ...report };
   }
 
   async compare(items: unknown, request: unknown, overrides: FilterOptionsInput = {}, call: CallOptions = {}): Promise<Comparison> {
@@ -287,10 +275,16 @@ class BrowserSemanticFilter extends EventTarget implements SemanticFilter {
     });
     const deadlineMs = call?.deadlineMs ?? this.#options.deadlineMs ?? DEFAULT_DEADLINE_MS;
     const layered = await this.#layered;
-    const watched: LayeredEmbedder = { ...layered, embed: (texts) => (this.#state === 'ready' ? layered.embed(texts) : this.#waiting.watch(layered.embed(texts))) };
-    // Idle or loading: the model has not arrived yet. Otherwise it is loaded and slow (a failed load rejects before the deadline).
-    const reason = () => (this.#state === 'idle' || this.#state === 'loading' ? 'MODEL_LOADING' : 'TIMEOUT');
-    return withDeadline(watched, deadlineMs, reason);
+    // One wrapper per deadline, kept: concept indexes and remembered pair verdicts are cached per
+    // embedder object, so a new wrapper per call would place every term again.
+    let wrapped = this.#deadlined.get(deadlineMs);
+    if (wrapped === undefined) {
+      const watched: LayeredEmbedder = { ...layered, embed: (texts) => (this.#state === 'ready' ? layered.embed(texts) : this.#waiting.watch(layered.embed(texts))) };
+      // Idle or loading: the model has not arrived yet. Otherwise it is loaded and slow (a failed load rejects before the deadline).
+      const reason = () => (this.#state === 'idle' || this.#state === 'loading' ? 'MODEL_LOADING' : 'TIMEOUT');
+      this.#deadlined.set(deadlineMs, (wrapped = withDeadline(watched, deadlineMs, reason)));
+    }
+    return wrapped;
   }
 
   /**

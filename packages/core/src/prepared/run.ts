@@ -33,7 +33,7 @@ export interface JudgedDimension extends SetDetails {
 
 /**
  * One filter run over a prepared wardrobe: per item a pass flag, and the totals a report needs.
- * Nothing per item is allocated beyond the pass flags; scores (itemScores), verdicts with reasons
+ * Nothing per item is allocated beyond the pass flags; scores (itemScore), verdicts with reasons
  * (itemVerdicts) and the ranked order (rankedOrder) are computed when asked for.
  */
 export interface PreparedRun {

@@ -1,7 +1,6 @@
 import type { PreparedRun } from './run.js';
 
 const scorers = new WeakMap<PreparedRun, (index: number) => number>();
-const computed = new WeakMap<PreparedRun, Float64Array>();
 
 /**
  * One item's score, rounded as reports give it: the share of requested dimensions with a
@@ -10,18 +9,6 @@ const computed = new WeakMap<PreparedRun, Float64Array>();
  */
 export function itemScore(run: PreparedRun, index: number): number {
   return scorer(run)(index);
-}
-
-/** Every item's score (item index → score), computed on first use and remembered for the run. */
-export function itemScores(run: PreparedRun): Float64Array {
-  let scores = computed.get(run);
-  if (scores === undefined) {
-    const score = scorer(run);
-    scores = new Float64Array(run.passed.length);
-    for (let i = 0; i < scores.length; i++) scores[i] = score(i);
-    computed.set(run, scores);
-  }
-  return scores;
 }
 
 function scorer(run: PreparedRun): (index: number) => number {
