@@ -27,9 +27,10 @@ describe('prepared items in the browser facade', () => {
   it('retune reruns a run at new thresholds, as a new filter call would decide', async () => {
     const filter = createSemanticFilter({ cache: false });
     const items = generateWardrobe(1200, 3);
-    const first = await filter.run(filter.prepare(items), request);
+    // No deadline: both runs must be fully semantic for the retuned one to equal a fresh call.
+    const first = await filter.run(filter.prepare(items), request, {}, { deadlineMs: Infinity });
     const retuned = filter.retune(first, thresholds(0.85, 0.4));
-    const expected = await filter.filter(items, request, thresholds(0.85, 0.4));
+    const expected = await filter.filter(items, request, thresholds(0.85, 0.4), { deadlineMs: Infinity });
     expect(withoutTimings(retuned.report)).to.deep.equal(withoutTimings(expected));
     expect(retuned.report.filter_pass_rate).to.not.equal(first.report.filter_pass_rate);
     const byId = new Map(expected.items.map((verdict) => [verdict.id, verdict]));

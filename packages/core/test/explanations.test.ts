@@ -11,9 +11,6 @@ describe('where a score came from, in words', () => {
     expect(describeMatch({ ...match, basis: 'COMPATIBLE_CONCEPTS', score: 0.81 })).toBe('mood: "serene" fits "calm" (0.81): a concept that goes with "calm"');
     expect(describeMatch({ ...match, basis: 'MODEL_SIMILARITY', score: 0.71 })).toBe('mood: "serene" fits "calm" (0.71): model similarity alone');
     expect(describeMatch({ ...match, actual: 'calm', basis: 'EXACT' })).toBe('mood: "calm" matches');
-    for (const basis of ['EXACT', 'SAME_CONCEPT', 'COMPATIBLE_CONCEPTS', 'UNRELATED_CONCEPTS', 'MODEL_SIMILARITY'] as const) {
-      expect(describeMatch({ ...match, basis })).not.toMatch(/identical/);
-    }
   });
 
   it('gives the model similarity, what it was lowered to and the threshold for unrelated concepts', () => {
