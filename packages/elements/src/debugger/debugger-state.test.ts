@@ -1,32 +1,13 @@
 import { expect } from 'chai';
-import 'axe-core'; // a UMD script: it defines globalThis.axe
-import type { AxeResults, RunOptions } from 'axe-core';
 import { sendKeys, setViewport } from '@web/test-runner-commands';
 import { createSemanticFilter, describeProgress, type ModelProgress } from '@semfilter/core/browser';
 import { freshPrefix, UNKNOWN_TERMS } from '../../../../test/browser/helpers.js';
-import { generateWardrobe, type FilterRequest } from '@semfilter/core';
-import '@semfilter/elements/semfilter-debugger.js';
+import { generateWardrobe } from '@semfilter/core';
+import { axe, debuggerRows as rows, mountDebugger, removeDebuggers, type DebuggerSetup } from '../../../../test/browser/debugger-support.js';
 import type { DebuggerView, SemfilterDebugger } from '@semfilter/elements';
 
-/** Options of a debugger mounted for a state test. */
-interface Setup {
-  readonly items: readonly object[];
-  readonly request: FilterRequest;
-  readonly view: DebuggerView;
-  readonly pageSize?: number;
-  readonly semantic?: boolean;
-}
-
-/** A debugger on the page, waiting until its first report is rendered. */
-async function mount({ items, request, view, pageSize = 10, semantic = false }: Setup): Promise<SemfilterDebugger> {
-  const element = document.createElement('semfilter-debugger');
-  Object.assign(element, { filter: createSemanticFilter({ modelBaseUrl: '/models/', cache: false }), items, request, view, pageSize, semantic });
-  const reported = new Promise((resolve) => element.addEventListener('semfilter-report', resolve, { once: true }));
-  document.body.append(element);
-  await reported;
-  await element.updateComplete;
-  return element;
-}
+/** A debugger with ten rows a page, semantic mode off unless asked, waiting for its first report. */
+const mount = (setup: DebuggerSetup & { readonly view: DebuggerView }) => mountDebugger({ pageSize: 10, semantic: false, ...setup });
 
 /** The pager's status, as page and page count. */
 function pagerStatus(element: SemfilterDebugger): { text: string; page: number; pages: number } {
@@ -35,15 +16,12 @@ function pagerStatus(element: SemfilterDebugger): { text: string; page: number; 
   return { text, page: Number(page), pages: Number(pages) };
 }
 
-const rows = (element: SemfilterDebugger) => [...element.shadowRoot!.querySelectorAll<HTMLTableRowElement>('[part~="item"]')];
 const pagerButton = (element: SemfilterDebugger, label: string) => [...element.shadowRoot!.querySelectorAll<HTMLButtonElement>('.pager button')].find((b) => b.textContent!.includes(label))!;
 
 /** 25 casual items and 5 classic ones: the casual request passes three pages of ten, the classic one a single page. */
 const mixed = Array.from({ length: 30 }, (_, i) => ({ id: `item-${i}`, name: `Item ${i}`, style: i < 25 ? 'casual' : 'classic', occasion: 'work', mood: 'calm' }));
 
-const axe = (globalThis as unknown as { axe: { run(context: Element, options: RunOptions): Promise<AxeResults> } }).axe;
-
-afterEach(() => document.querySelectorAll('semfilter-debugger').forEach((e) => e.remove()));
+afterEach(removeDebuggers);
 
 describe('<semfilter-debugger> state', () => {
   it('brings the page back into range when a new request leaves fewer rows, and keeps it there', async () => {

@@ -1,10 +1,8 @@
 import { expect } from 'chai';
-import 'axe-core'; // a UMD script: it defines globalThis.axe
-import type { AxeResults, RunOptions } from 'axe-core';
 import { sendKeys } from '@web/test-runner-commands';
-import { createSemanticFilter } from '@semfilter/core/browser';
+import { createSemanticFilter, type SemanticFilter } from '@semfilter/core/browser';
 import { generateWardrobe, type FilterReport } from '@semfilter/core';
-import '@semfilter/elements/semfilter-debugger.js';
+import { axe, debuggerRow as row, debuggerRows as rows, mountDebugger, removeDebuggers } from '../../../../test/browser/debugger-support.js';
 import { CURVE_STEPS, passRateCurve, type SemfilterDebugger } from '@semfilter/elements';
 import { freshPrefix, setOffline, UNKNOWN_TERMS } from '../../../../test/browser/helpers.js';
 
@@ -16,30 +14,12 @@ const wardrobe = [
 ];
 const request = { style: 'casual', occasion: 'work', mood: 'calm' };
 
-/** A debugger on the page with the wardrobe, waiting until its first report is rendered. */
-async function mount(
-  items: readonly object[] = wardrobe,
-  filter = createSemanticFilter({ modelBaseUrl: '/models/', cache: false }),
-  element = document.createElement('semfilter-debugger'),
-): Promise<SemfilterDebugger> {
-  element.filter = filter;
-  element.items = items as SemfilterDebugger['items'];
-  element.request = request;
-  element.view = 'all';
-  const reported = new Promise((resolve) => element.addEventListener('semfilter-report', resolve, { once: true }));
-  document.body.append(element);
-  await reported;
-  await element.updateComplete;
-  return element;
-}
+/** A debugger on the page with the wardrobe, showing all items, waiting until its first report is rendered. */
+const mount = (items: readonly object[] = wardrobe, filter?: SemanticFilter, element?: SemfilterDebugger) => mountDebugger({ items, request, view: 'all', filter, element });
 
-const rows = (element: SemfilterDebugger) => [...element.shadowRoot!.querySelectorAll<HTMLTableRowElement>('[part~="item"]')];
-const row = (element: SemfilterDebugger, id: string) => element.shadowRoot!.querySelector<HTMLTableRowElement>(`[part~="item"][data-item-id="${id}"]`)!;
 const toggle = (element: SemfilterDebugger) => element.shadowRoot!.querySelector<HTMLButtonElement>('[part~="semantic-toggle"]')!;
 
-const axe = (globalThis as unknown as { axe: { run(context: Element, options: RunOptions): Promise<AxeResults> } }).axe;
-
-afterEach(() => document.querySelectorAll('semfilter-debugger').forEach((e) => e.remove()));
+afterEach(removeDebuggers);
 
 describe('<semfilter-debugger>', () => {
   it('shows one row per item with both verdicts as data attributes', async () => {
