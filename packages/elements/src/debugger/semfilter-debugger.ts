@@ -1,12 +1,12 @@
 import { DEFAULT_THRESHOLDS, DIMENSIONS, itemVerdict, type Dimension, type FilterReport, type FilterRequest } from '@semfilter/core';
-import { createSemanticFilter, describeProgress, type FilterRun, type ModelProgress, type ModelState, type PreparedItems, type SemanticFilter, type StateChange } from '@semfilter/core/browser';
+import { createSemanticFilter, type FilterRun, type ModelProgress, type ModelState, type PreparedItems, type SemanticFilter, type StateChange } from '@semfilter/core/browser';
 import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import { guard } from 'lit/directives/guard.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { debuggerStyles } from './styles.js';
 import { pagerButton, rowTemplate, summaryTemplate, type ShownItem, type ShownRun } from './templates.js';
-import { createCurveMemo, curveTemplate, dimensionScores, passRateCurve, type DimensionScores } from './threshold-curve.js';
-import { requestText, suggestedTerms } from './request-terms.js';
+import { createCurveMemo, dimensionScores, passRateCurve, type DimensionScores } from './threshold-curve.js';
+import { requestTemplate, thresholdsTemplate, toolbarTemplate } from './controls.js';
 import { whenIdle } from './idle.js';
 import { countOf, formatCount } from './counts.js';
 import { createRowKeys, shownIndices, shownVerdict, type DebuggerView } from './rows.js';
@@ -158,51 +158,20 @@ export class SemfilterDebugger extends LitElement {
   protected override render() {
     const runs = this._runs;
     return html`
-      <div class="toolbar">
-        <button type="button" role="switch" part="semantic-toggle" aria-checked=${this.semantic ? 'true' : 'false'} @click=${this.#toggle}>
-          <span class="track" aria-hidden="true"></span> Semantic mode
-        </button>
-        <label>Show <select @change=${(e: Event) => (this.view = (e.target as HTMLSelectElement).value as DebuggerView)} .value=${this.view}>
-          <option value="passing">items the active mode passes</option>
-          <option value="all">all items</option>
-          <option value="disagreements">disagreements only</option>
-        </select></label>
-        <button type="button" @click=${this.#export} ?disabled=${runs === undefined}>Export report (JSON)</button>
-        <span class="state" role="status">Model: ${this.modelState}</span>
-        ${this.modelState === 'loading'
-          ? html`<progress part="model-progress" max="1" .value=${this._progress?.fraction ?? null} aria-label="Model download"></progress>
-              <span class="state" data-model-progress>${this._progress === undefined ? 'Downloading the model…' : describeProgress(this._progress)}</span>`
-          : nothing}
-      </div>
-      ${this.#requestTemplate()} ${this.#thresholdsTemplate()}
+      ${toolbarTemplate({
+        semantic: this.semantic,
+        view: this.view,
+        modelState: this.modelState,
+        progress: this._progress,
+        canExport: runs !== undefined,
+        onToggle: () => this.#toggle(),
+        onView: (view) => (this.view = view),
+        onExport: () => this.#export(),
+      })}
+      ${requestTemplate(this.request, (dimension, value) => this.#setRequest(dimension, value))}
+      ${thresholdsTemplate({ request: this.request, current: this.#currentThresholds(), scores: this._scores, curve: this.#curve, onSet: (dimension, value) => this.#setThreshold(dimension, value) })}
       ${runs === undefined ? html`<p role="status">Filtering…</p>` : this.#resultsTemplate(runs)}
     `;
-  }
-
-  #requestTemplate() {
-    return html`<div class="request">
-      ${DIMENSIONS.map(
-        (dimension) => html`<label>${dimension}
-          <input type="text" list="terms-${dimension}" .value=${requestText(this.request[dimension])} @change=${(e: Event) => this.#setRequest(dimension, (e.target as HTMLInputElement).value)} />
-          <datalist id="terms-${dimension}">${guard([dimension], () => suggestedTerms(dimension).map((term) => html`<option value=${term}></option>`))}</datalist>
-        </label>`,
-      )}
-    </div>`;
-  }
-
-  #thresholdsTemplate() {
-    const current = this.#currentThresholds();
-    return html`<div class="thresholds">
-      ${DIMENSIONS.filter((d) => this.request[d] !== undefined).map((dimension) => {
-        return html`<div class="threshold">
-          <span class="threshold-label"><label for="threshold-${dimension}">${dimension} threshold</label> <output for="threshold-${dimension}">${current[dimension].toFixed(2)}</output></span>
-          <input id="threshold-${dimension}" type="range" min="0" max="1" step="0.01" .value=${String(current[dimension])} @input=${(e: Event) => this.#setThreshold(dimension, Number((e.target as HTMLInputElement).value))} />
-          <svg viewBox="0 0 100 30" role="img" aria-label="Semantic pass rate against the ${dimension} threshold">
-            ${this._scores === undefined ? nothing : curveTemplate(this.#curve(this._scores, dimension, current), current[dimension])}
-          </svg>
-        </div>`;
-      })}
-    </div>`;
   }
 
   #resultsTemplate(runs: Runs) {

@@ -1,0 +1,76 @@
+import { DIMENSIONS, type Dimension, type FilterRequest } from '@semfilter/core';
+import { describeProgress, type ModelProgress, type ModelState } from '@semfilter/core/browser';
+import { html, nothing, type TemplateResult } from 'lit';
+import { guard } from 'lit/directives/guard.js';
+import { requestText, suggestedTerms } from './request-terms.js';
+import { curveTemplate, type DimensionScores, type passRateCurve } from './threshold-curve.js';
+import type { DebuggerView } from './rows.js';
+
+/** What the toolbar shows, and what its controls call. */
+export interface ToolbarState {
+  readonly semantic: boolean;
+  readonly view: DebuggerView;
+  readonly modelState: ModelState;
+  readonly progress: ModelProgress | undefined;
+  readonly canExport: boolean;
+  readonly onToggle: () => void;
+  readonly onView: (view: DebuggerView) => void;
+  readonly onExport: () => void;
+}
+
+/** The semantic-mode switch, the view select, the export button and the model's state and download progress. */
+export function toolbarTemplate(state: ToolbarState): TemplateResult {
+  return html`<div class="toolbar">
+    <button type="button" role="switch" part="semantic-toggle" aria-checked=${state.semantic ? 'true' : 'false'} @click=${state.onToggle}>
+      <span class="track" aria-hidden="true"></span> Semantic mode
+    </button>
+    <label>Show <select @change=${(e: Event) => state.onView((e.target as HTMLSelectElement).value as DebuggerView)} .value=${state.view}>
+      <option value="passing">items the active mode passes</option>
+      <option value="all">all items</option>
+      <option value="disagreements">disagreements only</option>
+    </select></label>
+    <button type="button" @click=${state.onExport} ?disabled=${!state.canExport}>Export report (JSON)</button>
+    <span class="state" role="status">Model: ${state.modelState}</span>
+    ${state.modelState === 'loading'
+      ? html`<progress part="model-progress" max="1" .value=${state.progress?.fraction ?? null} aria-label="Model download"></progress>
+          <span class="state" data-model-progress>${state.progress === undefined ? 'Downloading the model…' : describeProgress(state.progress)}</span>`
+      : nothing}
+  </div>`;
+}
+
+/** One text field per dimension (comma-separated terms), with the vocabulary's terms as suggestions. */
+export function requestTemplate(request: FilterRequest, onSet: (dimension: Dimension, value: string) => void): TemplateResult {
+  return html`<div class="request">
+    ${DIMENSIONS.map(
+      (dimension) => html`<label>${dimension}
+        <input type="text" list="terms-${dimension}" .value=${requestText(request[dimension])} @change=${(e: Event) => onSet(dimension, (e.target as HTMLInputElement).value)} />
+        <datalist id="terms-${dimension}">${guard([dimension], () => suggestedTerms(dimension).map((term) => html`<option value=${term}></option>`))}</datalist>
+      </label>`,
+    )}
+  </div>`;
+}
+
+/** What the threshold sliders show, and what they call. */
+export interface ThresholdsState {
+  readonly request: FilterRequest;
+  readonly current: Readonly<Record<Dimension, number>>;
+  /** The scores behind the charts; undefined until they are read (the charts stay empty). */
+  readonly scores: DimensionScores | undefined;
+  readonly curve: typeof passRateCurve;
+  readonly onSet: (dimension: Dimension, value: number) => void;
+}
+
+/** A slider, its value and a pass-rate chart per requested dimension. */
+export function thresholdsTemplate({ request, current, scores, curve, onSet }: ThresholdsState): TemplateResult {
+  return html`<div class="thresholds">
+    ${DIMENSIONS.filter((d) => request[d] !== undefined).map(
+      (dimension) => html`<div class="threshold">
+        <span class="threshold-label"><label for="threshold-${dimension}">${dimension} threshold</label> <output for="threshold-${dimension}">${current[dimension].toFixed(2)}</output></span>
+        <input id="threshold-${dimension}" type="range" min="0" max="1" step="0.01" .value=${String(current[dimension])} @input=${(e: Event) => onSet(dimension, Number((e.target as HTMLInputElement).value))} />
+        <svg viewBox="0 0 100 30" role="img" aria-label="Semantic pass rate against the ${dimension} threshold">
+          ${scores === undefined ? nothing : curveTemplate(curve(scores, dimension, current), current[dimension])}
+        </svg>
+      </div>`,
+    )}
+  </div>`;
+}
