@@ -9,7 +9,7 @@ import { createCurveMemo, dimensionScores, passRateCurve, type DimensionScores }
 import { requestTemplate, thresholdsTemplate, toolbarTemplate } from './controls.js';
 import { whenIdle } from './idle.js';
 import { countOf, formatCount } from './counts.js';
-import { createRowKeys, shownIndices, shownVerdict, type DebuggerView } from './rows.js';
+import { createRowKeys, shownIndices, shownVerdict, type DebuggerView, type RowQuery, type RowSubset } from './rows.js';
 
 export type { DebuggerView } from './rows.js';
 
@@ -27,11 +27,10 @@ interface Runs {
   readonly semantic: FilterRun;
 }
 
-/** The item indices a view shows, for one pair of runs. */
+/** The item indices a query shows, for one pair of runs. */
 interface ShownRows {
   readonly runs: Runs;
-  readonly view: DebuggerView;
-  readonly semantic: boolean;
+  readonly query: RowQuery;
   readonly indices: Uint32Array;
 }
 
@@ -75,6 +74,9 @@ export class SemfilterDebugger extends LitElement {
     _scores: { state: true, attribute: false },
     _progress: { state: true, attribute: false },
     _page: { state: true, attribute: false },
+    _text: { state: true, attribute: false },
+    _code: { state: true, attribute: false },
+    _only: { state: true, attribute: false },
   };
 
   /** The wardrobe: items with an `id`, optional `name`, `style`, `occasion`, `mood`. */
@@ -99,6 +101,12 @@ export class SemfilterDebugger extends LitElement {
   declare private _scores: DimensionScores | undefined;
   declare private _progress: ModelProgress | undefined;
   declare private _page: number;
+  /** The search the rows are filtered by (as typed, applied after a short pause). */
+  declare private _text: string;
+  /** The reason code the rows are filtered by; undefined for any. */
+  declare private _code: string | undefined;
+  /** Some items the rows are restricted to, with words for the pager (a flip group's items); undefined for all. */
+  declare private _only: RowSubset | undefined;
   /** Counts filter runs, so a result that a newer run superseded is dropped. */
   #run = 0;
   /** The filter the element made itself when the host gave none; disposed on disconnect. */
@@ -121,6 +129,7 @@ export class SemfilterDebugger extends LitElement {
     this.view = 'passing';
     this.modelState = 'idle';
     this._page = 0;
+    this._text = '';
   }
 
   /** The report of the active mode, or undefined before the first run. */
@@ -150,7 +159,7 @@ export class SemfilterDebugger extends LitElement {
     const inputsChanged = changed.has('items') || changed.has('request') || changed.has('filter') || changed.has('modelBaseUrl');
     if (inputsChanged) void this.#refresh();
     else if (changed.has('thresholds')) this.#retune();
-    if (changed.has('items') || changed.has('view') || changed.has('semantic')) this._page = 0;
+    if (['items', 'view', 'semantic', '_text', '_code', '_only'].some((key) => changed.has(key as keyof SemfilterDebugger))) this._page = 0;
     else if (this._runs !== undefined && this._page > 0) this._page = Math.min(this._page, this.#pageCount(this._runs) - 1); // a new result or a threshold may leave fewer pages
     if (changed.has('semantic') && changed.get('semantic') !== undefined && this.report) this.#emitReport(this.report);
   }
@@ -221,12 +230,18 @@ export class SemfilterDebugger extends LitElement {
     return Math.max(1, Math.ceil(this.#shownRows(runs).indices.length / this.pageSize));
   }
 
-  /** The item indices the view shows: computed once per runs, view and mode, not once per render (progress events render too). */
+  /** Which rows to show: the view, the mode, the search, the reason code and the chosen items. */
+  #query(): RowQuery {
+    return { view: this.view, semantic: this.semantic, text: this._text, code: this._code, only: this._only?.indices };
+  }
+
+  /** The item indices the query shows: computed once per runs and query, not once per render (progress events render too). */
   #shownRows(runs: Runs): ShownRows {
     const cached = this.#shown;
-    if (cached?.runs === runs && cached.view === this.view && cached.semantic === this.semantic) return cached;
-    const indices = shownIndices(runs.traditional.run!, runs.semantic.run!, this.view, this.semantic);
-    return (this.#shown = { runs, view: this.view, semantic: this.semantic, indices });
+    const query = this.#query();
+    if (cached?.runs === runs && (Object.keys(query) as (keyof RowQuery)[]).every((key) => cached.query[key] === query[key])) return cached;
+    const indices = shownIndices(runs.traditional.run!, runs.semantic.run!, this.items, query);
+    return (this.#shown = { runs, query, indices });
   }
 
   #emptyMessage(): string {
@@ -277,7 +292,7 @@ export class SemfilterDebugger extends LitElement {
       const current = this.#currentThresholds();
       const nudged = { ...current, [dimension]: Math.min(1, current[dimension] + 0.01) };
       const step = filter.retune(runs.semantic, this.#thresholdOptions(nudged)).run!;
-      for (const index of shownIndices(runs.traditional.run!, step, this.view, this.semantic).subarray(0, this.pageSize)) itemVerdict(step, index);
+      for (const index of shownIndices(runs.traditional.run!, step, this.items, this.#query()).subarray(0, this.pageSize)) itemVerdict(step, index);
       for (const other of DIMENSIONS) if (other !== dimension) passRateCurve(scores, other, nudged);
       this.#warmUp(filter, run, rest);
     });
