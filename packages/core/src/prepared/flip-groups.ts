@@ -1,0 +1,123 @@
+import { DIMENSIONS, type Dimension } from '../dimensions.js';
+import type { JudgedDimension, PreparedRun } from './run.js';
+
+/** Which way an item flipped: `gained` (the second run passes it, the first rejects it) or `lost`. */
+export type FlipDirection = 'gained' | 'lost';
+
+/**
+ * The items the two runs decide differently because of one term pair on one dimension: e.g. the
+ * request's occasion 'work' against the item's tag 'weekend', gained (semantic mode passes it).
+ */
+export interface FlipGroup {
+  readonly dimension: Dimension;
+  readonly direction: FlipDirection;
+  /** The requested term of the pair. */
+  readonly requested: string;
+  /** The item tag of the pair. */
+  readonly actual: string;
+  /** The pair's score in the second run (its match when gained, its reason's score when lost). */
+  readonly score: number;
+  /** How many items the group holds. */
+  readonly count: number;
+  /** The items' indices, in input order. */
+  readonly items: Uint32Array;
+}
+
+/** What the second run changes against the first: how many items it gains and loses, and the flips grouped by term pair. */
+export interface FlipSummary {
+  readonly gained: number;
+  readonly lost: number;
+  /** Largest first; ties by dimension (report order), gained before lost, then requested and actual term. */
+  readonly groups: readonly FlipGroup[];
+}
+
+const summaries = new WeakMap<PreparedRun, WeakMap<PreparedRun, FlipSummary>>();
+
+/**
+ * The items two runs over the same prepared wardrobe decide differently (typically the traditional
+ * run, then the semantic one), grouped by the term pair that decided each on each dimension. A
+ * dimension decided an item when its verdict on that dimension changed the same way as the item's
+ * (rejected, then passed, for a gained item). An item two dimensions decided belongs to a group of
+ * each, so the groups' counts may add up to more than gained + lost. The pair is the one the second
+ * run reports for the item's tag set on that dimension: its match when gained, its reason when lost.
+ * Worked out per distinct tag set, then one pass over the items; remembered per pair of runs.
+ */
+export function flipGroups(first: PreparedRun, second: PreparedRun): FlipSummary {
+  let bySecond = summaries.get(first);
+  if (bySecond === undefined) summaries.set(first, (bySecond = new WeakMap()));
+  let summary = bySecond.get(second);
+  if (summary === undefined) bySecond.set(second, (summary = computeGroups(first, second)));
+  return summary;
+}
+
+interface PendingGroup {
+  readonly dimension: Dimension;
+  readonly direction: FlipDirection;
+  readonly requested: string;
+  readonly actual: string;
+  readonly score: number;
+  readonly items: number[];
+}
+
+function computeGroups(first: PreparedRun, second: PreparedRun): FlipSummary {
+  const { wardrobe } = first.prepared;
+  if (wardrobe !== second.prepared.wardrobe) throw new Error('flipGroups: both runs must be over the same prepared wardrobe');
+  const dimensionsOf = (run: PreparedRun) => run.judged.map((j) => j.dimension).join();
+  if (dimensionsOf(first) !== dimensionsOf(second)) throw new Error(`flipGroups: both runs must judge the same dimensions (${dimensionsOf(first) || 'none'} and ${dimensionsOf(second) || 'none'})`);
+  const groups: PendingGroup[] = [];
+  // Tag set → its group, per dimension: -1 where the set's verdict did not change.
+  const columns = first.judged.map((judged, k) => ({ itemSets: wardrobe.dimensions[judged.dimension].itemSets, setGroup: setGroups(judged, second.judged[k]!, groups) }));
+  let gained = 0;
+  let lost = 0;
+  const { passed: before } = first;
+  const { passed: after } = second;
+  for (let i = 0; i < before.length; i++) {
+    if (before[i] === after[i]) continue;
+    if (after[i] === 1) gained++;
+    else lost++;
+    // A flipped item's changed dimensions all changed its way: a gained item passes every dimension
+    // in the second run, so each changed one went from reject to pass (and the other way when lost).
+    for (const { itemSets, setGroup } of columns) {
+      const group = setGroup[itemSets[i]!]!;
+      if (group >= 0) groups[group]!.items.push(i);
+    }
+  }
+  const shown = groups
+    .filter((g) => g.items.length > 0)
+    .sort(
+      (a, b) =>
+        b.items.length - a.items.length ||
+        DIMENSIONS.indexOf(a.dimension) - DIMENSIONS.indexOf(b.dimension) ||
+        Number(a.direction === 'lost') - Number(b.direction === 'lost') ||
+        compare(a.requested, b.requested) ||
+        compare(a.actual, b.actual),
+    )
+    .map(({ items, ...group }): FlipGroup => ({ ...group, count: items.length, items: Uint32Array.from(items) }));
+  return { gained, lost, groups: shown };
+}
+
+/** One dimension's tag sets whose verdict changed, each given the group of the pair the second run reports for it (groups made as met). */
+function setGroups(first: JudgedDimension, second: JudgedDimension, groups: PendingGroup[]): Int32Array {
+  const setGroup = new Int32Array(first.setPassed.length).fill(-1);
+  const byKey = new Map<string, number>();
+  const { setReported, outcomes } = second;
+  for (let set = 1; set < setGroup.length; set++) {
+    if (first.setPassed[set] === second.setPassed[set]) continue;
+    const outcome = outcomes[setReported[set]!]!; // a set that passes in either run has a tag, so it reports one
+    const pair = outcome.passed ? outcome.match : outcome.reason;
+    const direction: FlipDirection = outcome.passed ? 'gained' : 'lost';
+    const actual = pair.actual ?? ''; // a term's reason always names the tag (only an item without tags, set 0, has none)
+    const key = `${direction}\u0000${pair.requested}\u0000${actual}`;
+    let group = byKey.get(key);
+    if (group === undefined) {
+      byKey.set(key, (group = groups.length));
+      groups.push({ dimension: second.dimension, direction, requested: pair.requested, actual, score: outcome.score, items: [] });
+    }
+    setGroup[set] = group;
+  }
+  return setGroup;
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
