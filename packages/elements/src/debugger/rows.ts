@@ -1,5 +1,5 @@
 import { flippedItems, itemVerdict, rankedOrder, type ItemVerdict, type PreparedRun } from '@semfilter/core';
-import { reasonCodeMasks, REASON_CODE_ORDER } from './reason-codes.js';
+import { reasonCodeCounts, reasonCodeMasks, REASON_CODE_ORDER, type ReasonCodeCount } from './reason-codes.js';
 
 /** Which rows the table shows. */
 export type DebuggerView = 'passing' | 'all' | 'disagreements';
@@ -35,13 +35,35 @@ export interface RowSubset {
  * The search, the reason code and `only` then keep the rows that meet each of them.
  */
 export function shownIndices(traditional: PreparedRun, semantic: PreparedRun, items: readonly NamedRow[], query: RowQuery): Uint32Array {
+  return withCode(traditional, semantic, narrowedIndices(traditional, semantic, items, query), query.code);
+}
+
+/** The rows a query shows, and the reason codes of the rows it would show with any reason (for the reason select). */
+export interface QueriedRows {
+  readonly indices: Uint32Array;
+  readonly codes: readonly ReasonCodeCount[];
+}
+
+/** shownIndices, and the reason codes either run carries, counted over the query's rows before the code narrows them. */
+export function queryRows(traditional: PreparedRun, semantic: PreparedRun, items: readonly NamedRow[], query: RowQuery): QueriedRows {
+  const narrowed = narrowedIndices(traditional, semantic, items, query);
+  return { indices: withCode(traditional, semantic, narrowed, query.code), codes: reasonCodeCounts(traditional, semantic, narrowed) };
+}
+
+/** The view's indices, narrowed by the search and `only`. */
+function narrowedIndices(traditional: PreparedRun, semantic: PreparedRun, items: readonly NamedRow[], query: RowQuery): Uint32Array {
   const base = viewIndices(traditional, semantic, query);
-  const keep = rowTest(traditional, semantic, items, query);
-  if (keep === undefined) return base;
-  const kept = new Uint32Array(base.length);
-  let n = 0;
-  for (let k = 0; k < base.length; k++) if (keep(base[k]!)) kept[n++] = base[k]!;
-  return kept.slice(0, n);
+  const text = query.text?.trim().toLowerCase() ?? '';
+  let kept = base;
+  if (text !== '') {
+    const haystacks = searchText(items);
+    kept = kept.filter((index) => haystacks[index]!.includes(text));
+  }
+  if (query.only !== undefined) {
+    const chosen = new Set(Array.from(query.only));
+    kept = kept.filter((index) => chosen.has(index));
+  }
+  return kept;
 }
 
 function viewIndices(traditional: PreparedRun, semantic: PreparedRun, { view, semantic: semanticActive }: RowQuery): Uint32Array {
@@ -51,25 +73,13 @@ function viewIndices(traditional: PreparedRun, semantic: PreparedRun, { view, se
   return rankedOrder(active).subarray(0, active.passCount);
 }
 
-/** A test per item index for the query's search, code and `only`; undefined when the query narrows nothing. */
-function rowTest(traditional: PreparedRun, semantic: PreparedRun, items: readonly NamedRow[], query: RowQuery): ((index: number) => boolean) | undefined {
-  const tests: ((index: number) => boolean)[] = [];
-  const text = query.text?.trim().toLowerCase() ?? '';
-  if (text !== '') {
-    const haystacks = searchText(items);
-    tests.push((index) => haystacks[index]!.includes(text));
-  }
-  if (query.code !== undefined) {
-    const [a, b] = [reasonCodeMasks(traditional), reasonCodeMasks(semantic)]; // first: they register the runs' codes
-    const bit = REASON_CODE_ORDER.indexOf(query.code);
-    tests.push(bit < 0 ? () => false : (index) => ((a[index]! | b[index]!) & (1 << bit)) !== 0);
-  }
-  if (query.only !== undefined) {
-    const chosen = new Set(Array.from(query.only));
-    tests.push((index) => chosen.has(index));
-  }
-  if (tests.length === 0) return undefined;
-  return (index) => tests.every((test) => test(index));
+/** The rows whose traditional or semantic verdict carries `code` (all of them when no code is given). */
+function withCode(traditional: PreparedRun, semantic: PreparedRun, rows: Uint32Array, code: string | undefined): Uint32Array {
+  if (code === undefined) return rows;
+  const [a, b] = [reasonCodeMasks(traditional), reasonCodeMasks(semantic)]; // first: they register the runs' codes
+  const bit = REASON_CODE_ORDER.indexOf(code);
+  if (bit < 0) return new Uint32Array(0);
+  return rows.filter((index) => ((a[index]! | b[index]!) & (1 << bit)) !== 0);
 }
 
 const searched = new WeakMap<readonly NamedRow[], readonly string[]>();

@@ -8,8 +8,9 @@ import { pagerButton, rowTemplate, summaryTemplate, type ShownItem, type ShownRu
 import { createCurveMemo, dimensionScores, passRateCurve, type DimensionScores } from './threshold-curve.js';
 import { requestTemplate, thresholdsTemplate, toolbarTemplate } from './controls.js';
 import { whenIdle } from './idle.js';
-import { countOf, formatCount } from './counts.js';
-import { createRowKeys, shownIndices, shownVerdict, type DebuggerView, type RowQuery, type RowSubset } from './rows.js';
+import { createRowKeys, queryRows, shownIndices, shownVerdict, type DebuggerView, type RowQuery, type RowSubset } from './rows.js';
+import { emptyMessage, pagerStatus, rowFiltersTemplate, SEARCH_PAUSE_MS, type RowFilterWords } from './row-filters.js';
+import type { ReasonCodeCount } from './reason-codes.js';
 
 export type { DebuggerView } from './rows.js';
 
@@ -21,10 +22,11 @@ export interface SemfilterToggleDetail {
 /** Events leave the shadow root and bubble, so hosts can listen anywhere above the element. */
 const BUBBLES_OUT = { bubbles: true, composed: true } as const;
 
-/** Both modes' runs over the prepared items. */
+/** Both modes' runs over the prepared items, and the items they were run on (the host may have set new ones since). */
 interface Runs {
   readonly traditional: FilterRun;
   readonly semantic: FilterRun;
+  readonly items: readonly ShownItem[];
 }
 
 /** The item indices a query shows, for one pair of runs. */
@@ -32,6 +34,8 @@ interface ShownRows {
   readonly runs: Runs;
   readonly query: RowQuery;
   readonly indices: Uint32Array;
+  /** The reason codes in the runs, counted over the rows the query shows with any reason. */
+  readonly codes: readonly ReasonCodeCount[];
 }
 
 /** Input issues listed when the host's wardrobe or request is not valid. */
@@ -118,6 +122,8 @@ export class SemfilterDebugger extends LitElement {
   readonly #curve = createCurveMemo();
   readonly #rowKeys = createRowKeys();
   #unsubscribe: AbortController | undefined;
+  /** The pause after a keystroke in the search box, before the rows are filtered. */
+  #searchPause: ReturnType<typeof setTimeout> | undefined;
 
   constructor() {
     super();
@@ -145,6 +151,7 @@ export class SemfilterDebugger extends LitElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.#run++; // results still in flight are dropped
+    clearTimeout(this.#searchPause);
     this.#unsubscribe?.abort();
     this.#subscribed = undefined;
     this.#ownFilter?.dispose();
@@ -194,7 +201,7 @@ export class SemfilterDebugger extends LitElement {
     }
     const requested = DIMENSIONS.filter((d) => this.request[d] !== undefined);
     const thresholds = this.#currentThresholds();
-    const shown = this.#shownRows(runs).indices;
+    const { indices: shown, codes } = this.#shownRows(runs);
     const pages = this.#pageCount(runs);
     const at = this._page; // clamped to the pages in willUpdate
     // Full verdicts (reasons, matches) are built for the rows on this page only. Rows are keyed so
@@ -205,13 +212,14 @@ export class SemfilterDebugger extends LitElement {
     const keys = this.#rowKeys(indices);
     const page = Array.from(indices, (index, i) => ({
       key: keys[i]!,
-      item: this.items[index]!,
+      item: runs.items[index]!,
       traditional: shownVerdict(traditional.run!, index),
       semantic: shownVerdict(semantic.run!, index),
     }));
-    return html`${guard([traditional, semantic], () => summaryTemplate(traditional as ShownRun, semantic as ShownRun, this.items.length))}
+    return html`${guard([traditional, semantic], () => summaryTemplate(traditional as ShownRun, semantic as ShownRun, runs.items.length))}
+      ${rowFiltersTemplate({ text: this._text, code: this._code, codes, onText: (text, now) => this.#search(text, now), onCode: (code) => (this._code = code) })}
       <div class="pager">
-        <span role="status">${countOf(shown.length, 'row', 'rows')}${this.view === 'disagreements' ? ' where the two filters disagree' : ''}; page ${formatCount(at + 1)} of ${formatCount(pages)}</span>
+        <span role="status">${pagerStatus(shown.length, at + 1, pages, this.#filterWords())}</span>
         ${pagerButton('Previous page', at > 0, () => (this._page = at - 1))} ${pagerButton('Next page', at < pages - 1, () => (this._page = at + 1))}
       </div>
       <table>
@@ -221,7 +229,7 @@ export class SemfilterDebugger extends LitElement {
           ${repeat(page, (row) => row.key, (row) => rowTemplate(row.item, row.traditional, row.semantic, requested, thresholds))}
         </tbody>
       </table>
-      ${shown.length === 0 ? html`<p class="empty">${this.#emptyMessage()}</p>` : nothing}`;
+      ${shown.length === 0 ? html`<p class="empty">${emptyMessage(runs.items.length, this.#filterWords())}</p>` : nothing}`;
   }
 
   /** How many pages the view has for these runs (one at least, for the empty table). */
@@ -240,14 +248,19 @@ export class SemfilterDebugger extends LitElement {
     const cached = this.#shown;
     const query = this.#query();
     if (cached?.runs === runs && (Object.keys(query) as (keyof RowQuery)[]).every((key) => cached.query[key] === query[key])) return cached;
-    const indices = shownIndices(runs.traditional.run!, runs.semantic.run!, this.items, query);
-    return (this.#shown = { runs, query, indices });
+    const { indices, codes } = queryRows(runs.traditional.run!, runs.semantic.run!, runs.items, query);
+    return (this.#shown = { runs, query, indices, codes });
   }
 
-  #emptyMessage(): string {
-    if (this.view === 'disagreements') return 'The two filters agree on every item.';
-    if (this.view === 'all' || this.items.length === 0) return 'The wardrobe is empty.';
-    return this.semantic ? 'No item passes the semantic filter.' : 'No item passes the traditional filter. Switch semantic mode on, or show all items.';
+  #filterWords(): RowFilterWords {
+    return { view: this.view, semantic: this.semantic, text: this._text, code: this._code, onlyLabel: this._only?.label };
+  }
+
+  /** The search box changed: filter after a pause in typing, or at once (Enter, the clear button). */
+  #search(text: string, now: boolean): void {
+    clearTimeout(this.#searchPause);
+    if (now) this._text = text;
+    else this.#searchPause = setTimeout(() => (this._text = text), SEARCH_PAUSE_MS);
   }
 
   /**
@@ -260,12 +273,12 @@ export class SemfilterDebugger extends LitElement {
     const run = ++this.#run;
     const filter = this.#filter();
     if (this.#prepared?.items !== this.items || this.#prepared.filter !== filter) this.#prepared = { items: this.items, filter, handle: filter.prepare(this.items) };
-    const prepared = this.#prepared.handle;
+    const { handle: prepared, items } = this.#prepared;
     const asked = this.thresholds;
     const [traditional, semantic] = await Promise.all([filter.run(prepared, this.request, { semantic: false }), filter.run(prepared, this.request, this.#thresholdOptions())]);
     if (run !== this.#run) return;
     // Thresholds may have moved while the run was in flight: rerun with the current ones (no embedder).
-    this._runs = { traditional, semantic: this.thresholds === asked ? semantic : filter.retune(semantic, this.#thresholdOptions()) };
+    this._runs = { traditional, items, semantic: this.thresholds === asked ? semantic : filter.retune(semantic, this.#thresholdOptions()) };
     this.#emitReport(this.report!);
     // The model arrived while this run waited past its deadline: the statechange came too early to rerun it.
     if (semantic.report.fallback_reason === 'MODEL_LOADING' && filter.state === 'ready') void this.#refresh();
@@ -292,7 +305,7 @@ export class SemfilterDebugger extends LitElement {
       const current = this.#currentThresholds();
       const nudged = { ...current, [dimension]: Math.min(1, current[dimension] + 0.01) };
       const step = filter.retune(runs.semantic, this.#thresholdOptions(nudged)).run!;
-      for (const index of shownIndices(runs.traditional.run!, step, this.items, this.#query()).subarray(0, this.pageSize)) itemVerdict(step, index);
+      for (const index of shownIndices(runs.traditional.run!, step, runs.items, this.#query()).subarray(0, this.pageSize)) itemVerdict(step, index);
       for (const other of DIMENSIONS) if (other !== dimension) passRateCurve(scores, other, nudged);
       this.#warmUp(filter, run, rest);
     });
@@ -303,7 +316,7 @@ export class SemfilterDebugger extends LitElement {
     const runs = this._runs;
     const filter = this.#prepared?.filter;
     if (runs === undefined || filter === undefined) return; // the first run is in flight and will read the thresholds
-    this._runs = { traditional: runs.traditional, semantic: filter.retune(runs.semantic, this.#thresholdOptions()) };
+    this._runs = { ...runs, semantic: filter.retune(runs.semantic, this.#thresholdOptions()) };
     this.#emitReport(this.report!);
   }
 

@@ -11,6 +11,7 @@ const ownStyles = css`
   .toolbar,
   .request,
   .thresholds,
+  .row-filters,
   .pager {
     display: flex;
     flex-wrap: wrap;
@@ -23,7 +24,9 @@ const ownStyles = css`
     gap: 0.2rem;
     font-weight: 600;
   }
-  input[type='text'] {
+  input[type='text'],
+  input[type='search'],
+  select {
     font: inherit;
     padding: 0.3rem 0.45rem;
     border: 1px solid var(--_border);
@@ -48,7 +51,8 @@ const ownStyles = css`
     opacity: 0.55;
   }
   button:focus-visible,
-  input:focus-visible {
+  input:focus-visible,
+  select:focus-visible {
     outline: 2px solid var(--_accent);
     outline-offset: 2px;
   }
