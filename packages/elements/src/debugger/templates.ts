@@ -67,10 +67,18 @@ function partlyExact({ report, run }: ShownRun): string {
  * shownVerdict) are not rendered again: a slider step re-renders the semantic cells only (a
  * traditional verdict holds no semantic match, so no threshold shows in it).
  */
-export function rowTemplate(item: ShownItem, traditional: ItemVerdict, semantic: ItemVerdict, requested: readonly Dimension[], thresholds: Readonly<Record<Dimension, number>>): TemplateResult {
+export function rowTemplate(
+  item: ShownItem,
+  traditional: ItemVerdict,
+  semantic: ItemVerdict,
+  requested: readonly Dimension[],
+  thresholds: Readonly<Record<Dimension, number>>,
+  /** Shown under the item's name and id: its rank and score breakdown (row-insight.ts). */
+  insight: TemplateResult | typeof nothing = nothing,
+): TemplateResult {
   const mark = (passed: boolean) => (passed ? 'pass' : 'reject');
   return html`<tr part="item" data-item-id=${item.id} data-traditional=${mark(traditional.passed)} data-semantic=${mark(semantic.passed)}>
-    <th scope="row"><div class="cell">${item.name ?? item.id}<br /><small>${item.id}</small></div></th>
+    <th scope="row"><div class="cell">${item.name ?? item.id}<br /><small>${item.id}</small>${insight}</div></th>
     <td data-label="Tags"><div class="cell">${guard([item, requested.join()], () => requested.map((d) => tagsTemplate(d, item[d])))}</div></td>
     <td data-label="Traditional filter"><div class="cell">${guard([traditional], () => verdictTemplate(traditional, thresholds))}</div></td>
     <td data-label="Semantic filter"><div class="cell">${verdictTemplate(semantic, thresholds)}</div></td>
