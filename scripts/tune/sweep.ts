@@ -1,9 +1,10 @@
-// Developer tool: sweeps the semantic filter's knobs (concept assignment, the penalty for unrelated
-// concepts, per-dimension thresholds) over the development set and prints the best settings per
-// dimension. Tunes on the even lines of the set and reports the odd lines apart, so a setting is
-// never judged on the pairs that chose it. Each setting runs twice: with the curated vocabulary, and
-// with every item term taken out of the concept anchors as `semfilter eval` does for its second table.
-// Run: [ASSIGNMENT=0.5,0,3] npx tsx --conditions=source scripts/tune/sweep.ts [dimension]
+// Developer tool: sweeps the semantic filter's knobs (how unseen terms are placed and scored, and
+// per-dimension thresholds; the unrelated-concepts penalty stays as the map sets it) over the development set and prints the
+// best settings per dimension. Tunes on the even lines of the set and reports the odd lines apart,
+// so a setting is never judged on the pairs that chose it. Each setting runs twice: with the curated
+// vocabulary, and with every item term taken out of the concept anchors as `semfilter eval` does
+// for its second table.
+// Run: [ASSIGNMENT=0.4,0] npx tsx --conditions=source scripts/tune/sweep.ts [dimension]
 import { readFileSync } from 'node:fs';
 import { CONCEPT_MAPS, DIMENSIONS, judgePairs, normalizeTerm, type AssignmentRule, type ConceptMap, type Dimension, type PairJudgement } from '@semfilter/core';
 import { createNodeEmbedder } from '@semfilter/core/node';
@@ -17,7 +18,7 @@ const requested = new Set(all.map((p) => normalizeTerm(p.requested).value));
 const embedder = createNodeEmbedder();
 
 /** The concept maps with one dimension's scoring knobs replaced, optionally without the set's item terms as anchors. */
-function maps(dimension: Dimension, knobs: Pick<ConceptMap, 'unrelated'>, unseen: boolean): Record<Dimension, ConceptMap> {
+function maps(dimension: Dimension, knobs: Pick<ConceptMap, 'unrelated' | 'unseen'>, unseen: boolean): Record<Dimension, ConceptMap> {
   return Object.fromEntries(DIMENSIONS.map((d) => {
     const map = d === dimension ? { ...CONCEPT_MAPS[d], ...knobs } : CONCEPT_MAPS[d];
     return [d, unseen ? { ...map, concepts: map.concepts.map((c) => ({ ...c, anchors: c.anchors.filter((a) => requested.has(a) || !items.has(a)) })) } : map];
@@ -37,26 +38,27 @@ function rates(pairs: readonly Pair[], judgements: readonly PairJudgement[], thr
 
 const pct = (x: number) => `${(100 * x).toFixed(1).padStart(5)}%`;
 const only = process.argv[2] as Dimension | undefined;
-// ASSIGNMENT=minStrength,margin,topK fixes the concept assignment rule (it is shared by all dimensions).
-const fixed = process.env.ASSIGNMENT?.split(',').map(Number) as [number, number, number] | undefined;
-const rules: [number, number, number][] = fixed !== undefined ? [fixed] : [0.5, 0.6].flatMap((s) => [0, 0.01, 0.02].flatMap((m) => [1, 3].map((k): [number, number, number] => [s, m, k])));
+// ASSIGNMENT=minStrength,margin fixes the concept assignment rule (it is shared by all dimensions).
+const fixed = process.env.ASSIGNMENT?.split(',').map(Number) as [number, number] | undefined;
+const rules: [number, number][] = fixed !== undefined ? [fixed] : [0.3, 0.4, 0.5].map((s): [number, number] => [s, 0]);
 for (const dimension of DIMENSIONS.filter((d) => only === undefined || d === only)) {
   const rows: [number, string][] = [];
-  for (const [minStrength, margin, topK] of rules) for (const penalty of [0, 0.1, 0.2, 0.3, 0.4]) for (const sureGap of [0.05, 0.1, 0.2]) {
-    const assignment: AssignmentRule = { minStrength, margin, topK };
-    const knobs = { unrelated: { penalty, sureGap } };
+  const { penalty, sureGap } = CONCEPT_MAPS[dimension].unrelated ?? { penalty: 0, sureGap: 1 };
+  for (const [minStrength, margin] of rules) for (const weight of [5, 10, 15]) for (const evenLead of [-0.03, -0.02, -0.01, 0, 0.01]) {
+    const assignment: AssignmentRule = { minStrength, margin };
+    const knobs = { unrelated: { penalty, sureGap }, unseen: { weight, evenLead } };
     const options = { dimensions: { [dimension]: { threshold: 0 } } };
     const judge = async (pairs: Pair[], unseen: boolean) => (await judgePairs(pairs, options, { embedder, assignment, concepts: maps(dimension, knobs, unseen) })).judgements;
     const tune = tuning.filter((p) => p.dimension === dimension);
     const test = testing.filter((p) => p.dimension === dimension);
     const [tuneFull, tuneUnseen, testFull, testUnseen] = [await judge(tune, false), await judge(tune, true), await judge(test, false), await judge(test, true)];
-    for (const threshold of [0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75]) {
+    for (const threshold of [0.5, 0.55, 0.6, 0.65, 0.7]) {
       const tuned = [...rates(tune, tuneFull, threshold), ...rates(tune, tuneUnseen, threshold)];
       const tested = [...rates(test, testFull, threshold), ...rates(test, testUnseen, threshold)];
-      // The curated vocabulary's worst rate counts fully, the unseen terms' worst half (the model alone
-      // places them, and places some antonyms beside each other whatever the knobs); the sum breaks ties.
-      const cost = Math.max(tuned[0]!, tuned[1]!) + Math.max(tuned[2]!, tuned[3]!) / 2 + tuned.reduce((a, b) => a + b, 0) / 10;
-      rows.push([cost, `${dimension} minStrength=${minStrength} margin=${margin} topK=${topK} penalty=${penalty} sureGap=${sureGap} threshold=${threshold}\n    tuning half  vocabulary rejects ${pct(tuned[0]!)} accepts ${pct(tuned[1]!)}  unseen rejects ${pct(tuned[2]!)} accepts ${pct(tuned[3]!)}\n    testing half vocabulary rejects ${pct(tested[0]!)} accepts ${pct(tested[1]!)}  unseen rejects ${pct(tested[2]!)} accepts ${pct(tested[3]!)}`]);
+      // The curated vocabulary's worst rate counts fully, the unseen terms' worst as much (people
+      // write terms the vocabulary does not know); the sum breaks ties.
+      const cost = Math.max(tuned[0]!, tuned[1]!) + Math.max(tuned[2]!, tuned[3]!) + tuned.reduce((a, b) => a + b, 0) / 10;
+      rows.push([cost, `${dimension} minStrength=${minStrength} margin=${margin} unseen weight=${weight} evenLead=${evenLead} threshold=${threshold}\n    tuning half  vocabulary rejects ${pct(tuned[0]!)} accepts ${pct(tuned[1]!)}  unseen rejects ${pct(tuned[2]!)} accepts ${pct(tuned[3]!)}\n    testing half vocabulary rejects ${pct(tested[0]!)} accepts ${pct(tested[1]!)}  unseen rejects ${pct(tested[2]!)} accepts ${pct(tested[3]!)}`]);
     }
   }
   console.log(rows.sort((a, b) => a[0] - b[0]).slice(0, 6).map((r) => r[1]).join('\n'));

@@ -1,6 +1,6 @@
 import type { ConceptIndex, ConceptMatch } from './concept-index.js';
 import type { MatchBasis } from './reasons.js';
-import { cosine, type VectorLookup } from './vectors.js';
+import { cosine, type Vector, type VectorLookup } from './vectors.js';
 
 /**
  * Score given to a pair whose concepts are known to go together, as a share of the weaker
@@ -9,19 +9,23 @@ import { cosine, type VectorLookup } from './vectors.js';
  */
 const COMPATIBLE_CONCEPT_SCORE = 0.9;
 
+/** Bases a conflict can have: a clash between curated concepts, or with the concept the model placed an unseen term in. */
+export type ConflictBasis = 'KNOWN_CLASH' | 'PLACED_CONCEPT';
+
 /** How one requested term and one item term compare on a dimension, and what decided it (`basis`). */
 export type PairVerdict =
   | { readonly kind: 'scored'; readonly score: number; readonly similarity: number; readonly basis: Exclude<MatchBasis, 'KNOWN_CLASH'> }
-  | { readonly kind: 'conflict'; readonly similarity: number; readonly concepts: readonly [string, string]; readonly basis: 'KNOWN_CLASH' };
+  | { readonly kind: 'conflict'; readonly similarity: number; readonly concepts: readonly [string, string]; readonly basis: ConflictBasis };
 
 /**
  * Compares two normalized terms semantically. Identical terms score 1 (EXACT). Terms in clashing
  * concepts are a conflict, whatever their similarity (antonyms embed close together). Terms in the
  * same or compatible concepts score at least their concept fit; terms in different concepts with no
  * known relation score their cosine, lowered by the dimension's `unrelated` penalty as far as the
- * item term sits surely in its own concept (see ConceptMap.unrelated); a pair with a term no
- * concept claims scores its cosine (MODEL_SIMILARITY). A curated anchor is never second-guessed:
- * its concept is what the vocabulary says.
+ * item term sits surely in its own concept (see ConceptMap.unrelated). An item term the vocabulary
+ * does not know is placed by the model among the concepts and scored by ConceptMap.unseen
+ * (PLACED_CONCEPT); a pair with a term too far from every concept scores its cosine
+ * (MODEL_SIMILARITY). A curated anchor is never second-guessed: its concept is what the vocabulary says.
  */
 export function comparePair(requested: string, actual: string, vectors: VectorLookup, concepts: ConceptIndex): PairVerdict {
   if (requested === actual) return { kind: 'scored', score: 1, similarity: 1, basis: 'EXACT' };
@@ -32,25 +36,48 @@ export function comparePair(requested: string, actual: string, vectors: VectorLo
   }
   const similarity = cosine(requestedVector, actualVector);
   const requestedConcept = concepts.assign(requested, requestedVector);
+  if (requestedConcept === null) return modelSimilarity(similarity);
   const actualConcept = concepts.assign(actual, actualVector);
-  const relation = requestedConcept !== null && actualConcept !== null ? concepts.relation(requestedConcept.concept, actualConcept.concept) : null;
-  if (relation === null) return { kind: 'scored', score: similarity, similarity, basis: 'MODEL_SIMILARITY' };
-  const strength = fit(requestedConcept!, actualConcept!);
+  if (actualConcept?.placed !== false) return comparePlaced(requestedConcept, actual, actualVector, similarity, concepts);
+  return compareConcepts(requestedConcept, actualConcept, actualVector, similarity, concepts);
+}
+
+/** An item term the vocabulary does not know: where the model places it relative to the requested concept decides (ConceptMap.unseen). */
+function comparePlaced(requested: ConceptMatch, actual: string, actualVector: Vector, similarity: number, concepts: ConceptIndex): PairVerdict {
+  const placement = concepts.place(requested.concept, actual, actualVector);
+  if (placement === null) return modelSimilarity(similarity);
+  if (concepts.relation(requested.concept, placement.nearest) === 'opposed') {
+    return { kind: 'conflict', similarity, concepts: [requested.concept, placement.nearest], basis: 'PLACED_CONCEPT' };
+  }
+  const { weight, evenLead } = concepts.unseen;
+  return { kind: 'scored', score: clamp(similarity + weight * (placement.lead - evenLead)), similarity, basis: 'PLACED_CONCEPT' };
+}
+
+/** Both terms in a concept (the item term a curated anchor): the vocabulary's relation of the two concepts decides. */
+function compareConcepts(requested: ConceptMatch, actual: ConceptMatch, actualVector: Vector, similarity: number, concepts: ConceptIndex): PairVerdict {
+  const relation = concepts.relation(requested.concept, actual.concept);
+  // A requested term the model placed: the relation still decides, and the basis says whose placement it rests on.
+  const placed = requested.placed ? ('PLACED_CONCEPT' as const) : undefined;
+  const strength = Math.min(requested.strength, actual.strength);
   switch (relation) {
     case 'opposed':
-      return { kind: 'conflict', similarity, concepts: [requestedConcept!.concept, actualConcept!.concept], basis: 'KNOWN_CLASH' };
+      return { kind: 'conflict', similarity, concepts: [requested.concept, actual.concept], basis: placed ?? 'KNOWN_CLASH' };
     case 'same':
-      return { kind: 'scored', score: Math.max(similarity, strength), similarity, basis: 'SAME_CONCEPT' };
+      return { kind: 'scored', score: Math.max(similarity, strength), similarity, basis: placed ?? 'SAME_CONCEPT' };
     case 'compatible':
-      return { kind: 'scored', score: Math.max(similarity, COMPATIBLE_CONCEPT_SCORE * strength), similarity, basis: 'COMPATIBLE_CONCEPTS' };
+      return { kind: 'scored', score: Math.max(similarity, COMPATIBLE_CONCEPT_SCORE * strength), similarity, basis: placed ?? 'COMPATIBLE_CONCEPTS' };
     case 'unrelated': {
       const { penalty, sureGap } = concepts.unrelated;
-      const sureness = Math.min(1, Math.max(0, actualConcept!.strength - concepts.closeness(requestedConcept!.concept, actualVector)) / sureGap);
-      return { kind: 'scored', score: Math.max(0, similarity - penalty * sureness), similarity, basis: 'UNRELATED_CONCEPTS' };
+      const sureness = clamp((actual.strength - concepts.closeness(requested.concept, actualVector)) / sureGap);
+      return { kind: 'scored', score: Math.max(0, similarity - penalty * sureness), similarity, basis: placed ?? 'UNRELATED_CONCEPTS' };
     }
   }
 }
 
-function fit(a: ConceptMatch, b: ConceptMatch): number {
-  return Math.min(a.strength, b.strength);
+function modelSimilarity(similarity: number): PairVerdict {
+  return { kind: 'scored', score: similarity, similarity, basis: 'MODEL_SIMILARITY' };
+}
+
+function clamp(value: number): number {
+  return Math.min(1, Math.max(0, value));
 }

@@ -2,33 +2,52 @@ import type { Dimension } from './dimensions.js';
 import { cosine, type Vector, type VectorLookup } from './vectors.js';
 import type { ConceptMap } from './vocabulary/concepts.js';
 
-/** A term's nearest concept and how close it is (1 for one of the concept's own anchors). */
+/** A term's concept and how close it is: 1 for one of the concept's own anchors; `placed` when the model put an unseen term there. */
 export interface ConceptMatch {
   readonly concept: string;
   readonly strength: number;
+  readonly placed: boolean;
 }
 
-/** How concepts are assigned: the closest anchor must be this similar, and beat other concepts by the margin. */
+/** How unseen terms are placed: the nearest concept centroid must be this similar, and beat the runner-up by the margin. */
 export interface AssignmentRule {
   readonly minStrength: number;
   readonly margin: number;
-  /** A concept's closeness is the mean of its this many closest anchors (1: the closest anchor alone). */
-  readonly topK: number;
 }
 
 /** Relation of two concepts: the same, known to go together, known to clash, or neither. */
 export type ConceptRelation = 'same' | 'compatible' | 'opposed' | 'unrelated';
 
+/**
+ * Where the model puts an unseen item term relative to a requested concept: `lead` is how much
+ * closer it sits to the nearest concept that goes with the request (the requested concept, one
+ * compatible with it, or one it is broader than) than to the nearest concept that does not
+ * (negative when another concept is nearer); `nearest` is the concept it sits closest to.
+ */
+export interface Placement {
+  readonly lead: number;
+  readonly nearest: string;
+  readonly strength: number;
+}
+
 /** One dimension's concepts with their anchors' vectors, ready to place unseen terms. */
 export class ConceptIndex {
-  private readonly anchors: { readonly concept: string; readonly term: string; readonly vector: Vector }[] = [];
+  /** Concept ids in map order, and each one's centroid (the normalized mean of its anchors' vectors). */
+  private readonly ids: string[] = [];
+  private readonly centroids: Vector[] = [];
   private readonly relations = new Map<string, ConceptRelation>();
+  /** Per requested concept, the concepts whose items it accepts (itself, compatible, narrower), as flags over `ids`. */
+  private readonly friends = new Map<string, boolean[]>();
+  /** Per unseen term, its closeness to each concept (same order as `ids`). */
+  private readonly profiles = new Map<string, Float64Array>();
   private readonly assigned = new Map<string, ConceptMatch | null>();
   /** Each anchor term's concept (the first that lists it), so placing an anchor costs no cosine. */
   private readonly anchorConcepts = new Map<string, string>();
 
   /** From the concept map: see ConceptMap.unrelated (no penalty when the map sets none). */
   readonly unrelated: NonNullable<ConceptMap['unrelated']>;
+  /** From the concept map: see ConceptMap.unseen (the model's similarity alone when the map sets none). */
+  readonly unseen: NonNullable<ConceptMap['unseen']>;
 
   /** Anchors without a vector are left out, so a partial vocabulary still works. */
   constructor(
@@ -38,17 +57,24 @@ export class ConceptIndex {
     private readonly rule: AssignmentRule,
   ) {
     this.unrelated = map.unrelated ?? { penalty: 0, sureGap: 1 };
+    this.unseen = map.unseen ?? { weight: 0, evenLead: 0 };
     for (const { id, anchors } of map.concepts) {
+      let sum: Float32Array | undefined;
       for (const term of anchors) {
         const vector = vectors(term);
         if (vector === undefined) continue;
-        this.anchors.push({ concept: id, term, vector });
+        sum ??= new Float32Array(vector.length);
+        for (let i = 0; i < sum.length; i++) sum[i]! += vector[i]!;
         if (!this.anchorConcepts.has(term)) this.anchorConcepts.set(term, id);
       }
+      if (sum === undefined) continue;
+      this.ids.push(id);
+      this.centroids.push(unit(sum));
     }
-    for (const [a, b] of map.compatible) this.relate(a, b, 'compatible');
-    for (const [a, b] of map.opposed) this.relate(a, b, 'opposed');
-    for (const [broad, narrow] of map.broader ?? []) this.relations.set(`${broad}\u0001${narrow}`, 'compatible');
+    for (const [a, b] of map.compatible) this.relations.set(pairKey(a, b), 'compatible');
+    for (const [a, b] of map.opposed) this.relations.set(pairKey(a, b), 'opposed');
+    for (const [broad, narrow] of map.broader ?? []) this.relations.set(directedKey(broad, narrow), 'compatible');
+    for (const requested of this.ids) this.friends.set(requested, this.ids.map((id) => isAccepted(this.relation(requested, id))));
   }
 
   /** The concept a term belongs to, or null when no concept is close enough or two are too close to call. */
@@ -56,51 +82,86 @@ export class ConceptIndex {
     const cached = this.assigned.get(term);
     if (cached !== undefined) return cached;
     const own = this.anchorConcepts.get(term);
-    if (own !== undefined) return this.remember(term, { concept: own, strength: 1 });
-    const byConcept = new Map<string, number[]>();
-    for (const anchor of this.anchors) {
-      const list = byConcept.get(anchor.concept) ?? [];
-      list.push(cosine(vector, anchor.vector));
-      byConcept.set(anchor.concept, list);
+    if (own !== undefined) return this.remember(term, { concept: own, strength: 1, placed: false });
+    const profile = this.profile(term, vector);
+    let first = -1;
+    let second = -1;
+    for (let i = 0; i < profile.length; i++) {
+      if (first === -1 || profile[i]! > profile[first]!) [first, second] = [i, first];
+      else if (second === -1 || profile[i]! > profile[second]!) second = i;
     }
-    const ranked = [...byConcept]
-      .map(([concept, similarities]): [string, number] => [concept, meanOfTop(similarities, this.rule.topK)])
-      .sort((a, b) => b[1] - a[1]);
-    const [first, second] = ranked;
-    const match =
-      first !== undefined && first[1] >= this.rule.minStrength && (second === undefined || first[1] - second[1] >= this.rule.margin)
-        ? { concept: first[0], strength: first[1] }
-        : null;
+    const strength = first === -1 ? -1 : profile[first]!;
+    const margin = second === -1 ? Infinity : strength - profile[second]!;
+    const match = first !== -1 && strength >= this.rule.minStrength && margin >= this.rule.margin ? { concept: this.ids[first]!, strength, placed: true } : null;
     return this.remember(term, match);
+  }
+
+  /**
+   * Where an unseen item term sits relative to a requested concept (see Placement), or null when
+   * it is not close enough to any concept (the rule's minStrength) to be placed at all.
+   */
+  place(requestedConcept: string, term: string, vector: Vector): Placement | null {
+    const accepted = this.friends.get(requestedConcept);
+    if (accepted === undefined) return null;
+    const profile = this.profile(term, vector);
+    let nearest = -1;
+    let bestAccepted = -Infinity;
+    let bestOther = -Infinity;
+    for (let i = 0; i < profile.length; i++) {
+      const closeness = profile[i]!;
+      if (nearest === -1 || closeness > profile[nearest]!) nearest = i;
+      if (accepted[i]) bestAccepted = Math.max(bestAccepted, closeness);
+      else bestOther = Math.max(bestOther, closeness);
+    }
+    if (nearest === -1 || profile[nearest]! < this.rule.minStrength) return null;
+    // With every concept accepted (or none), nothing is nearer or farther: no lead either way.
+    const lead = Number.isFinite(bestAccepted) && Number.isFinite(bestOther) ? bestAccepted - bestOther : 0;
+    return { lead, nearest: this.ids[nearest]!, strength: profile[nearest]! };
+  }
+
+  /** How close a vector is to a concept: the cosine with the concept's centroid (-1 for an unknown concept). */
+  closeness(concept: string, vector: Vector): number {
+    const i = this.ids.indexOf(concept);
+    return i === -1 ? -1 : cosine(vector, this.centroids[i]!);
+  }
+
+  /** How an item's concept relates to a requested one: symmetric, except that a broader request accepts a narrower item (ConceptMap.broader). */
+  relation(requested: string, actual: string): ConceptRelation {
+    if (requested === actual) return 'same';
+    return this.relations.get(pairKey(requested, actual)) ?? this.relations.get(directedKey(requested, actual)) ?? 'unrelated';
+  }
+
+  private profile(term: string, vector: Vector): Float64Array {
+    let profile = this.profiles.get(term);
+    if (profile === undefined) {
+      profile = Float64Array.from(this.centroids, (centroid) => cosine(vector, centroid));
+      this.profiles.set(term, profile);
+    }
+    return profile;
   }
 
   private remember(term: string, match: ConceptMatch | null): ConceptMatch | null {
     this.assigned.set(term, match);
     return match;
   }
-
-  /** How close a vector is to a concept: the mean cosine of its topK closest anchors. */
-  closeness(concept: string, vector: Vector): number {
-    const similarities = this.anchors.filter((a) => a.concept === concept).map((a) => cosine(vector, a.vector));
-    return similarities.length === 0 ? -1 : meanOfTop(similarities, this.rule.topK);
-  }
-
-  /** How an item's concept relates to a requested one: symmetric, except that a broader request accepts a narrower item (ConceptMap.broader). */
-  relation(requested: string, actual: string): ConceptRelation {
-    if (requested === actual) return 'same';
-    return this.relations.get(pairKey(requested, actual)) ?? this.relations.get(`${requested}\u0001${actual}`) ?? 'unrelated';
-  }
-
-  private relate(a: string, b: string, relation: ConceptRelation): void {
-    this.relations.set(pairKey(a, b), relation);
-  }
 }
 
-function meanOfTop(values: number[], k: number): number {
-  const top = values.sort((a, b) => b - a).slice(0, k);
-  return top.reduce((sum, v) => sum + v, 0) / top.length;
+/** Whether a requested concept accepts items of a concept so related. */
+function isAccepted(relation: ConceptRelation): boolean {
+  return relation === 'same' || relation === 'compatible';
 }
 
+function unit(sum: Float32Array): Vector {
+  const norm = Math.sqrt(cosine(sum, sum)) || 1;
+  return sum.map((value) => value / norm);
+}
+
+/** Key of an unordered concept pair (compatible, opposed). */
 function pairKey(a: string, b: string): string {
   return a < b ? `${a}\u0000${b}` : `${b}\u0000${a}`;
+}
+
+/** Key of an ordered concept pair (broader: the first accepts the second, not the reverse). */
+function directedKey(from: string, to: string): string {
+  return `${from}\u0001${to}`;
 }

@@ -73,9 +73,9 @@ export function semanticOutcome(dimension: Dimension, requested: readonly string
   return { passed: false, score: best?.score ?? 0, reason };
 }
 
-/** The model's similarity before the unrelated-concepts penalty lowered the score, so a reader sees both. */
+/** The model's similarity before the concepts lowered (unrelated) or moved (placed) the score, so a reader sees both. */
 function lowered(best: { similarity: number; basis: MatchBasis }): { model_similarity?: number } {
-  return best.basis === 'UNRELATED_CONCEPTS' ? { model_similarity: round(best.similarity) } : {};
+  return best.basis === 'UNRELATED_CONCEPTS' || best.basis === 'PLACED_CONCEPT' ? { model_similarity: round(best.similarity) } : {};
 }
 
 function round(value: number): number {

@@ -19,10 +19,12 @@ export type ReasonCode = keyof typeof REASON_CODES;
 /**
  * Where a semantic score came from: the same term, two terms of one curated concept, concepts the
  * vocabulary says go together, concepts it says clash, concepts it knows but does not relate (the
- * model's similarity, lowered), or the model's similarity alone (a term no concept claims).
+ * model's similarity, lowered), the model's similarity alone (a term too far from every concept),
+ * or a term the vocabulary does not know that the model placed among its concepts (PLACED_CONCEPT:
+ * the vocabulary's relations for the concepts it landed near, with the model's similarity).
  * Stable codes, like reason codes.
  */
-export const matchBasisSchema = z.enum(['EXACT', 'SAME_CONCEPT', 'COMPATIBLE_CONCEPTS', 'KNOWN_CLASH', 'UNRELATED_CONCEPTS', 'MODEL_SIMILARITY']);
+export const matchBasisSchema = z.enum(['EXACT', 'SAME_CONCEPT', 'COMPATIBLE_CONCEPTS', 'KNOWN_CLASH', 'UNRELATED_CONCEPTS', 'MODEL_SIMILARITY', 'PLACED_CONCEPT']);
 /** Where a score came from. */
 export type MatchBasis = z.infer<typeof matchBasisSchema>;
 
@@ -39,11 +41,15 @@ export const reasonSchema = z.discriminatedUnion('code', [
   z.strictObject({ ...base, code: z.literal('EXACT_MISMATCH'), actual: z.string() }),
   /**
    * The closest pair's compatibility score (`similarity`) stayed under the threshold; with basis
-   * UNRELATED_CONCEPTS, `model_similarity` is the model's cosine before the penalty lowered it.
+   * UNRELATED_CONCEPTS or PLACED_CONCEPT, `model_similarity` is the model's cosine before the
+   * concepts raised or lowered it.
    */
   z.strictObject({ ...base, code: z.literal('BELOW_THRESHOLD'), actual: z.string(), similarity: z.number(), threshold: z.number(), basis: matchBasisSchema.optional(), model_similarity: z.number().optional() }),
-  /** The pair falls in concepts known to clash; `concepts` names them (requested, actual). */
-  z.strictObject({ ...base, code: z.literal('CONFLICT'), actual: z.string(), similarity: z.number(), concepts: z.tuple([z.string(), z.string()]), basis: z.literal('KNOWN_CLASH').optional() }),
+  /**
+   * The pair falls in concepts known to clash; `concepts` names them (requested, actual). With basis
+   * PLACED_CONCEPT, the item term is not in the vocabulary and the model placed it nearest the second.
+   */
+  z.strictObject({ ...base, code: z.literal('CONFLICT'), actual: z.string(), similarity: z.number(), concepts: z.tuple([z.string(), z.string()]), basis: z.enum(['KNOWN_CLASH', 'PLACED_CONCEPT']).optional() }),
   /** The item has no tag for a requested dimension. */
   z.strictObject({ ...base, code: z.literal('ATTR_MISSING'), actual: z.null() }),
 ]);
@@ -59,7 +65,7 @@ export function describeReason(reason: Reason): string {
     case 'BELOW_THRESHOLD':
       return `${reason.dimension}: "${reason.actual}" is ${reason.similarity.toFixed(2)} compatible with "${reason.requested}", under the threshold ${reason.threshold.toFixed(2)}${basisNote(reason.basis, reason.requested, reason.similarity, reason.model_similarity)}`;
     case 'CONFLICT':
-      return `${reason.dimension}: "${reason.actual}" (${reason.concepts[1]}) clashes with "${reason.requested}" (${reason.concepts[0]})`;
+      return `${reason.dimension}: "${reason.actual}" (${reason.basis === 'PLACED_CONCEPT' ? `not in the vocabulary, placed by the model nearest ${reason.concepts[1]}` : reason.concepts[1]}) clashes with "${reason.requested}" (${reason.concepts[0]})`;
     case 'ATTR_MISSING':
       return `${reason.dimension}: the item has no ${reason.dimension} tag, "${reason.requested}" was requested`;
   }
@@ -104,5 +110,19 @@ function basisNote(basis: MatchBasis | undefined, requested: string, score: numb
         : `: model similarity ${modelSimilarity.toFixed(2)}, lowered to ${score.toFixed(2)} (unrelated concepts)`;
     case 'MODEL_SIMILARITY':
       return ': model similarity alone';
+    case 'PLACED_CONCEPT':
+      return placedNote(requested, score, modelSimilarity);
   }
+}
+
+/**
+ * A term the vocabulary does not know, placed by the model: near the concepts that go with the
+ * request (the score raised from the model's similarity) or nearer others (lowered).
+ */
+function placedNote(requested: string, score: number, modelSimilarity: number | undefined): string {
+  const apart = modelSimilarity !== undefined && score < modelSimilarity;
+  const where = apart ? `nearer concepts apart from "${requested}"` : `near concepts that go with "${requested}"`;
+  if (modelSimilarity === undefined) return `: a term not in the vocabulary, placed by the model ${where}`;
+  const change = score === modelSimilarity ? '' : `, ${apart ? 'lowered' : 'raised'} to ${score.toFixed(2)}`;
+  return `: a term not in the vocabulary, placed by the model ${where} (model similarity ${modelSimilarity.toFixed(2)}${change})`;
 }

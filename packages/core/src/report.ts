@@ -24,8 +24,8 @@ export type FallbackReason = keyof typeof FALLBACK_REASONS;
 
 /**
  * Why one dimension accepted one item: the pair that matched, its score (1 for an exact match),
- * where the score came from, and with basis UNRELATED_CONCEPTS the model's similarity before the
- * penalty lowered it (`model_similarity`).
+ * where the score came from, and with basis UNRELATED_CONCEPTS or PLACED_CONCEPT the model's
+ * similarity before the concepts lowered or raised it (`model_similarity`).
  */
 export const matchSchema = z.strictObject({
   dimension: z.enum(DIMENSIONS),

@@ -18,8 +18,8 @@ export interface FilterDependencies {
   readonly now?: () => number;
 }
 
-/** How close an unseen term must be to a concept's anchors to join it (tuned on the development set). */
-export const DEFAULT_ASSIGNMENT: AssignmentRule = { minStrength: 0.5, margin: 0, topK: 1 };
+/** How close an unseen term must be to a concept's centroid to be placed (tuned on the development set). */
+export const DEFAULT_ASSIGNMENT: AssignmentRule = { minStrength: 0.4, margin: 0 };
 
 /** The distinct normalized terms of each dimension that semantic comparison will look up. */
 export type TermsByDimension = Partial<Record<Dimension, ReadonlySet<string>>>;
@@ -111,7 +111,7 @@ function conceptIndex(embedder: Embedder, dimension: Dimension, map: ConceptMap,
   if (byMap === undefined) conceptIndexes.set(embedder, (byMap = new WeakMap()));
   let byRule = byMap.get(map);
   if (byRule === undefined) byMap.set(map, (byRule = new Map()));
-  const key = `${dimension}:${rule.minStrength}:${rule.margin}:${rule.topK}`;
+  const key = `${dimension}:${rule.minStrength}:${rule.margin}`;
   let index = byRule.get(key);
   if (index === undefined) byRule.set(key, (index = new ConceptIndex(dimension, map, lookup, rule)));
   return index;

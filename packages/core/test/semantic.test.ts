@@ -117,7 +117,7 @@ describe('semantic mode on the real model', () => {
     const serene = report.items.find((item) => item.id === 'concept')!.matches.find((m) => m.dimension === 'mood')!;
     expect(describeMatch(serene)).toBe('mood: "serene" fits "calm" (1.00): same concept as "calm"');
     // A term no concept claims (here: no unseen term may join one) is scored by the model alone, and says so.
-    const unplaced = await judgePairs([{ dimension: 'occasion', requested: 'work', item: 'zoo visit' }], { dimensions: { occasion: { threshold: 0.99 } } }, { embedder, assignment: { minStrength: 1.01, margin: 0, topK: 1 } });
+    const unplaced = await judgePairs([{ dimension: 'occasion', requested: 'work', item: 'zoo visit' }], { dimensions: { occasion: { threshold: 0.99 } } }, { embedder, assignment: { minStrength: 1.01, margin: 0 } });
     expect(unplaced.judgements[0]!.reason).toMatchObject({ code: 'BELOW_THRESHOLD', basis: 'MODEL_SIMILARITY' });
   });
 });

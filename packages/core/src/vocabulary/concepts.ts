@@ -31,10 +31,21 @@ export interface ConceptMap {
    * Without it (a host's own map), such a pair scores its cosine.
    */
   readonly unrelated?: { readonly penalty: number; readonly sureGap: number };
+  /**
+   * How a pair with an item term the vocabulary does not know scores: the model places the term
+   * among the concepts (ConceptIndex.place), and the pair scores its cosine plus `weight` × (lead −
+   * `evenLead`), where lead is how much nearer the term sits to a concept the request accepts than
+   * to any other. Placement decides where the term clearly belongs (one concept ahead by a few
+   * hundredths); the cosine decides when the concepts are about as near. A term nearest a concept
+   * that clashes with the requested one is vetoed. Tuned with scripts/tune/sweep.ts on half the
+   * development set with its item terms held out. Without it (a host's own map), weight 0: the cosine.
+   */
+  readonly unseen?: { readonly weight: number; readonly evenLead: number };
 }
 
 const style: ConceptMap = {
   unrelated: { penalty: 0.2, sureGap: 0.1 },
+  unseen: { weight: 10, evenLead: -0.02 },
   concepts: [
     { id: 'casual', anchors: ['casual', 'relaxed', 'laid back', 'everyday', 'easygoing', 'effortless', 'weekend', 'comfortable', 'off duty', 'informal', 'low key', 'chill', 'dressed down', 'basic'] },
     { id: 'classic', anchors: ['classic', 'timeless', 'traditional', 'heritage', 'old money', 'understated', 'refined', 'quiet luxury', 'tailored'] },
@@ -75,6 +86,7 @@ const style: ConceptMap = {
 
 const occasion: ConceptMap = {
   unrelated: { penalty: 0.2, sureGap: 0.2 },
+  unseen: { weight: 10, evenLead: -0.02 },
   concepts: [
     { id: 'work', anchors: ['work', 'office', 'business meeting', 'meeting', 'conference', 'job interview', 'interview', 'presentation', 'workplace', 'client meeting', 'business trip', 'business', 'commute', 'networking event', 'business lunch'] },
     { id: 'everyday', anchors: ['everyday', 'daily', 'errands', 'weekend', 'brunch', 'coffee', 'casual outing', 'shopping', 'school', 'class', 'campus', 'lunch with friends', 'day out', 'casual'] },
@@ -106,6 +118,7 @@ const occasion: ConceptMap = {
 
 const mood: ConceptMap = {
   unrelated: { penalty: 0.3, sureGap: 0.1 },
+  unseen: { weight: 10, evenLead: 0 },
   concepts: [
     { id: 'calm', anchors: ['calm', 'peaceful', 'serene', 'tranquil', 'zen', 'soothing', 'quiet', 'composed', 'gentle', 'grounded', 'placid', 'restful', 'still', 'balanced', 'centered', 'meditative', 'untroubled', 'collected', 'level headed', 'unflappable'] },
     { id: 'relaxed', anchors: ['relaxed', 'laid back', 'chill', 'mellow', 'easygoing', 'at ease', 'unhurried', 'unbothered', 'low key', 'casual', 'loose', 'breezy', 'effortless'] },
