@@ -4,7 +4,6 @@ import { createSemanticFilter } from '@semfilter/core/browser';
 import { modelServed, showModelMissing } from './model-check.js';
 import { PRESETS, type RequestPreset } from './presets.js';
 import { startRolloutDemo } from './rollout-demo.js';
-import { bindExportButtons } from './export-buttons.js';
 import { syncWithUrl } from './url-sync.js';
 import sampleWardrobe from './sample-wardrobe.json';
 
@@ -85,13 +84,6 @@ document.querySelector('#load-paste')!.addEventListener('click', () => {
 // The request, thresholds, view, mode and preset come from the URL (the first preset if it names none), and go back into it.
 const urlSync = syncWithUrl({ element: debuggerElement, presets: PRESETS, showPreset });
 loadWardrobe(sampleWardrobe, SAMPLE);
-bindExportButtons({
-  element: debuggerElement,
-  filter: semanticFilter,
-  jsonButton: document.querySelector<HTMLButtonElement>('#export-json')!,
-  csvButton: document.querySelector<HTMLButtonElement>('#export-csv')!,
-  status: document.querySelector<HTMLElement>('#export-status')!,
-});
 
 startRolloutDemo({
   filter: semanticFilter,

@@ -96,7 +96,7 @@ describe('the playground keeps its state in the URL, and exports both modes', ()
     const { page, failures } = await open(browser, `${server.url}/`);
     expect((await shown(page)).pressed).toEqual(['Classic at work, calm']);
     await page.locator('semfilter-debugger [part~="semantic-toggle"]').click();
-    await page.locator('semfilter-debugger select').selectOption('disagreements');
+    await page.locator('semfilter-debugger .toolbar select').selectOption('disagreements');
     await expect.poll(() => [search(page).get('semantic'), search(page).get('view')]).toEqual(['on', 'disagreements']);
     expect(search(page).get('preset')).toBe('classic-at-work-calm');
 
@@ -132,9 +132,9 @@ describe('the playground keeps its state in the URL, and exports both modes', ()
 
   it('exports both modes with the request, thresholds, view and mode as JSON, and one CSV row per item', async () => {
     const { page, failures } = await open(browser, `${server.url}/${DATE_NIGHT}`);
-    // With the model loaded, the export's semantic run and the element's are the same run, not a deadline's partial answer.
+    // With the model loaded, the element's semantic run (which it exports) is the model's answer, not a deadline's partial one.
     await expect.poll(() => page.locator('semfilter-debugger').getAttribute('model-state')).toBe('ready');
-    const [jsonDownload] = await Promise.all([page.waitForEvent('download'), page.locator('#export-json').click()]);
+    const [jsonDownload] = await Promise.all([page.waitForEvent('download'), page.locator('semfilter-debugger button[data-export="json"]').click()]);
     expect(jsonDownload.suggestedFilename()).toBe('semfilter-comparison.json');
     const exported = JSON.parse(readFileSync((await jsonDownload.path())!, 'utf8')) as ComparisonExport;
     expect(exported).toMatchObject({ schema: 1, request: { style: 'romantic', occasion: 'date night', mood: 'flirty' }, thresholds: { style: 0.55, occasion: 0.6, mood: 0.8 }, semantic_weight: 0.3, view: 'all', mode: 'semantic' });
@@ -149,7 +149,7 @@ describe('the playground keeps its state in the URL, and exports both modes', ()
     // The element's own report of the active mode is the export's semantic report.
     await expect.poll(() => page.evaluate(() => document.querySelector('semfilter-debugger')!.report?.filter_pass_rate)).toBe(exported.semantic.filter_pass_rate);
 
-    const [csvDownload] = await Promise.all([page.waitForEvent('download'), page.locator('#export-csv').click()]);
+    const [csvDownload] = await Promise.all([page.waitForEvent('download'), page.locator('semfilter-debugger button[data-export="csv"]').click()]);
     const lines = readFileSync((await csvDownload.path())!, 'utf8').split('\r\n');
     expect(lines[0]).toBe('id,name,traditional,semantic,traditional_score,semantic_score,traditional_why,semantic_why');
     expect(lines.at(-1)).toBe('');
@@ -157,7 +157,7 @@ describe('the playground keeps its state in the URL, and exports both modes', ()
     expect(rows).toHaveLength(500);
     const byId = new Map(rows.map((row) => [row.split(',')[0], row.split(',')]));
     for (const id of flipped) expect(byId.get(id)!.slice(2, 4)).toEqual(passed.get(id) ? ['reject', 'pass'] : ['pass', 'reject']);
-    expect(await page.locator('#export-status').innerText()).toBe('Exported 500 items, both modes, as CSV.');
+    expect(await page.locator('semfilter-debugger [data-export-status]').innerText()).toBe('Exported 500 items, both modes, as CSV.');
     expect(failures).toEqual([]);
   });
 });

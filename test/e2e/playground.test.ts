@@ -92,7 +92,7 @@ describe('the playground, built, in Chromium', () => {
   it('shows the disagreements alone, and saves a screenshot of both modes side by side', async () => {
     const { page, failures } = await open(browser, `${withModel.url}/`);
     await toggleSemantic(page);
-    await page.locator('semfilter-debugger select').selectOption('disagreements');
+    await page.locator('semfilter-debugger .toolbar select').selectOption('disagreements');
     await expect.poll(async () => (await rowsOf(page)).length).toBeGreaterThan(0);
     const rows = await rowsOf(page);
     expect(rows.every((row) => row.traditional !== row.semantic)).toBe(true);

@@ -5,6 +5,7 @@ import { guard } from 'lit/directives/guard.js';
 import { requestText, suggestedTerms } from './request-terms.js';
 import { curveTemplate, type DimensionScores, type passRateCurve } from './threshold-curve.js';
 import type { DebuggerView } from './rows.js';
+import type { ExportFormat } from './comparison-file.js';
 
 /** What the toolbar shows, and what its controls call. */
 export interface ToolbarState {
@@ -12,13 +13,16 @@ export interface ToolbarState {
   readonly view: DebuggerView;
   readonly modelState: ModelState;
   readonly progress: ModelProgress | undefined;
+  /** Whether both modes have a report to export (not before the first run, nor for input that is not valid). */
   readonly canExport: boolean;
+  /** What the last export wrote, or why it did not. */
+  readonly exported: string;
   readonly onToggle: () => void;
   readonly onView: (view: DebuggerView) => void;
-  readonly onExport: () => void;
+  readonly onExport: (format: ExportFormat) => void;
 }
 
-/** The semantic-mode switch, the view select, the export button and the model's state and download progress. */
+/** The semantic-mode switch, the view select, the export buttons and the model's state and download progress. */
 export function toolbarTemplate(state: ToolbarState): TemplateResult {
   return html`<div class="toolbar">
     <button type="button" role="switch" part="semantic-toggle" aria-checked=${state.semantic ? 'true' : 'false'} @click=${state.onToggle}>
@@ -29,7 +33,11 @@ export function toolbarTemplate(state: ToolbarState): TemplateResult {
       <option value="all">all items</option>
       <option value="disagreements">disagreements only</option>
     </select></label>
-    <button type="button" @click=${state.onExport} ?disabled=${!state.canExport}>Export report (JSON)</button>
+    <span class="export" role="group" aria-label="Export both modes">
+      <button type="button" data-export="json" @click=${() => state.onExport('json')} ?disabled=${!state.canExport}>Export JSON</button>
+      <button type="button" data-export="csv" @click=${() => state.onExport('csv')} ?disabled=${!state.canExport}>Export CSV</button>
+      <span class="state" role="status" data-export-status>${state.exported}</span>
+    </span>
     <span class="state" role="status">Model: ${state.modelState}</span>
     ${state.modelState === 'loading'
       ? html`<progress part="model-progress" max="1" .value=${state.progress?.fraction ?? null} aria-label="Model download"></progress>

@@ -8,6 +8,8 @@ import { pagerButton, rowTemplate, summaryTemplate, type ShownItem, type ShownRu
 import { createCurveMemo, dimensionScores, passRateCurve, type DimensionScores } from './threshold-curve.js';
 import { requestTemplate, thresholdsTemplate, toolbarTemplate } from './controls.js';
 import { whenIdle } from './idle.js';
+import { comparisonFile, download, type ExportFormat } from './comparison-file.js';
+import { countOf } from './counts.js';
 import { createRowKeys, queryRows, shownIndices, shownVerdict, type DebuggerView, type RowQuery, type RowSubset } from './rows.js';
 import { emptyMessage, pagerStatus, rowFiltersTemplate, SEARCH_PAUSE_MS, type RowFilterWords } from './row-filters.js';
 import type { ReasonCodeCount } from './reason-codes.js';
@@ -22,11 +24,12 @@ export interface SemfilterToggleDetail {
 /** Events leave the shadow root and bubble, so hosts can listen anywhere above the element. */
 const BUBBLES_OUT = { bubbles: true, composed: true } as const;
 
-/** Both modes' runs over the prepared items, and the items they were run on (the host may have set new ones since). */
+/** Both modes' runs over the prepared items, and the items and request they were run on (the host may have set new ones since). */
 interface Runs {
   readonly traditional: FilterRun;
   readonly semantic: FilterRun;
   readonly items: readonly ShownItem[];
+  readonly request: FilterRequest;
 }
 
 /** The item indices a query shows, for one pair of runs. */
@@ -81,6 +84,7 @@ export class SemfilterDebugger extends LitElement {
     _text: { state: true, attribute: false },
     _code: { state: true, attribute: false },
     _only: { state: true, attribute: false },
+    _exported: { state: true, attribute: false },
   };
 
   /** The wardrobe: items with an `id`, optional `name`, `style`, `occasion`, `mood`. */
@@ -111,6 +115,8 @@ export class SemfilterDebugger extends LitElement {
   declare private _code: string | undefined;
   /** Some items the rows are restricted to, with words for the pager (a flip group's items); undefined for all. */
   declare private _only: RowSubset | undefined;
+  /** What the last export wrote, for its status line. */
+  declare private _exported: string;
   /** Counts filter runs, so a result that a newer run superseded is dropped. */
   #run = 0;
   /** The filter the element made itself when the host gave none; disposed on disconnect. */
@@ -136,6 +142,7 @@ export class SemfilterDebugger extends LitElement {
     this.modelState = 'idle';
     this._page = 0;
     this._text = '';
+    this._exported = '';
   }
 
   /** The report of the active mode, or undefined before the first run. */
@@ -179,10 +186,11 @@ export class SemfilterDebugger extends LitElement {
         view: this.view,
         modelState: this.modelState,
         progress: this._progress,
-        canExport: runs !== undefined,
+        canExport: runs?.traditional.run != null && runs.semantic.run !== null,
+        exported: this._exported,
         onToggle: () => this.#toggle(),
         onView: (view) => (this.view = view),
-        onExport: () => this.#export(),
+        onExport: (format) => this.#export(format),
       })}
       ${requestTemplate(this.request, (dimension, value) => this.#setRequest(dimension, value))}
       ${thresholdsTemplate({ request: this.request, current: this.#currentThresholds(), scores: this._scores, curve: this.#curve, onSet: (dimension, value) => this.#setThreshold(dimension, value) })}
@@ -274,11 +282,11 @@ export class SemfilterDebugger extends LitElement {
     const filter = this.#filter();
     if (this.#prepared?.items !== this.items || this.#prepared.filter !== filter) this.#prepared = { items: this.items, filter, handle: filter.prepare(this.items) };
     const { handle: prepared, items } = this.#prepared;
-    const asked = this.thresholds;
-    const [traditional, semantic] = await Promise.all([filter.run(prepared, this.request, { semantic: false }), filter.run(prepared, this.request, this.#thresholdOptions())]);
+    const { thresholds: asked, request } = this;
+    const [traditional, semantic] = await Promise.all([filter.run(prepared, request, { semantic: false }), filter.run(prepared, request, this.#thresholdOptions())]);
     if (run !== this.#run) return;
     // Thresholds may have moved while the run was in flight: rerun with the current ones (no embedder).
-    this._runs = { traditional, items, semantic: this.thresholds === asked ? semantic : filter.retune(semantic, this.#thresholdOptions()) };
+    this._runs = { traditional, items, request, semantic: this.thresholds === asked ? semantic : filter.retune(semantic, this.#thresholdOptions()) };
     this.#emitReport(this.report!);
     // The model arrived while this run waited past its deadline: the statechange came too early to rerun it.
     if (semantic.report.fallback_reason === 'MODEL_LOADING' && filter.state === 'ready') void this.#refresh();
@@ -366,13 +374,13 @@ export class SemfilterDebugger extends LitElement {
     this.thresholds = { ...this.thresholds, [dimension]: value };
   }
 
-  #export(): void {
-    const report = this.report;
-    if (report === undefined) return;
-    const url = URL.createObjectURL(new Blob([JSON.stringify(report, null, 2)], { type: 'application/json' }));
-    const link = Object.assign(document.createElement('a'), { href: url, download: `semfilter-report-${this.semantic ? 'semantic' : 'traditional'}.json` });
-    link.click();
-    setTimeout(() => URL.revokeObjectURL(url), 0);
+  /** Both modes' reports of what is shown, with the request, thresholds, view and mode, as a JSON or CSV download. */
+  #export(format: ExportFormat): void {
+    const runs = this._runs;
+    if (runs?.traditional.run == null || runs.semantic.run === null) return; // the buttons are disabled then
+    const { blob, name } = comparisonFile(format, { request: runs.request, thresholds: this.thresholds, view: this.view, semantic: this.semantic, traditional: runs.traditional.report, semanticReport: runs.semantic.report, items: runs.items });
+    download(blob, name);
+    this._exported = `Exported ${countOf(runs.items.length, 'item', 'items')}, both modes, as ${format.toUpperCase()}.`;
   }
 
   #emitReport(report: FilterReport): void {

@@ -56,6 +56,12 @@ const ownStyles = css`
     outline: 2px solid var(--_accent);
     outline-offset: 2px;
   }
+  .export {
+    display: inline-flex;
+    flex-wrap: wrap;
+    gap: 0.5rem;
+    align-items: center;
+  }
   [part~='semantic-toggle'] {
     display: inline-flex;
     gap: 0.5rem;
