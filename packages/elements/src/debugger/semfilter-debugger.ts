@@ -1,4 +1,4 @@
-import { DEFAULT_THRESHOLDS, DIMENSIONS, itemVerdict, type Dimension, type FilterReport, type FilterRequest } from '@semfilter/core';
+import { DEFAULT_THRESHOLDS, DIMENSIONS, flipGroups, itemVerdict, type Dimension, type FlipGroup, type FilterReport, type FilterRequest } from '@semfilter/core';
 import { createSemanticFilter, type FilterRun, type ModelProgress, type ModelState, type PreparedItems, type SemanticFilter, type StateChange } from '@semfilter/core/browser';
 import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import { guard } from 'lit/directives/guard.js';
@@ -13,6 +13,9 @@ import { countOf } from './counts.js';
 import { createRowKeys, queryRows, shownIndices, shownVerdict, type DebuggerView, type RowQuery, type RowSubset } from './rows.js';
 import { emptyMessage, pagerStatus, rowFiltersTemplate, SEARCH_PAUSE_MS, type RowFilterWords } from './row-filters.js';
 import type { ReasonCodeCount } from './reason-codes.js';
+import { changesTemplate, flipSubset, followSubset, isFlipSubset } from './changes.js';
+import { rowInsightTemplate } from './row-insight.js';
+import { insightStyles } from './insight-styles.js';
 
 export type { DebuggerView } from './rows.js';
 
@@ -54,6 +57,7 @@ const ZERO_THRESHOLDS = { dimensions: { style: { threshold: 0 }, occasion: { thr
  * @fires semfilter-report - a new report for the active mode; detail: the report
  * @csspart semantic-toggle - the semantic-mode switch (a button with role="switch")
  * @csspart summary - both pass rates, their difference and rejections per dimension
+ * @csspart changes - what semantic mode changes: items gained and lost, the largest flip groups as buttons
  * @csspart item - one row per item, with data-item-id, data-traditional and data-semantic
  * @csspart model-progress - the model download progress bar
  * @cssprop --semfilter-font - font shorthand
@@ -66,7 +70,7 @@ const ZERO_THRESHOLDS = { dimensions: { style: { threshold: 0 }, occasion: { thr
  * @cssprop --semfilter-surface-color - background
  */
 export class SemfilterDebugger extends LitElement {
-  static override styles = debuggerStyles;
+  static override styles = [debuggerStyles, insightStyles];
   static override properties = {
     items: { attribute: false },
     request: { attribute: false },
@@ -173,6 +177,7 @@ export class SemfilterDebugger extends LitElement {
     const inputsChanged = changed.has('items') || changed.has('request') || changed.has('filter') || changed.has('modelBaseUrl');
     if (inputsChanged) void this.#refresh();
     else if (changed.has('thresholds')) this.#retune();
+    if (changed.has('_runs' as keyof SemfilterDebugger)) this.#followGroup();
     if (['items', 'view', 'semantic', '_text', '_code', '_only'].some((key) => changed.has(key as keyof SemfilterDebugger))) this._page = 0;
     else if (this._runs !== undefined && this._page > 0) this._page = Math.min(this._page, this.#pageCount(this._runs) - 1); // a new result or a threshold may leave fewer pages
     if (changed.has('semantic') && changed.get('semantic') !== undefined && this.report) this.#emitReport(this.report);
@@ -220,11 +225,13 @@ export class SemfilterDebugger extends LitElement {
     const keys = this.#rowKeys(indices);
     const page = Array.from(indices, (index, i) => ({
       key: keys[i]!,
+      index,
       item: runs.items[index]!,
       traditional: shownVerdict(traditional.run!, index),
       semantic: shownVerdict(semantic.run!, index),
     }));
-    return html`${guard([traditional, semantic], () => summaryTemplate(traditional as ShownRun, semantic as ShownRun, runs.items.length))}
+    return html`${changesTemplate({ summary: flipGroups(traditional.run, semantic.run), chosen: isFlipSubset(this._only) ? this._only : undefined, onChoose: (group) => this.#chooseGroup(group), onClear: () => this.#clearGroup() })}
+      ${guard([traditional, semantic], () => summaryTemplate(traditional as ShownRun, semantic as ShownRun, runs.items.length))}
       ${rowFiltersTemplate({ text: this._text, code: this._code, codes, onText: (text, now) => this.#search(text, now), onCode: (code) => (this._code = code) })}
       <div class="pager">
         <span role="status">${pagerStatus(shown.length, at + 1, pages, this.#filterWords())}</span>
@@ -234,7 +241,7 @@ export class SemfilterDebugger extends LitElement {
         <caption class="state">Each item with its tags, and both filters' verdicts side by side</caption>
         <thead><tr><th scope="col">Item</th><th scope="col">Tags (as written → normalized)</th><th scope="col">Traditional filter</th><th scope="col">Semantic filter</th></tr></thead>
         <tbody>
-          ${repeat(page, (row) => row.key, (row) => rowTemplate(row.item, row.traditional, row.semantic, requested, thresholds))}
+          ${repeat(page, (row) => row.key, (row) => rowTemplate(row.item, row.traditional, row.semantic, requested, thresholds, rowInsightTemplate(traditional.run!, semantic.run!, row.index, this.semantic)))}
         </tbody>
       </table>
       ${shown.length === 0 ? html`<p class="empty">${emptyMessage(runs.items.length, this.#filterWords())}</p>` : nothing}`;
@@ -368,6 +375,27 @@ export class SemfilterDebugger extends LitElement {
     if (terms.length === 0) delete next[dimension];
     else next[dimension] = terms.length === 1 ? terms[0]! : terms;
     this.request = next;
+  }
+
+  /** New runs (a threshold step, a new request): a chosen flip group's rows become its items in them. */
+  #followGroup(): void {
+    const runs = this._runs;
+    if (isFlipSubset(this._only) && runs?.traditional.run && runs.semantic.run) this._only = followSubset(this._only, flipGroups(runs.traditional.run, runs.semantic.run));
+  }
+
+  /** A flip group's button: exactly its items (all of them flip, so the disagreements view holds them), no search or reason code. */
+  #chooseGroup(group: FlipGroup): void {
+    const runs = this._runs!;
+    this._only = flipSubset(flipGroups(runs.traditional.run!, runs.semantic.run!), group, isFlipSubset(this._only) ? this._only.restoreView : this.view);
+    this.view = 'disagreements';
+    this._text = '';
+    this._code = undefined;
+  }
+
+  /** "Show all rows": the restriction goes, and the view it replaced comes back. */
+  #clearGroup(): void {
+    if (isFlipSubset(this._only) && this.view === 'disagreements') this.view = this._only.restoreView; // unless the user chose another view since
+    this._only = undefined;
   }
 
   #setThreshold(dimension: Dimension, value: number): void {

@@ -1,0 +1,199 @@
+import { expect } from 'chai';
+import { setViewport } from '@web/test-runner-commands';
+import { createSemanticFilter } from '@semfilter/core/browser';
+import { generateWardrobe, type FilterReport, type FilterRequest } from '@semfilter/core';
+import { axe, debuggerRow, debuggerRows as rows, mountDebugger, nextReport, removeDebuggers } from '../../../../test/browser/debugger-support.js';
+import type { DebuggerView, SemfilterDebugger } from '@semfilter/elements';
+
+const request = { style: 'casual', occasion: 'work', mood: 'calm' };
+
+const root = (element: SemfilterDebugger) => element.shadowRoot!;
+const panel = (element: SemfilterDebugger) => root(element).querySelector<HTMLElement>('[part~="changes"]')!;
+const groupButtons = (element: SemfilterDebugger) => [...root(element).querySelectorAll<HTMLButtonElement>('[data-flip-group]')];
+const restriction = (element: SemfilterDebugger) => root(element).querySelector<HTMLElement>('[data-restriction]');
+const text = (node: Element) => node.textContent!.replace(/\s+/g, ' ').trim();
+const ids = (element: SemfilterDebugger) => rows(element).map((r) => r.dataset.itemId!);
+
+/** A debugger whose semantic run is the model's (not an answer at the deadline), with every row on one page. */
+async function mountWithModel(items: readonly object[], view: DebuggerView, semantic: boolean, pageSize = 1000, asked: FilterRequest = request): Promise<SemfilterDebugger> {
+  const filter = createSemanticFilter({ modelBaseUrl: '/models/', cache: false, deadlineMs: Infinity });
+  const element = await mountDebugger({ items, request: asked, view, pageSize, semantic, filter });
+  while ((await reports(element)).semantic.fallback_reason !== null) await nextReport(element);
+  return element;
+}
+
+/** Both modes' reports as the element holds them: the active one, then the other by switching mode and back. */
+async function reports(element: SemfilterDebugger): Promise<{ traditional: FilterReport; semantic: FilterReport }> {
+  const first = element.report!;
+  element.semantic = !element.semantic;
+  await element.updateComplete;
+  const second = element.report!;
+  element.semantic = !element.semantic;
+  await element.updateComplete;
+  return element.semantic ? { traditional: second, semantic: first } : { traditional: first, semantic: second };
+}
+
+/** A group button's words, "occasion: 'office' for 'work' — 10 items", taken apart. */
+function parseGroup(button: HTMLButtonElement) {
+  const match = /^(\w+): '(.+)' (for|no longer for) '(.+)' — ([\d,]+) items?$/.exec(text(button));
+  expect(match, text(button)).to.not.equal(null);
+  const [, dimension, actual, direction, requested, count] = match!;
+  return { dimension, actual, requested, gained: direction === 'for', count: Number(count!.replace(/,/g, '')) };
+}
+
+/** The items of one group, worked out from the two reports' verdicts: flipped, and on that dimension decided by that pair. */
+function expectedItems(both: { traditional: FilterReport; semantic: FilterReport }, group: ReturnType<typeof parseGroup>): string[] {
+  const before = new Map(both.traditional.items.map((item) => [item.id, item]));
+  return both.semantic.items
+    .filter((after) => {
+      const was = before.get(after.id)!;
+      if (was.passed === after.passed || after.passed !== group.gained) return false;
+      const decided = (after.passed ? after.matches : after.reasons).find((p) => p.dimension === group.dimension);
+      const changed = was.matches.some((m) => m.dimension === group.dimension) !== after.matches.some((m) => m.dimension === group.dimension);
+      return changed && decided?.requested === group.requested && decided.actual === group.actual;
+    })
+    .map((item) => item.id)
+    .sort();
+}
+
+afterEach(removeDebuggers);
+
+describe('<semfilter-debugger> insights', () => {
+  it('lists what semantic mode changes first; each group button shows exactly its items, and the restriction clears', async () => {
+    await setViewport({ width: 1400, height: 1000 }); // the desktop the issue was tried on
+    const element = await mountWithModel(generateWardrobe(400, 11), 'passing', false);
+    const firstLine = panel(element).querySelector('p')!.getBoundingClientRect();
+    expect(firstLine.bottom, 'the panel is on the first screen').to.be.at.most(window.innerHeight);
+    await setViewport({ width: 800, height: 600 });
+    const both = await reports(element);
+    const flips = both.semantic.items.filter((item) => item.passed !== both.traditional.items.find((t) => t.id === item.id)!.passed);
+    const gained = flips.filter((item) => item.passed).length;
+    expect(text(panel(element))).to.contain(`it passes ${gained} items the traditional filter rejects and rejects ${flips.length - gained} item`);
+    // The panel comes before the summary and the table.
+    expect(panel(element).compareDocumentPosition(root(element).querySelector('[part~="summary"]')!) & Node.DOCUMENT_POSITION_FOLLOWING).to.not.equal(0);
+    const shownBefore = ids(element);
+    const buttons = groupButtons(element);
+    expect(buttons.length).to.be.above(1);
+    const counts = buttons.map((b) => parseGroup(b).count);
+    expect(counts).to.deep.equal([...counts].sort((a, b) => b - a)); // largest first
+    for (const index of [0, 1, buttons.length - 1]) {
+      const button = groupButtons(element)[index]!;
+      const group = parseGroup(button);
+      button.click();
+      await element.updateComplete;
+      expect(groupButtons(element)[index]!.getAttribute('aria-pressed')).to.equal('true');
+      expect(ids(element).sort()).to.deep.equal(expectedItems(both, group));
+      expect(rows(element)).to.have.length(group.count);
+      expect(text(restriction(element)!)).to.contain(`Showing the ${group.count} item`).and.contain(`'${group.actual}'`).and.contain(`'${group.requested}'`);
+      expect(text(root(element).querySelector('.pager [role="status"]')!)).to.match(new RegExp(`^${group.count} rows? in the flip group`));
+    }
+    [...restriction(element)!.querySelectorAll('button')].find((b) => text(b) === 'Show all rows')!.click();
+    await element.updateComplete;
+    expect(restriction(element)).to.equal(null);
+    expect(element.view).to.equal('passing'); // the view the group replaced
+    expect(ids(element)).to.deep.equal(shownBefore);
+    expect(groupButtons(element).every((b) => b.getAttribute('aria-pressed') === 'false')).to.equal(true);
+  });
+
+  it('follows the chosen group through a threshold change: the rows stay the group\'s items in the new runs', async () => {
+    const element = await mountWithModel(generateWardrobe(400, 11), 'passing', true);
+    const button = groupButtons(element)[0]!;
+    const { dimension } = parseGroup(button);
+    button.click();
+    await element.updateComplete;
+    const slider = root(element).querySelector<HTMLInputElement>(`#threshold-${dimension}`)!;
+    slider.value = String(Number(slider.value) + 0.1);
+    slider.dispatchEvent(new Event('input'));
+    await element.updateComplete;
+    const chosen = groupButtons(element).find((b) => b.getAttribute('aria-pressed') === 'true');
+    const shown = rows(element).length;
+    if (chosen === undefined) expect(shown).to.equal(0); // no item flips on that pair any more
+    else expect(shown).to.equal(parseGroup(chosen).count);
+    expect(text(restriction(element)!)).to.contain(`Showing the ${shown} item`);
+  });
+
+  it('ranks each row in the active mode, with its change against the other mode in words', async () => {
+    const items = [
+      { id: 'blazer', style: 'classic' }, // classic fits casual by meaning only
+      { id: 'tee', style: 'casual' },
+      { id: 'gown', style: 'formal' }, // rejected by both
+      { id: 'jeans', style: 'Casual' },
+    ];
+    const element = await mountWithModel(items, 'all', false, 1000, { style: 'casual' });
+    const rank = (id: string) => text(debuggerRow(element, id).querySelector('.rank')!);
+    expect(items.map((item) => rank(item.id))).to.deep.equal([
+      'not passing; #3 in the semantic filter',
+      '#1, the same rank as in the semantic filter',
+      'not passing in either filter',
+      '#2, the same rank as in the semantic filter',
+    ]);
+    element.semantic = true;
+    await element.updateComplete;
+    expect(items.map((item) => rank(item.id))).to.deep.equal([
+      '#3, new: the traditional filter rejects it',
+      '#1, the same rank as in the traditional filter',
+      'not passing in either filter',
+      '#2, the same rank as in the traditional filter',
+    ]);
+    // The passing view lists the rows in rank order.
+    element.view = 'passing';
+    await element.updateComplete;
+    expect(ids(element)).to.deep.equal(['tee', 'jeans', 'blazer']);
+    expect(rows(element).map((r) => r.querySelector<HTMLElement>('.rank')!.dataset.rank)).to.deep.equal(['1', '2', '3']);
+  });
+
+  it('breaks each score down into parts that add up to the score shown, which is the report\'s', async () => {
+    for (const semantic of [true, false]) {
+      const element = await mountWithModel(generateWardrobe(60, 3), 'all', semantic, 60);
+      const scores = new Map(element.report!.items.map((item) => [item.id, item.score]));
+      let checked = 0;
+      for (const row of rows(element)) {
+        const details = row.querySelector<HTMLDetailsElement>('details[data-breakdown]')!;
+        details.open = true;
+        const score = Number(details.querySelector('[data-score]')!.textContent);
+        expect(score).to.equal(scores.get(row.dataset.itemId!));
+        const figure = (li: Element) => Number(li.querySelector('strong')?.textContent ?? 0);
+        const parts = [...details.querySelectorAll('[data-part]')].map(figure);
+        const shares = [...details.querySelectorAll('[data-share]')].map(figure);
+        expect(parts).to.have.length(2);
+        expect(shares).to.have.length(3);
+        // Each figure is rounded to four decimals, as the score is.
+        expect(parts.reduce((a, b) => a + b, 0)).to.be.closeTo(score, 0.00011);
+        expect(shares.reduce((a, b) => a + b, 0)).to.be.closeTo(score, 0.00021);
+        expect(text(details)).to.contain(semantic ? '70% of the rule score' : '100% of the rule score');
+        checked++;
+      }
+      expect(checked).to.equal(60);
+      const results = await axe.run(element, {});
+      expect(results.violations.map((v) => `${v.id}: ${v.help}`)).to.deep.equal([]);
+      element.remove();
+    }
+  });
+
+  it('is axe clean with a group chosen and a breakdown open', async () => {
+    const element = await mountWithModel(generateWardrobe(200, 5), 'passing', true, 20);
+    groupButtons(element)[0]!.click();
+    await element.updateComplete;
+    rows(element)[0]!.querySelector('details')!.open = true;
+    const results = await axe.run(element, { rules: { 'color-contrast': { enabled: true } } });
+    expect(results.violations.map((v) => `${v.id}: ${v.help}`)).to.deep.equal([]);
+  });
+
+  describe('on a phone (390 × 844)', () => {
+    beforeEach(() => setViewport({ width: 390, height: 844 }));
+    afterEach(() => setViewport({ width: 800, height: 600 })); // web-test-runner's default
+
+    it('does not scroll sideways with the panel, a chosen group and an open breakdown; its controls are 44 px tall', async () => {
+      const element = await mountWithModel(generateWardrobe(200, 5), 'passing', true, 20);
+      groupButtons(element)[0]!.click();
+      await element.updateComplete;
+      for (const details of root(element).querySelectorAll('details')) details.open = true;
+      const page = document.scrollingElement!;
+      expect(page.scrollWidth).to.be.at.most(page.clientWidth);
+      expect(root(element).querySelector('table')!.scrollWidth).to.be.at.most(root(element).querySelector('table')!.clientWidth);
+      const controls = [...panel(element).querySelectorAll('button'), ...root(element).querySelectorAll('details summary')];
+      const small = controls.map((c) => [text(c), Math.round(c.getBoundingClientRect().height)] as const).filter(([, height]) => height < 44);
+      expect(small).to.deep.equal([]);
+    });
+  });
+});
