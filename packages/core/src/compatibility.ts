@@ -24,7 +24,8 @@ export type PairVerdict =
  * known relation score their cosine, lowered by the dimension's `unrelated` penalty as far as the
  * item term sits surely in its own concept (see ConceptMap.unrelated). An item term the vocabulary
  * does not know is placed by the model among the concepts and scored by ConceptMap.unseen
- * (PLACED_CONCEPT); a pair with a term too far from every concept scores its cosine
+ * (PLACED_CONCEPT), and vetoed when it sits at least as near a concept that clashes with the
+ * requested one as near any that goes with it; a pair with a term too far from every concept scores its cosine
  * (MODEL_SIMILARITY). A curated anchor is never second-guessed: its concept is what the vocabulary says.
  */
 export function comparePair(requested: string, actual: string, vectors: VectorLookup, concepts: ConceptIndex): PairVerdict {
@@ -46,9 +47,7 @@ export function comparePair(requested: string, actual: string, vectors: VectorLo
 function comparePlaced(requested: ConceptMatch, actual: string, actualVector: Vector, similarity: number, concepts: ConceptIndex): PairVerdict {
   const placement = concepts.place(requested.concept, actual, actualVector);
   if (placement === null) return modelSimilarity(similarity);
-  if (concepts.relation(requested.concept, placement.nearest) === 'opposed') {
-    return { kind: 'conflict', similarity, concepts: [requested.concept, placement.nearest], basis: 'PLACED_CONCEPT' };
-  }
+  if (placement.clash !== null) return { kind: 'conflict', similarity, concepts: [requested.concept, placement.clash], basis: 'PLACED_CONCEPT' };
   const { weight, evenLead } = concepts.unseen;
   return { kind: 'scored', score: clamp(similarity + weight * (placement.lead - evenLead)), similarity, basis: 'PLACED_CONCEPT' };
 }

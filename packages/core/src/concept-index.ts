@@ -22,13 +22,17 @@ export type ConceptRelation = 'same' | 'compatible' | 'opposed' | 'unrelated';
  * Where the model puts an unseen item term relative to a requested concept: `lead` is how much
  * closer it sits to the nearest concept that goes with the request (the requested concept, one
  * compatible with it, or one it is broader than) than to the nearest concept that does not
- * (negative when another concept is nearer); `nearest` is the concept it sits closest to.
+ * (negative when another concept is nearer); `clash` is a concept that clashes with the request
+ * and sits at least as near as every concept that goes with it (null when there is none).
  */
 export interface Placement {
   readonly lead: number;
-  readonly nearest: string;
-  readonly strength: number;
+  readonly clash: string | null;
 }
+
+/** How a requested concept takes items of another: accepts them, clashes with them, or neither. */
+const ACCEPTS = 1;
+const CLASHES = -1;
 
 /** One dimension's concepts with their anchors' vectors, ready to place unseen terms. */
 export class ConceptIndex {
@@ -36,8 +40,8 @@ export class ConceptIndex {
   private readonly ids: string[] = [];
   private readonly centroids: Vector[] = [];
   private readonly relations = new Map<string, ConceptRelation>();
-  /** Per requested concept, the concepts whose items it accepts (itself, compatible, narrower), as flags over `ids`. */
-  private readonly friends = new Map<string, boolean[]>();
+  /** Per requested concept, over `ids`: ACCEPTS (itself, compatible, narrower), CLASHES (opposed) or 0. */
+  private readonly stances = new Map<string, Int8Array>();
   /** Per unseen term, its closeness to each concept (same order as `ids`). */
   private readonly profiles = new Map<string, Float64Array>();
   private readonly assigned = new Map<string, ConceptMatch | null>();
@@ -74,7 +78,7 @@ export class ConceptIndex {
     for (const [a, b] of map.compatible) this.relations.set(pairKey(a, b), 'compatible');
     for (const [a, b] of map.opposed) this.relations.set(pairKey(a, b), 'opposed');
     for (const [broad, narrow] of map.broader ?? []) this.relations.set(directedKey(broad, narrow), 'compatible');
-    for (const requested of this.ids) this.friends.set(requested, this.ids.map((id) => isAccepted(this.relation(requested, id))));
+    for (const requested of this.ids) this.stances.set(requested, Int8Array.from(this.ids, (id) => stance(this.relation(requested, id))));
   }
 
   /** The concept a term belongs to, or null when no concept is close enough or two are too close to call. */
@@ -101,22 +105,24 @@ export class ConceptIndex {
    * it is not close enough to any concept (the rule's minStrength) to be placed at all.
    */
   place(requestedConcept: string, term: string, vector: Vector): Placement | null {
-    const accepted = this.friends.get(requestedConcept);
-    if (accepted === undefined) return null;
+    const stances = this.stances.get(requestedConcept);
+    if (stances === undefined) return null;
     const profile = this.profile(term, vector);
-    let nearest = -1;
-    let bestAccepted = -Infinity;
-    let bestOther = -Infinity;
+    let nearest = -Infinity;
+    let accepted = -Infinity;
+    let other = -Infinity;
+    let clash = -1;
     for (let i = 0; i < profile.length; i++) {
       const closeness = profile[i]!;
-      if (nearest === -1 || closeness > profile[nearest]!) nearest = i;
-      if (accepted[i]) bestAccepted = Math.max(bestAccepted, closeness);
-      else bestOther = Math.max(bestOther, closeness);
+      nearest = Math.max(nearest, closeness);
+      if (stances[i] === ACCEPTS) accepted = Math.max(accepted, closeness);
+      else other = Math.max(other, closeness);
+      if (stances[i] === CLASHES && (clash === -1 || closeness > profile[clash]!)) clash = i;
     }
-    if (nearest === -1 || profile[nearest]! < this.rule.minStrength) return null;
+    if (nearest < this.rule.minStrength) return null;
     // With every concept accepted (or none), nothing is nearer or farther: no lead either way.
-    const lead = Number.isFinite(bestAccepted) && Number.isFinite(bestOther) ? bestAccepted - bestOther : 0;
-    return { lead, nearest: this.ids[nearest]!, strength: profile[nearest]! };
+    const lead = Number.isFinite(accepted) && Number.isFinite(other) ? accepted - other : 0;
+    return { lead, clash: clash !== -1 && profile[clash]! >= accepted ? this.ids[clash]! : null };
   }
 
   /** How close a vector is to a concept: the cosine with the concept's centroid (-1 for an unknown concept). */
@@ -146,9 +152,10 @@ export class ConceptIndex {
   }
 }
 
-/** Whether a requested concept accepts items of a concept so related. */
-function isAccepted(relation: ConceptRelation): boolean {
-  return relation === 'same' || relation === 'compatible';
+/** How a requested concept takes items of a concept so related. */
+function stance(relation: ConceptRelation): number {
+  if (relation === 'opposed') return CLASHES;
+  return relation === 'same' || relation === 'compatible' ? ACCEPTS : 0;
 }
 
 function unit(sum: Float32Array): Vector {

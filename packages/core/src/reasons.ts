@@ -47,7 +47,8 @@ export const reasonSchema = z.discriminatedUnion('code', [
   z.strictObject({ ...base, code: z.literal('BELOW_THRESHOLD'), actual: z.string(), similarity: z.number(), threshold: z.number(), basis: matchBasisSchema.optional(), model_similarity: z.number().optional() }),
   /**
    * The pair falls in concepts known to clash; `concepts` names them (requested, actual). With basis
-   * PLACED_CONCEPT, the item term is not in the vocabulary and the model placed it nearest the second.
+   * PLACED_CONCEPT, the item term is not in the vocabulary and the model placed it at least as near
+   * the second as any concept that goes with the first.
    */
   z.strictObject({ ...base, code: z.literal('CONFLICT'), actual: z.string(), similarity: z.number(), concepts: z.tuple([z.string(), z.string()]), basis: z.enum(['KNOWN_CLASH', 'PLACED_CONCEPT']).optional() }),
   /** The item has no tag for a requested dimension. */
@@ -65,7 +66,7 @@ export function describeReason(reason: Reason): string {
     case 'BELOW_THRESHOLD':
       return `${reason.dimension}: "${reason.actual}" is ${reason.similarity.toFixed(2)} compatible with "${reason.requested}", under the threshold ${reason.threshold.toFixed(2)}${basisNote(reason.basis, reason.requested, reason.similarity, reason.model_similarity)}`;
     case 'CONFLICT':
-      return `${reason.dimension}: "${reason.actual}" (${reason.basis === 'PLACED_CONCEPT' ? `not in the vocabulary, placed by the model nearest ${reason.concepts[1]}` : reason.concepts[1]}) clashes with "${reason.requested}" (${reason.concepts[0]})`;
+      return `${reason.dimension}: "${reason.actual}" (${reason.basis === 'PLACED_CONCEPT' ? `not in the vocabulary; placed by the model near ${reason.concepts[1]}` : reason.concepts[1]}) clashes with "${reason.requested}" (${reason.concepts[0]})`;
     case 'ATTR_MISSING':
       return `${reason.dimension}: the item has no ${reason.dimension} tag, "${reason.requested}" was requested`;
   }

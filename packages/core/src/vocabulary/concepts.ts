@@ -36,8 +36,8 @@ export interface ConceptMap {
    * among the concepts (ConceptIndex.place), and the pair scores its cosine plus `weight` × (lead −
    * `evenLead`), where lead is how much nearer the term sits to a concept the request accepts than
    * to any other. Placement decides where the term clearly belongs (one concept ahead by a few
-   * hundredths); the cosine decides when the concepts are about as near. A term nearest a concept
-   * that clashes with the requested one is vetoed. Tuned with scripts/tune/sweep.ts on half the
+   * hundredths); the cosine decides when the concepts are about as near. A term at least as near a
+   * concept that clashes with the requested one as near any that goes with it is vetoed. Tuned with scripts/tune/sweep.ts on half the
    * development set with its item terms held out. Without it (a host's own map), weight 0: the cosine.
    */
   readonly unseen?: { readonly weight: number; readonly evenLead: number };
@@ -47,23 +47,23 @@ const style: ConceptMap = {
   unrelated: { penalty: 0.2, sureGap: 0.1 },
   unseen: { weight: 10, evenLead: -0.02 },
   concepts: [
-    { id: 'casual', anchors: ['casual', 'relaxed', 'laid back', 'everyday', 'easygoing', 'effortless', 'weekend', 'comfortable', 'off duty', 'informal', 'low key', 'chill', 'dressed down', 'basic'] },
-    { id: 'classic', anchors: ['classic', 'timeless', 'traditional', 'heritage', 'old money', 'understated', 'refined', 'quiet luxury', 'tailored'] },
-    { id: 'smart casual', anchors: ['smart casual', 'business casual', 'polished', 'elevated casual', 'dressy casual', 'semi casual', 'semi formal', 'smart'] },
+    { id: 'casual', anchors: ['casual', 'relaxed', 'laid back', 'everyday', 'easygoing', 'effortless', 'weekend', 'comfortable', 'off duty', 'informal', 'low key', 'chill', 'dressed down', 'basic', 'everyday wear', 'unfussy', 'no fuss', 'easy wearing'] },
+    { id: 'classic', anchors: ['classic', 'timeless', 'traditional', 'heritage', 'old money', 'understated', 'refined', 'quiet luxury', 'tailored', 'ageless', 'conservative', 'sartorial', 'evergreen', 'well tailored'] },
+    { id: 'smart casual', anchors: ['smart casual', 'business casual', 'polished', 'elevated casual', 'dressy casual', 'semi casual', 'semi formal', 'smart', 'put together', 'neat', 'office casual', 'dressed up casual'] },
     { id: 'formal', anchors: ['formal', 'black tie', 'white tie', 'elegant', 'dressy', 'sophisticated', 'evening', 'gala', 'cocktail', 'tuxedo', 'ceremonial', 'couture'] },
-    { id: 'business', anchors: ['business', 'professional', 'corporate', 'office', 'executive', 'business formal', 'power suit', 'workwear office'] },
-    { id: 'sporty', anchors: ['sporty', 'athletic', 'athleisure', 'activewear', 'sport', 'gym', 'performance', 'training', 'track', 'running'] },
-    { id: 'streetwear', anchors: ['streetwear', 'street style', 'urban', 'hip hop', 'skater', 'hypebeast', 'sneakerhead', 'oversized'] },
-    { id: 'edgy', anchors: ['edgy', 'punk', 'grunge', 'rock', 'gothic', 'goth', 'emo', 'biker', 'alternative', 'rebellious', 'dark academia', 'metal'] },
-    { id: 'boho', anchors: ['boho', 'boho chic', 'hippie', 'free spirited', 'festival', 'earthy', 'folk', 'peasant', 'artsy'] },
-    { id: 'minimalist', anchors: ['minimalist', 'clean', 'simple', 'sleek', 'scandinavian', 'modern', 'monochrome', 'capsule', 'neutral'] },
-    { id: 'romantic', anchors: ['romantic', 'feminine', 'girly', 'soft', 'delicate', 'frilly', 'lace', 'flowy', 'pretty', 'cottagecore', 'dreamy'] },
-    { id: 'vintage', anchors: ['vintage', 'retro', 'seventies', 'eighties', 'nineties', 'y2k', 'throwback', 'old school', 'mod', 'rockabilly'] },
-    { id: 'preppy', anchors: ['preppy', 'collegiate', 'ivy league', 'nautical', 'country club', 'schoolgirl'] },
-    { id: 'glam', anchors: ['glam', 'glamorous', 'sparkly', 'sequin', 'flashy', 'statement', 'extravagant', 'maximalist', 'luxe', 'red carpet'] },
-    { id: 'rugged', anchors: ['rugged', 'outdoorsy', 'utility', 'workwear', 'practical', 'western', 'cowboy', 'military', 'cargo', 'hiking', 'gorpcore'] },
-    { id: 'lounge', anchors: ['lounge', 'cozy', 'homewear', 'sleepwear', 'pajama', 'comfy', 'snug'] },
-    { id: 'beachy', anchors: ['beachy', 'resort', 'tropical', 'coastal', 'summery', 'surf', 'vacation'] },
+    { id: 'business', anchors: ['business', 'professional', 'corporate', 'office', 'executive', 'business formal', 'power suit', 'workwear office', 'boardroom', 'business attire', 'office wear', 'suiting', 'career wear'] },
+    { id: 'sporty', anchors: ['sporty', 'athletic', 'athleisure', 'activewear', 'sport', 'gym', 'performance', 'training', 'track', 'running', 'sportswear', 'workout wear', 'sporty chic'] },
+    { id: 'streetwear', anchors: ['streetwear', 'street style', 'urban', 'hip hop', 'skater', 'hypebeast', 'sneakerhead', 'oversized', 'street', 'sneaker culture', 'logo heavy', 'drip'] },
+    { id: 'edgy', anchors: ['edgy', 'punk', 'grunge', 'rock', 'gothic', 'goth', 'emo', 'biker', 'alternative', 'rebellious', 'dark academia', 'metal', 'studded', 'badass', 'avant garde', 'industrial'] },
+    { id: 'boho', anchors: ['boho', 'boho chic', 'hippie', 'free spirited', 'festival', 'earthy', 'folk', 'peasant', 'artsy', 'free spirit', 'prairie', 'woodstock'] },
+    { id: 'minimalist', anchors: ['minimalist', 'clean', 'simple', 'sleek', 'scandinavian', 'modern', 'monochrome', 'capsule', 'neutral', 'pared back', 'essentialist', 'no frills', 'muted', 'streamlined', 'japandi'] },
+    { id: 'romantic', anchors: ['romantic', 'feminine', 'girly', 'soft', 'delicate', 'frilly', 'lace', 'flowy', 'pretty', 'cottagecore', 'dreamy', 'ruffled', 'floral', 'princess', 'ballet', 'balletcore', 'soft girl'] },
+    { id: 'vintage', anchors: ['vintage', 'retro', 'seventies', 'eighties', 'nineties', 'y2k', 'throwback', 'old school', 'mod', 'rockabilly', 'sixties', 'fifties', 'antique', 'thrifted', 'secondhand', 'old fashioned', 'pin up'] },
+    { id: 'preppy', anchors: ['preppy', 'collegiate', 'ivy league', 'nautical', 'country club', 'schoolgirl', 'prep school', 'ivy', 'varsity', 'boarding school'] },
+    { id: 'glam', anchors: ['glam', 'glamorous', 'sparkly', 'sequin', 'flashy', 'statement', 'extravagant', 'maximalist', 'luxe', 'red carpet', 'glitter', 'shiny', 'metallic', 'diva', 'dazzling', 'bling', 'showstopper', 'hollywood'] },
+    { id: 'rugged', anchors: ['rugged', 'outdoorsy', 'utility', 'workwear', 'practical', 'western', 'cowboy', 'military', 'cargo', 'hiking', 'gorpcore', 'workman', 'mountain', 'durable', 'heavy duty', 'field', 'outdoor', 'techwear'] },
+    { id: 'lounge', anchors: ['lounge', 'cozy', 'homewear', 'sleepwear', 'pajama', 'comfy', 'snug', 'nightwear', 'leisurewear'] },
+    { id: 'beachy', anchors: ['beachy', 'resort', 'tropical', 'coastal', 'summery', 'surf', 'vacation', 'island', 'boardwalk', 'sun kissed'] },
   ],
   compatible: [
     ['casual', 'smart casual'], ['casual', 'lounge'], ['smart casual', 'classic'], ['smart casual', 'business'], ['smart casual', 'minimalist'], ['smart casual', 'preppy'],
