@@ -3,7 +3,8 @@ import { describeProgress, type ModelProgress, type ModelState } from '@semfilte
 import { html, nothing, type TemplateResult } from 'lit';
 import { guard } from 'lit/directives/guard.js';
 import { requestText, suggestedTerms } from './request-terms.js';
-import { curveTemplate, type DimensionScores, type passRateCurve } from './threshold-curve.js';
+import type { DimensionScores, passRateCurve } from './threshold-curve.js';
+import { chartTemplate } from './threshold-chart.js';
 import type { DebuggerView } from './rows.js';
 import type { ExportFormat } from './comparison-file.js';
 
@@ -68,16 +69,14 @@ export interface ThresholdsState {
   readonly onSet: (dimension: Dimension, value: number) => void;
 }
 
-/** A slider, its value and a pass-rate chart per requested dimension. */
+/** A slider, its value and a pass-rate chart per requested dimension (the chart's plot spans the slider's track; see chartTemplate). */
 export function thresholdsTemplate({ request, current, scores, curve, onSet }: ThresholdsState): TemplateResult {
   return html`<div class="thresholds">
     ${DIMENSIONS.filter((d) => request[d] !== undefined).map(
       (dimension) => html`<div class="threshold">
         <span class="threshold-label"><label for="threshold-${dimension}">${dimension} threshold</label> <output for="threshold-${dimension}">${current[dimension].toFixed(2)}</output></span>
         <input id="threshold-${dimension}" type="range" min="0" max="1" step="0.01" .value=${String(current[dimension])} @input=${(e: Event) => onSet(dimension, Number((e.target as HTMLInputElement).value))} />
-        <svg viewBox="0 0 100 30" role="img" aria-label="Semantic pass rate against the ${dimension} threshold">
-          ${scores === undefined ? nothing : curveTemplate(curve(scores, dimension, current), current[dimension])}
-        </svg>
+        ${chartTemplate(dimension, scores === undefined ? undefined : curve(scores, dimension, current), current[dimension])}
       </div>`,
     )}
   </div>`;

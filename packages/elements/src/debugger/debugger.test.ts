@@ -105,8 +105,8 @@ describe('<semfilter-debugger>', () => {
     await new Promise((resolve) => setTimeout(resolve, 200)); // the chart's scores come after the first report
     await element.updateComplete;
     const slider = element.shadowRoot!.querySelector<HTMLInputElement>('.threshold input[type="range"]')!;
-    const line = () => element.shadowRoot!.querySelector('.threshold line')!.getAttribute('x1');
-    expect(element.shadowRoot!.querySelector('.threshold polyline')!.getAttribute('points')).to.have.length.above(10);
+    const line = () => element.shadowRoot!.querySelector('.threshold line.marker')!.getAttribute('x1');
+    expect(element.shadowRoot!.querySelector('.threshold polyline.curve')!.getAttribute('points')).to.have.length.above(10);
     const before = line();
     slider.value = '0.95';
     slider.dispatchEvent(new Event('input'));

@@ -1,5 +1,4 @@
 import { DIMENSIONS, type Dimension, type PreparedRun } from '@semfilter/core';
-import { svg, type SVGTemplateResult } from 'lit';
 
 /**
  * Per requested dimension, each item's best score by item index, NaN where it can never pass
@@ -80,16 +79,4 @@ export function createCurveMemo(): typeof passRateCurve {
     kept.set(dimension, { scores, key, curve });
     return curve;
   };
-}
-
-/** SVG polyline points for a curve in a 100 × 30 box (pass rate up, threshold right). */
-export function curvePoints(curve: readonly number[]): string {
-  return curve.map((rate, i) => `${((100 * i) / (curve.length - 1)).toFixed(1)},${(30 - 28 * rate - 1).toFixed(1)}`).join(' ');
-}
-
-/** The curve and a marker at the current threshold, for an `<svg viewBox="0 0 100 30">`. */
-export function curveTemplate(curve: readonly number[], threshold: number): SVGTemplateResult {
-  const x = (100 * Math.round(threshold * CURVE_STEPS)) / CURVE_STEPS;
-  // svg`…`, not html`…`: the parts are created in the SVG namespace, or the browser ignores them.
-  return svg`<polyline points=${curvePoints(curve)}></polyline><line x1=${x} x2=${x} y1="0" y2="30"></line>`;
 }
