@@ -1,4 +1,4 @@
-import type { ConceptIndex, ConceptMatch } from './concept-index.js';
+import type { ConceptIndex, ConceptMatch, Placement } from './concept-index.js';
 import type { MatchBasis } from './reasons.js';
 import { cosine, type Vector, type VectorLookup } from './vectors.js';
 
@@ -22,10 +22,10 @@ export type PairVerdict =
  * concepts are a conflict, whatever their similarity (antonyms embed close together). Terms in the
  * same or compatible concepts score at least their concept fit; terms in different concepts with no
  * known relation score their cosine, lowered by the dimension's `unrelated` penalty as far as the
- * item term sits surely in its own concept (see ConceptMap.unrelated). An item term the vocabulary
- * does not know is placed by the model among the concepts and scored by ConceptMap.unseen
- * (PLACED_CONCEPT), and vetoed when it sits at least as near a concept that clashes with the
- * requested one as near any that goes with it; a pair with a term too far from every concept scores its cosine
+ * item term sits surely in its own concept (see ConceptMap.unrelated). A term the vocabulary does
+ * not know is placed by the model among the concepts and scored by ConceptMap.unseen
+ * (PLACED_CONCEPT); an unseen item term is vetoed when it sits at least as near a concept that
+ * clashes with the requested one as near any that goes with it. A pair with a term too far from every concept scores its cosine
  * (MODEL_SIMILARITY). A curated anchor is never second-guessed: its concept is what the vocabulary says.
  */
 export function comparePair(requested: string, actual: string, vectors: VectorLookup, concepts: ConceptIndex): PairVerdict {
@@ -39,36 +39,37 @@ export function comparePair(requested: string, actual: string, vectors: VectorLo
   const requestedConcept = concepts.assign(requested, requestedVector);
   if (requestedConcept === null) return modelSimilarity(similarity);
   const actualConcept = concepts.assign(actual, actualVector);
-  if (actualConcept?.placed !== false) return comparePlaced(requestedConcept, actual, actualVector, similarity, concepts);
+  if (actualConcept?.placed !== false) {
+    const placement = concepts.place(requestedConcept.concept, actual, actualVector);
+    if (placement?.clash != null) return { kind: 'conflict', similarity, concepts: [requestedConcept.concept, placement.clash], basis: 'PLACED_CONCEPT' };
+    return placed(placement, similarity, concepts);
+  }
+  // An unseen request against a curated item: the same lead, toward the concepts whose requests take the item.
+  if (requestedConcept.placed) return placed(concepts.placeRequest(actualConcept.concept, requested, requestedVector), similarity, concepts);
   return compareConcepts(requestedConcept, actualConcept, actualVector, similarity, concepts);
 }
 
-/** An item term the vocabulary does not know: where the model places it relative to the requested concept decides (ConceptMap.unseen). */
-function comparePlaced(requested: ConceptMatch, actual: string, actualVector: Vector, similarity: number, concepts: ConceptIndex): PairVerdict {
-  const placement = concepts.place(requested.concept, actual, actualVector);
+/** A pair with a term the vocabulary does not know: its cosine moved by where the model placed the term (ConceptMap.unseen). */
+function placed(placement: Placement | null, similarity: number, concepts: ConceptIndex): PairVerdict {
   if (placement === null) return modelSimilarity(similarity);
-  if (placement.clash !== null) return { kind: 'conflict', similarity, concepts: [requested.concept, placement.clash], basis: 'PLACED_CONCEPT' };
   const { weight, evenLead } = concepts.unseen;
   return { kind: 'scored', score: clamp(similarity + weight * (placement.lead - evenLead)), similarity, basis: 'PLACED_CONCEPT' };
 }
 
-/** Both terms in a concept (the item term a curated anchor): the vocabulary's relation of the two concepts decides. */
+/** Both terms curated anchors: the vocabulary's relation of their concepts decides. */
 function compareConcepts(requested: ConceptMatch, actual: ConceptMatch, actualVector: Vector, similarity: number, concepts: ConceptIndex): PairVerdict {
-  const relation = concepts.relation(requested.concept, actual.concept);
-  // A requested term the model placed: the relation still decides, and the basis says whose placement it rests on.
-  const placed = requested.placed ? ('PLACED_CONCEPT' as const) : undefined;
   const strength = Math.min(requested.strength, actual.strength);
-  switch (relation) {
+  switch (concepts.relation(requested.concept, actual.concept)) {
     case 'opposed':
-      return { kind: 'conflict', similarity, concepts: [requested.concept, actual.concept], basis: placed ?? 'KNOWN_CLASH' };
+      return { kind: 'conflict', similarity, concepts: [requested.concept, actual.concept], basis: 'KNOWN_CLASH' };
     case 'same':
-      return { kind: 'scored', score: Math.max(similarity, strength), similarity, basis: placed ?? 'SAME_CONCEPT' };
+      return { kind: 'scored', score: Math.max(similarity, strength), similarity, basis: 'SAME_CONCEPT' };
     case 'compatible':
-      return { kind: 'scored', score: Math.max(similarity, COMPATIBLE_CONCEPT_SCORE * strength), similarity, basis: placed ?? 'COMPATIBLE_CONCEPTS' };
+      return { kind: 'scored', score: Math.max(similarity, COMPATIBLE_CONCEPT_SCORE * strength), similarity, basis: 'COMPATIBLE_CONCEPTS' };
     case 'unrelated': {
       const { penalty, sureGap } = concepts.unrelated;
       const sureness = clamp((actual.strength - concepts.closeness(requested.concept, actualVector)) / sureGap);
-      return { kind: 'scored', score: Math.max(0, similarity - penalty * sureness), similarity, basis: placed ?? 'UNRELATED_CONCEPTS' };
+      return { kind: 'scored', score: Math.max(0, similarity - penalty * sureness), similarity, basis: 'UNRELATED_CONCEPTS' };
     }
   }
 }

@@ -42,6 +42,8 @@ export class ConceptIndex {
   private readonly relations = new Map<string, ConceptRelation>();
   /** Per requested concept, over `ids`: ACCEPTS (itself, compatible, narrower), CLASHES (opposed) or 0. */
   private readonly stances = new Map<string, Int8Array>();
+  /** Per item concept, over `ids`: how a request for each concept takes its items (the columns of `stances`). */
+  private readonly takenBy = new Map<string, Int8Array>();
   /** Per unseen term, its closeness to each concept (same order as `ids`). */
   private readonly profiles = new Map<string, Float64Array>();
   private readonly assigned = new Map<string, ConceptMatch | null>();
@@ -78,7 +80,10 @@ export class ConceptIndex {
     for (const [a, b] of map.compatible) this.relations.set(pairKey(a, b), 'compatible');
     for (const [a, b] of map.opposed) this.relations.set(pairKey(a, b), 'opposed');
     for (const [broad, narrow] of map.broader ?? []) this.relations.set(directedKey(broad, narrow), 'compatible');
-    for (const requested of this.ids) this.stances.set(requested, Int8Array.from(this.ids, (id) => stance(this.relation(requested, id))));
+    for (const id of this.ids) {
+      this.stances.set(id, Int8Array.from(this.ids, (item) => stance(this.relation(id, item))));
+      this.takenBy.set(id, Int8Array.from(this.ids, (requested) => stance(this.relation(requested, id))));
+    }
   }
 
   /** The concept a term belongs to, or null when no concept is close enough or two are too close to call. */
@@ -106,7 +111,19 @@ export class ConceptIndex {
    */
   place(requestedConcept: string, term: string, vector: Vector): Placement | null {
     const stances = this.stances.get(requestedConcept);
-    if (stances === undefined) return null;
+    return stances === undefined ? null : this.placement(stances, term, vector);
+  }
+
+  /**
+   * Where an unseen requested term sits relative to an item's concept: the lead is toward the
+   * concepts whose requests accept that item (the reverse of `place`; `clash` as there).
+   */
+  placeRequest(itemConcept: string, term: string, vector: Vector): Placement | null {
+    const stances = this.takenBy.get(itemConcept);
+    return stances === undefined ? null : this.placement(stances, term, vector);
+  }
+
+  private placement(stances: Int8Array, term: string, vector: Vector): Placement | null {
     const profile = this.profile(term, vector);
     let nearest = -Infinity;
     let accepted = -Infinity;

@@ -112,18 +112,18 @@ function basisNote(basis: MatchBasis | undefined, requested: string, score: numb
     case 'MODEL_SIMILARITY':
       return ': model similarity alone';
     case 'PLACED_CONCEPT':
-      return placedNote(requested, score, modelSimilarity);
+      return placedNote(score, modelSimilarity);
   }
 }
 
 /**
- * A term the vocabulary does not know, placed by the model: near the concepts that go with the
- * request (the score raised from the model's similarity) or nearer others (lowered).
+ * A term the vocabulary does not know (requested or item), placed by the model: near concepts that
+ * go together (the score raised from the model's similarity) or nearer concepts that do not (lowered).
  */
-function placedNote(requested: string, score: number, modelSimilarity: number | undefined): string {
+function placedNote(score: number, modelSimilarity: number | undefined): string {
   const apart = modelSimilarity !== undefined && score < modelSimilarity;
-  const where = apart ? `nearer concepts apart from "${requested}"` : `near concepts that go with "${requested}"`;
+  const where = apart ? 'nearer concepts that do not go together' : 'near concepts that go together';
   if (modelSimilarity === undefined) return `: a term not in the vocabulary, placed by the model ${where}`;
-  const change = score === modelSimilarity ? '' : `, ${apart ? 'lowered' : 'raised'} to ${score.toFixed(2)}`;
+  const change = score.toFixed(2) === modelSimilarity.toFixed(2) ? '' : `, ${apart ? 'lowered' : 'raised'} to ${score.toFixed(2)}`;
   return `: a term not in the vocabulary, placed by the model ${where} (model similarity ${modelSimilarity.toFixed(2)}${change})`;
 }

@@ -62,6 +62,17 @@ describe('placing a term the vocabulary does not know (hand-made vectors)', () =
     expect(comparePair('calm', 'serene', lookup, index)).toMatchObject({ kind: 'scored', basis: 'SAME_CONCEPT' });
   });
 
+  it('places an unseen request toward the concepts whose requests take the item, scored and never vetoed', () => {
+    expect(index.placeRequest('cozy', 'soothed', vectors.soothed!)!.lead).toBeGreaterThan(0.5);
+    const toward = comparePair('soothed', 'cozy', lookup, index);
+    const away = comparePair('restless', 'serene', lookup, index);
+    expect(toward).toMatchObject({ kind: 'scored', basis: 'PLACED_CONCEPT' });
+    expect(away).toMatchObject({ kind: 'scored', basis: 'PLACED_CONCEPT' });
+    if (toward.kind !== 'scored' || away.kind !== 'scored') throw new Error('unreachable');
+    expect(toward.score).toBeGreaterThan(toward.similarity);
+    expect(away.score).toBeLessThan(away.similarity);
+  });
+
   it('keeps a broader concept directed: a broad request accepts a narrow item, not the reverse', () => {
     const directed = new ConceptIndex('mood', { ...map, broader: [['cozy', 'anxious']] }, lookup, { minStrength: 0.4, margin: 0 });
     expect(directed.relation('cozy', 'anxious')).toBe('compatible');
@@ -106,7 +117,7 @@ describe('placing unseen terms on the real model', () => {
     expect(reason.similarity).toBeGreaterThan(reason.model_similarity!);
     const match = { dimension: 'mood', requested: 'calm', actual: 'serene', score: reason.similarity, mode: 'semantic' as const, basis: reason.basis, model_similarity: reason.model_similarity };
     expect(describeMatch(match)).toBe(
-      `mood: "serene" fits "calm" (${reason.similarity.toFixed(2)}): a term not in the vocabulary, placed by the model near concepts that go with "calm" (model similarity ${reason.model_similarity!.toFixed(2)}, raised to ${reason.similarity.toFixed(2)})`,
+      `mood: "serene" fits "calm" (${reason.similarity.toFixed(2)}): a term not in the vocabulary, placed by the model near concepts that go together (model similarity ${reason.model_similarity!.toFixed(2)}, raised to ${reason.similarity.toFixed(2)})`,
     );
   });
 });
