@@ -50,6 +50,13 @@ const SHOWN_ISSUES = 12;
 const ZERO_THRESHOLDS = { dimensions: { style: { threshold: 0 }, occasion: { threshold: 0 }, mood: { threshold: 0 } } };
 
 /**
+ * The deadline of the first answer shown while the model is not loaded: long enough for the
+ * vocabulary and the vector cache, far under the filter's own deadline (2 s by default), which
+ * would otherwise hold every row back on a first visit.
+ */
+const FIRST_ANSWER_MS = 250;
+
+/**
  * Shows the traditional and the semantic filter side by side for one wardrobe and one request,
  * with the reasons for every verdict.
  *
@@ -123,6 +130,8 @@ export class SemfilterDebugger extends LitElement {
   declare private _exported: string;
   /** Counts filter runs, so a result that a newer run superseded is dropped. */
   #run = 0;
+  /** The last run whose answer within the filter's deadline is shown: a first answer must not replace it. */
+  #answered = 0;
   /** The filter the element made itself when the host gave none; disposed on disconnect. */
   #ownFilter: SemanticFilter | undefined;
   #subscribed: SemanticFilter | undefined;
@@ -290,10 +299,14 @@ export class SemfilterDebugger extends LitElement {
     if (this.#prepared?.items !== this.items || this.#prepared.filter !== filter) this.#prepared = { items: this.items, filter, handle: filter.prepare(this.items) };
     const { handle: prepared, items } = this.#prepared;
     const { thresholds: asked, request } = this;
-    const [traditional, semantic] = await Promise.all([filter.run(prepared, request, { semantic: false }), filter.run(prepared, request, this.#thresholdOptions())]);
+    const traditionalRun = filter.run(prepared, request, { semantic: false });
+    const semanticRun = filter.run(prepared, request, this.#thresholdOptions());
+    if (filter.state === 'idle' || filter.state === 'loading') void this.#firstAnswer(run, filter, traditionalRun, filter.run(prepared, request, this.#thresholdOptions(), { deadlineMs: FIRST_ANSWER_MS }));
+    const [traditional, semantic] = await Promise.all([traditionalRun, semanticRun]);
     if (run !== this.#run) return;
     // Thresholds may have moved while the run was in flight: rerun with the current ones (no embedder).
     this._runs = { traditional, items, request, semantic: this.thresholds === asked ? semantic : filter.retune(semantic, this.#thresholdOptions()) };
+    this.#answered = run;
     this.#emitReport(this.report!);
     // The model arrived while this run waited past its deadline: the statechange came too early to rerun it.
     if (semantic.report.fallback_reason === 'MODEL_LOADING' && filter.state === 'ready') void this.#refresh();
@@ -304,6 +317,20 @@ export class SemfilterDebugger extends LitElement {
         this._scores = dimensionScores(filter.retune(semantic, ZERO_THRESHOLDS).run!);
         this.#warmUp(filter, run, DIMENSIONS.filter((d) => this.request[d] !== undefined));
       });
+  }
+
+  /**
+   * While the model loads, the rows need not wait for the filter's deadline: the traditional run and
+   * a semantic run from the vocabulary and the cache (FIRST_ANSWER_MS) are shown as soon as they are
+   * in, unless the answer within the deadline came first. Not reported (semfilter-report): that
+   * answer is, and it replaces this one; the model's comes after it, on `ready`.
+   */
+  async #firstAnswer(run: number, filter: SemanticFilter, traditionalRun: Promise<FilterRun>, firstRun: Promise<FilterRun>): Promise<void> {
+    const { thresholds: asked, request } = this;
+    const items = this.#prepared!.items;
+    const [traditional, semantic] = await Promise.all([traditionalRun, firstRun]);
+    if (run !== this.#run || this.#answered === run) return;
+    this._runs = { traditional, items, request, semantic: this.thresholds === asked ? semantic : filter.retune(semantic, this.#thresholdOptions()) };
   }
 
   /**

@@ -1,0 +1,82 @@
+import { expect } from 'chai';
+import '@semfilter/elements/semfilter-debugger.js';
+import type { SemfilterDebugger } from '@semfilter/elements';
+import { debuggerRow as row, debuggerRows as rows, removeDebuggers } from '../../../../test/browser/debugger-support.js';
+import { freshPrefix, setHeld, UNKNOWN_TERMS } from '../../../../test/browser/helpers.js';
+
+const request = { style: 'casual', occasion: 'work', mood: 'calm' };
+
+/** The issue's bound for the first rows on a first visit: a stated user-facing requirement, not a timing benchmark. */
+const FIRST_ROWS_MS = 1000;
+
+/** Resolves with performance.now() when the element first renders an item row with a traditional verdict. */
+function firstRows(element: SemfilterDebugger): Promise<number> {
+  return new Promise((resolve) => {
+    const seen = () => element.shadowRoot?.querySelector('[part~="item"][data-traditional]') != null;
+    const observer = new MutationObserver(() => {
+      if (!seen()) return;
+      observer.disconnect();
+      resolve(performance.now());
+    });
+    observer.observe(element.shadowRoot!, { childList: true, subtree: true });
+  });
+}
+
+/** Waits (up to `ms`) until `test` holds. */
+async function until(test: () => boolean, what: string, ms = 60_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!test()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+const semanticCell = (element: SemfilterDebugger, id: string) => row(element, id).querySelectorAll('td')[2]!;
+const summary = (element: SemfilterDebugger) => element.shadowRoot!.querySelector('[part~="summary"]')!.textContent!.replace(/\s+/g, ' ');
+
+afterEach(removeDebuggers);
+
+describe('<semfilter-debugger> first answer', () => {
+  it('shows traditional rows within a second while the model is held back, vocabulary verdicts with them, the model\'s after release', async () => {
+    const prefix = freshPrefix('first-answer');
+    // A term no vocabulary and no earlier test's cache knows: only the model can place it.
+    const unknown = `${UNKNOWN_TERMS[0]}${Date.now().toString(36)}`;
+    const items = [
+      { id: 'blazer', name: 'Navy blazer', style: 'classic', occasion: 'work', mood: 'calm' },
+      { id: 'tee', name: 'White tee', style: 'casual', occasion: 'work', mood: 'calm' },
+      { id: 'odd', name: 'Odd coat', style: unknown, occasion: 'work', mood: 'calm' },
+      ...Array.from({ length: 300 }, (_, i) => ({ id: `item-${i}`, name: `Item ${i}`, style: ['casual', 'relaxed', 'classic', 'sporty'][i % 4], occasion: 'work', mood: 'calm' })),
+    ];
+    await setHeld(`${prefix}/models/`, true);
+    try {
+      const element = document.createElement('semfilter-debugger');
+      Object.assign(element, { modelBaseUrl: `${prefix}/models/`, items, request, view: 'all', semantic: true, pageSize: 400 });
+      const attached = performance.now();
+      document.body.append(element);
+      const shown = await firstRows(element);
+      console.log(`first rows ${(shown - attached).toFixed(0)} ms after the element was attached, the model held back`);
+      expect(shown - attached).to.be.below(FIRST_ROWS_MS);
+      expect(rows(element)).to.have.length(items.length);
+      expect(row(element, 'blazer').dataset.traditional).to.equal('reject');
+      // The vocabulary's terms are judged by meaning without the model: 'classic' fits 'casual'.
+      await until(() => row(element, 'blazer').dataset.semantic === 'pass', 'the vocabulary verdict for blazer', 5000);
+      expect(semanticCell(element, 'blazer').querySelector('[data-code="MATCH"][data-basis]')).to.exist;
+      // The term only the model knows is compared exactly meanwhile, and the summary says why.
+      expect(semanticCell(element, 'odd').querySelector('[data-code="EXACT_MISMATCH"]')).to.exist;
+      expect(summary(element)).to.contain('MODEL_LOADING');
+      expect(element.modelState).to.not.equal('ready');
+
+      const reported = new Promise<void>((resolve) => element.addEventListener('semfilter-report', (e) => e.detail.fallback_reason === null && resolve()));
+      await setHeld(`${prefix}/models/`, false);
+      await reported;
+      await element.updateComplete;
+      expect(element.modelState).to.equal('ready');
+      expect(element.report!.fallback_reason).to.equal(null);
+      expect(summary(element)).to.contain('Semantic mode active');
+      expect(semanticCell(element, 'odd').querySelector('[data-code="EXACT_MISMATCH"]')).to.equal(null);
+      expect(semanticCell(element, 'odd').querySelector('[data-code="BELOW_THRESHOLD"], [data-code="CONFLICT"], [data-code="MATCH"]')).to.exist;
+    } finally {
+      await setHeld(`${prefix}/models/`, false);
+    }
+  });
+});
