@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { sendKeys, setViewport } from '@web/test-runner-commands';
 import { createSemanticFilter, type SemanticFilter } from '@semfilter/core/browser';
-import { generateWardrobe, type FilterReport, type ItemVerdict } from '@semfilter/core';
+import { generateWardrobe, type FilterReport, type FilterRequest, type ItemVerdict } from '@semfilter/core';
 import { axe, debuggerRows as rows, mountDebugger, nextReport, removeDebuggers } from '../../../../test/browser/debugger-support.js';
 import type { DebuggerView, SemfilterDebugger } from '@semfilter/elements';
 
@@ -36,8 +36,8 @@ async function chooseReason(element: SemfilterDebugger, code: string): Promise<v
 }
 
 /** A debugger whose semantic run is the model's (not an answer at the deadline), waiting for that report. */
-async function mountWithModel(items: readonly object[], filter: SemanticFilter, view: DebuggerView, semantic: boolean): Promise<SemfilterDebugger> {
-  const element = await mountDebugger({ items, request, view, pageSize: 1000, semantic, filter });
+async function mountWithModel(items: readonly object[], filter: SemanticFilter, view: DebuggerView, semantic: boolean, asked: FilterRequest = request): Promise<SemfilterDebugger> {
+  const element = await mountDebugger({ items, request: asked, view, pageSize: 1000, semantic, filter });
   while (element.report === undefined || (semantic ? element.report : await semanticReport(element)).fallback_reason !== null) await nextReport(element);
   return element;
 }
@@ -124,6 +124,25 @@ describe('<semfilter-debugger> search and reason filter', () => {
         expect(status(element)).to.match(new RegExp(`^${expected.length} rows? with reason ${code}`));
         expect(element.shadowRoot!.activeElement).to.equal(reasonSelect(element));
       }
+    }
+    filter.dispose();
+  });
+
+  it('lists the passing view by score, best first, ties in input order, in either mode', async () => {
+    // Casual items among generated ones: the traditional filter passes these (all scoring 1: ties).
+    const items = generateWardrobe(300, 9).map((item, i) => (i % 37 === 5 ? { ...item, style: 'casual' } : item));
+    const styleOnly = { style: 'casual' };
+    const filter = createSemanticFilter({ modelBaseUrl: '/models/', cache: false });
+    for (const semantic of [false, true]) {
+      const element = await mountWithModel(items, filter, 'passing', semantic, styleOnly);
+      const { traditional, semantic: semanticReport } = await filter.compare(items, styleOnly, {}, { deadlineMs: Infinity });
+      const verdicts = new Map((semantic ? semanticReport : traditional).items.map((v) => [v.id, v]));
+      const position = new Map(items.map((item, i) => [item.id, i]));
+      const expected = items.filter((item) => verdicts.get(item.id)!.passed).map((item) => item.id).sort((a, b) => verdicts.get(b)!.score - verdicts.get(a)!.score || position.get(a)! - position.get(b)!);
+      expect(expected.length).to.be.greaterThan(1);
+      if (semantic) expect(new Set(expected.map((id) => verdicts.get(id)!.score)).size, 'scores differ').to.be.greaterThan(1);
+      expect(ids(element), `semantic ${semantic}`).to.deep.equal(expected);
+      element.remove();
     }
     filter.dispose();
   });
