@@ -36,13 +36,14 @@ const CLASHES = -1;
 
 /** One dimension's concepts with their anchors' vectors, ready to place unseen terms. */
 export class ConceptIndex {
-  /** Concept ids in map order, and each one's centroid (the normalized mean of its anchors' vectors). */
+  /** Concept ids in map order, each one's anchors' vectors, and its centroid (their normalized mean) once needed. */
   private readonly ids: string[] = [];
-  private readonly centroids: Vector[] = [];
+  private readonly members: Vector[][] = [];
+  private readonly centroids: (Vector | undefined)[] = [];
   private readonly relations = new Map<string, ConceptRelation>();
-  /** Per requested concept, over `ids`: ACCEPTS (itself, compatible, narrower), CLASHES (opposed) or 0. */
+  /** Per requested concept (filled on first use), over `ids`: ACCEPTS (itself, compatible, narrower), CLASHES (opposed) or 0. */
   private readonly stances = new Map<string, Int8Array>();
-  /** Per item concept, over `ids`: how a request for each concept takes its items (the columns of `stances`). */
+  /** Per item concept (filled on first use), over `ids`: how a request for each concept takes its items (the columns of `stances`). */
   private readonly takenBy = new Map<string, Int8Array>();
   /** Per unseen term, its closeness to each concept (same order as `ids`). */
   private readonly profiles = new Map<string, Float64Array>();
@@ -65,25 +66,20 @@ export class ConceptIndex {
     this.unrelated = map.unrelated ?? { penalty: 0, sureGap: 1 };
     this.unseen = map.unseen ?? { weight: 0, evenLead: 0 };
     for (const { id, anchors } of map.concepts) {
-      let sum: Float32Array | undefined;
+      const members: Vector[] = [];
       for (const term of anchors) {
         const vector = vectors(term);
         if (vector === undefined) continue;
-        sum ??= new Float32Array(vector.length);
-        for (let i = 0; i < sum.length; i++) sum[i]! += vector[i]!;
+        members.push(vector);
         if (!this.anchorConcepts.has(term)) this.anchorConcepts.set(term, id);
       }
-      if (sum === undefined) continue;
+      if (members.length === 0) continue;
       this.ids.push(id);
-      this.centroids.push(unit(sum));
+      this.members.push(members);
     }
     for (const [a, b] of map.compatible) this.relations.set(pairKey(a, b), 'compatible');
     for (const [a, b] of map.opposed) this.relations.set(pairKey(a, b), 'opposed');
     for (const [broad, narrow] of map.broader ?? []) this.relations.set(directedKey(broad, narrow), 'compatible');
-    for (const id of this.ids) {
-      this.stances.set(id, Int8Array.from(this.ids, (item) => stance(this.relation(id, item))));
-      this.takenBy.set(id, Int8Array.from(this.ids, (requested) => stance(this.relation(requested, id))));
-    }
   }
 
   /** The concept a term belongs to, or null when no concept is close enough or two are too close to call. */
@@ -110,8 +106,10 @@ export class ConceptIndex {
    * it is not close enough to any concept (the rule's minStrength) to be placed at all.
    */
   place(requestedConcept: string, term: string, vector: Vector): Placement | null {
-    const stances = this.stances.get(requestedConcept);
-    return stances === undefined ? null : this.placement(stances, term, vector);
+    if (!this.ids.includes(requestedConcept)) return null;
+    let stances = this.stances.get(requestedConcept);
+    if (stances === undefined) this.stances.set(requestedConcept, (stances = Int8Array.from(this.ids, (item) => stance(this.relation(requestedConcept, item)))));
+    return this.placement(stances, term, vector);
   }
 
   /**
@@ -119,8 +117,10 @@ export class ConceptIndex {
    * concepts whose requests accept that item (the reverse of `place`; `clash` as there).
    */
   placeRequest(itemConcept: string, term: string, vector: Vector): Placement | null {
-    const stances = this.takenBy.get(itemConcept);
-    return stances === undefined ? null : this.placement(stances, term, vector);
+    if (!this.ids.includes(itemConcept)) return null;
+    let stances = this.takenBy.get(itemConcept);
+    if (stances === undefined) this.takenBy.set(itemConcept, (stances = Int8Array.from(this.ids, (requested) => stance(this.relation(requested, itemConcept)))));
+    return this.placement(stances, term, vector);
   }
 
   private placement(stances: Int8Array, term: string, vector: Vector): Placement | null {
@@ -145,7 +145,7 @@ export class ConceptIndex {
   /** How close a vector is to a concept: the cosine with the concept's centroid (-1 for an unknown concept). */
   closeness(concept: string, vector: Vector): number {
     const i = this.ids.indexOf(concept);
-    return i === -1 ? -1 : cosine(vector, this.centroids[i]!);
+    return i === -1 ? -1 : cosine(vector, this.centroid(i));
   }
 
   /** How an item's concept relates to a requested one: symmetric, except that a broader request accepts a narrower item (ConceptMap.broader). */
@@ -157,10 +157,26 @@ export class ConceptIndex {
   private profile(term: string, vector: Vector): Float64Array {
     let profile = this.profiles.get(term);
     if (profile === undefined) {
-      profile = Float64Array.from(this.centroids, (centroid) => cosine(vector, centroid));
+      profile = Float64Array.from(this.ids, (_, i) => cosine(vector, this.centroid(i)));
       this.profiles.set(term, profile);
     }
     return profile;
+  }
+
+  /**
+   * A concept's centroid, computed on first use: a run whose tags are all curated anchors needs
+   * only the requested concepts' (the unrelated-concepts penalty), so a cold start from the
+   * vocabulary does not sum every anchor.
+   */
+  private centroid(i: number): Vector {
+    let centroid = this.centroids[i];
+    if (centroid === undefined) {
+      const members = this.members[i]!;
+      const sum = new Float32Array(members[0]!.length);
+      for (const vector of members) for (let k = 0; k < sum.length; k++) sum[k]! += vector[k]!;
+      this.centroids[i] = centroid = unit(sum);
+    }
+    return centroid;
   }
 
   private remember(term: string, match: ConceptMatch | null): ConceptMatch | null {
