@@ -50,6 +50,20 @@ export function queryRows(traditional: PreparedRun, semantic: PreparedRun, items
   return { indices: withCode(traditional, semantic, narrowed, query.code), codes: reasonCodeCounts(traditional, semantic, narrowed) };
 }
 
+/**
+ * queryRows, remembered for the last runs and query: a render that changed neither (a progress
+ * event, a page turn) reuses the rows.
+ */
+export function createRowsMemo(): (traditional: PreparedRun, semantic: PreparedRun, items: readonly NamedRow[], query: RowQuery) => QueriedRows {
+  let last: { readonly key: readonly unknown[]; readonly rows: QueriedRows } | undefined;
+  return (traditional, semantic, items, query) => {
+    const key = [traditional, semantic, items, query.view, query.semantic, query.text, query.code, query.only];
+    if (last !== undefined && key.every((part, i) => part === last!.key[i])) return last.rows;
+    last = { key, rows: queryRows(traditional, semantic, items, query) };
+    return last.rows;
+  };
+}
+
 /** The view's indices, narrowed by the search and `only`. */
 function narrowedIndices(traditional: PreparedRun, semantic: PreparedRun, items: readonly NamedRow[], query: RowQuery): Uint32Array {
   const base = viewIndices(traditional, semantic, query);

@@ -10,9 +10,8 @@ import { requestTemplate, thresholdsTemplate, toolbarTemplate } from './controls
 import { whenIdle } from './idle.js';
 import { comparisonFile, download, type ExportFormat } from './comparison-file.js';
 import { countOf } from './counts.js';
-import { createRowKeys, queryRows, shownIndices, shownVerdict, type DebuggerView, type RowQuery, type RowSubset } from './rows.js';
+import { createRowKeys, createRowsMemo, shownIndices, shownVerdict, type DebuggerView, type QueriedRows, type RowQuery, type RowSubset } from './rows.js';
 import { emptyMessage, pagerStatus, rowFiltersTemplate, SEARCH_PAUSE_MS, type RowFilterWords } from './row-filters.js';
-import type { ReasonCodeCount } from './reason-codes.js';
 import { changesTemplate, flipSubset, followSubset, isFlipSubset } from './changes.js';
 import { rowInsightTemplate } from './row-insight.js';
 import { insightStyles } from './insight-styles.js';
@@ -33,15 +32,6 @@ interface Runs {
   readonly semantic: FilterRun;
   readonly items: readonly ShownItem[];
   readonly request: FilterRequest;
-}
-
-/** The item indices a query shows, for one pair of runs. */
-interface ShownRows {
-  readonly runs: Runs;
-  readonly query: RowQuery;
-  readonly indices: Uint32Array;
-  /** The reason codes in the runs, counted over the rows the query shows with any reason. */
-  readonly codes: readonly ReasonCodeCount[];
 }
 
 /** Input issues listed when the host's wardrobe or request is not valid. */
@@ -137,7 +127,7 @@ export class SemfilterDebugger extends LitElement {
   #subscribed: SemanticFilter | undefined;
   /** The items as prepared by the filter, and which items array and filter they were prepared from. */
   #prepared: { readonly items: readonly ShownItem[]; readonly filter: SemanticFilter; readonly handle: PreparedItems } | undefined;
-  #shown: ShownRows | undefined;
+  readonly #rows = createRowsMemo();
   readonly #curve = createCurveMemo();
   readonly #rowKeys = createRowKeys();
   #unsubscribe: AbortController | undefined;
@@ -267,13 +257,9 @@ export class SemfilterDebugger extends LitElement {
     return { view: this.view, semantic: this.semantic, text: this._text, code: this._code, only: this._only?.indices };
   }
 
-  /** The item indices the query shows: computed once per runs and query, not once per render (progress events render too). */
-  #shownRows(runs: Runs): ShownRows {
-    const cached = this.#shown;
-    const query = this.#query();
-    if (cached?.runs === runs && (Object.keys(query) as (keyof RowQuery)[]).every((key) => cached.query[key] === query[key])) return cached;
-    const { indices, codes } = queryRows(runs.traditional.run!, runs.semantic.run!, runs.items, query);
-    return (this.#shown = { runs, query, indices, codes });
+  /** The item indices the query shows, and the reason codes behind them: computed once per runs and query, not once per render (progress events render too). */
+  #shownRows(runs: Runs): QueriedRows {
+    return this.#rows(runs.traditional.run!, runs.semantic.run!, runs.items, this.#query());
   }
 
   #filterWords(): RowFilterWords {
