@@ -1,12 +1,8 @@
-import type { ConceptIndex, ConceptMatch, Placement } from './concept-index.js';
+import type { ConceptIndex, Placement } from './concept-index.js';
 import type { MatchBasis } from './reasons.js';
 import { cosine, type Vector, type VectorLookup } from './vectors.js';
 
-/**
- * Score given to a pair whose concepts are known to go together, as a share of the weaker
- * assignment's strength: high enough to pass any sensible threshold when both terms sit firmly
- * in their concepts, lower when one of them is a loose fit.
- */
+/** Score given to two curated anchors whose concepts are known to go together: high enough to pass any sensible threshold. */
 const COMPATIBLE_CONCEPT_SCORE = 0.9;
 
 /** Bases a conflict can have: a clash between curated concepts, or with the concept the model placed an unseen term in. */
@@ -18,15 +14,16 @@ export type PairVerdict =
   | { readonly kind: 'conflict'; readonly similarity: number; readonly concepts: readonly [string, string]; readonly basis: ConflictBasis };
 
 /**
- * Compares two normalized terms semantically. Identical terms score 1 (EXACT). Terms in clashing
- * concepts are a conflict, whatever their similarity (antonyms embed close together). Terms in the
- * same or compatible concepts score at least their concept fit; terms in different concepts with no
- * known relation score their cosine, lowered by the dimension's `unrelated` penalty as far as the
- * item term sits surely in its own concept (see ConceptMap.unrelated). A term the vocabulary does
- * not know is placed by the model among the concepts and scored by ConceptMap.unseen
- * (PLACED_CONCEPT); an unseen item term is vetoed when it sits at least as near a concept that
- * clashes with the requested one as near any that goes with it. A pair with a term too far from every concept scores its cosine
- * (MODEL_SIMILARITY). A curated anchor is never second-guessed: its concept is what the vocabulary says.
+ * Compares two normalized terms semantically. Identical terms score 1 (EXACT). Two curated anchors:
+ * in clashing concepts they are a conflict whatever their similarity (antonyms embed close
+ * together); in the same concept they score 1, in compatible ones at least 0.9; in concepts with no
+ * known relation their cosine, lowered by the dimension's `unrelated` penalty as far as the item
+ * term sits surely in its own concept (see ConceptMap.unrelated). A term the vocabulary does not
+ * know is placed by the model among the concepts and scored by ConceptMap.unseen (PLACED_CONCEPT);
+ * an unseen item term is vetoed when it sits at least as near a concept that clashes with the
+ * requested one as near any that goes with it. A term too far from every concept leaves the pair
+ * its cosine (MODEL_SIMILARITY). A curated anchor is never second-guessed: its concept is what the
+ * vocabulary says.
  */
 export function comparePair(requested: string, actual: string, vectors: VectorLookup, concepts: ConceptIndex): PairVerdict {
   if (requested === actual) return { kind: 'scored', score: 1, similarity: 1, basis: 'EXACT' };
@@ -41,12 +38,12 @@ export function comparePair(requested: string, actual: string, vectors: VectorLo
   const actualConcept = concepts.assign(actual, actualVector);
   if (actualConcept?.placed !== false) {
     const placement = concepts.place(requestedConcept.concept, actual, actualVector);
-    if (placement?.clash != null) return { kind: 'conflict', similarity, concepts: [requestedConcept.concept, placement.clash], basis: 'PLACED_CONCEPT' };
+    if (placement !== null && placement.clash !== null) return { kind: 'conflict', similarity, concepts: [requestedConcept.concept, placement.clash], basis: 'PLACED_CONCEPT' };
     return placed(placement, similarity, concepts);
   }
   // An unseen request against a curated item: the same lead, toward the concepts whose requests take the item.
   if (requestedConcept.placed) return placed(concepts.placeRequest(actualConcept.concept, requested, requestedVector), similarity, concepts);
-  return compareConcepts(requestedConcept, actualConcept, actualVector, similarity, concepts);
+  return compareConcepts(requestedConcept.concept, actualConcept.concept, actualVector, similarity, concepts);
 }
 
 /** A pair with a term the vocabulary does not know: its cosine moved by where the model placed the term (ConceptMap.unseen). */
@@ -57,18 +54,18 @@ function placed(placement: Placement | null, similarity: number, concepts: Conce
 }
 
 /** Both terms curated anchors: the vocabulary's relation of their concepts decides. */
-function compareConcepts(requested: ConceptMatch, actual: ConceptMatch, actualVector: Vector, similarity: number, concepts: ConceptIndex): PairVerdict {
-  const strength = Math.min(requested.strength, actual.strength);
-  switch (concepts.relation(requested.concept, actual.concept)) {
+function compareConcepts(requested: string, actual: string, actualVector: Vector, similarity: number, concepts: ConceptIndex): PairVerdict {
+  switch (concepts.relation(requested, actual)) {
     case 'opposed':
-      return { kind: 'conflict', similarity, concepts: [requested.concept, actual.concept], basis: 'KNOWN_CLASH' };
+      return { kind: 'conflict', similarity, concepts: [requested, actual], basis: 'KNOWN_CLASH' };
     case 'same':
-      return { kind: 'scored', score: Math.max(similarity, strength), similarity, basis: 'SAME_CONCEPT' };
+      return { kind: 'scored', score: 1, similarity, basis: 'SAME_CONCEPT' };
     case 'compatible':
-      return { kind: 'scored', score: Math.max(similarity, COMPATIBLE_CONCEPT_SCORE * strength), similarity, basis: 'COMPATIBLE_CONCEPTS' };
+      return { kind: 'scored', score: Math.max(similarity, COMPATIBLE_CONCEPT_SCORE), similarity, basis: 'COMPATIBLE_CONCEPTS' };
     case 'unrelated': {
+      // An anchor sits in its own concept at strength 1; the nearer it also sits to the requested concept, the less sure the penalty.
       const { penalty, sureGap } = concepts.unrelated;
-      const sureness = clamp((actual.strength - concepts.closeness(requested.concept, actualVector)) / sureGap);
+      const sureness = clamp((1 - concepts.closeness(requested, actualVector)) / sureGap);
       return { kind: 'scored', score: Math.max(0, similarity - penalty * sureness), similarity, basis: 'UNRELATED_CONCEPTS' };
     }
   }
