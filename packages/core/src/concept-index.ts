@@ -106,10 +106,8 @@ export class ConceptIndex {
    * it is not close enough to any concept (the rule's minStrength) to be placed at all.
    */
   place(requestedConcept: string, term: string, vector: Vector): Placement | null {
-    if (!this.ids.includes(requestedConcept)) return null;
-    let stances = this.stances.get(requestedConcept);
-    if (stances === undefined) this.stances.set(requestedConcept, (stances = Int8Array.from(this.ids, (item) => stance(this.relation(requestedConcept, item)))));
-    return this.placement(stances, term, vector);
+    const stances = this.stanceRow(this.stances, requestedConcept, (other) => this.relation(requestedConcept, other));
+    return stances === null ? null : this.placement(stances, term, vector);
   }
 
   /**
@@ -117,10 +115,16 @@ export class ConceptIndex {
    * concepts whose requests accept that item (the reverse of `place`; `clash` as there).
    */
   placeRequest(itemConcept: string, term: string, vector: Vector): Placement | null {
-    if (!this.ids.includes(itemConcept)) return null;
-    let stances = this.takenBy.get(itemConcept);
-    if (stances === undefined) this.takenBy.set(itemConcept, (stances = Int8Array.from(this.ids, (requested) => stance(this.relation(requested, itemConcept)))));
-    return this.placement(stances, term, vector);
+    const stances = this.stanceRow(this.takenBy, itemConcept, (other) => this.relation(other, itemConcept));
+    return stances === null ? null : this.placement(stances, term, vector);
+  }
+
+  /** A concept's row of stances toward every concept, from `cache` or computed once; null for an unknown concept. */
+  private stanceRow(cache: Map<string, Int8Array>, concept: string, relationTo: (other: string) => ConceptRelation): Int8Array | null {
+    if (!this.ids.includes(concept)) return null;
+    let row = cache.get(concept);
+    if (row === undefined) cache.set(concept, (row = Int8Array.from(this.ids, (other) => stance(relationTo(other)))));
+    return row;
   }
 
   private placement(stances: Int8Array, term: string, vector: Vector): Placement | null {
