@@ -50,13 +50,13 @@ export function flipGroups(first: PreparedRun, second: PreparedRun): FlipSummary
   return summary;
 }
 
-interface PendingGroup {
-  readonly dimension: Dimension;
-  readonly direction: FlipDirection;
-  readonly requested: string;
-  readonly actual: string;
-  readonly score: number;
-  readonly items: number[];
+/** A group as one dimension's tag sets define it, before its items are collected. */
+type GroupPair = Omit<FlipGroup, 'count' | 'items'>;
+
+/** One dimension's changed tag sets: set → index into `pairs` (-1 where the set's verdict did not change). */
+interface DimensionGroups {
+  readonly setGroup: Int32Array;
+  readonly pairs: readonly GroupPair[];
 }
 
 function computeGroups(first: PreparedRun, second: PreparedRun): FlipSummary {
@@ -64,9 +64,13 @@ function computeGroups(first: PreparedRun, second: PreparedRun): FlipSummary {
   if (wardrobe !== second.prepared.wardrobe) throw new Error('flipGroups: both runs must be over the same prepared wardrobe');
   const dimensionsOf = (run: PreparedRun) => run.judged.map((j) => j.dimension).join();
   if (dimensionsOf(first) !== dimensionsOf(second)) throw new Error(`flipGroups: both runs must judge the same dimensions (${dimensionsOf(first) || 'none'} and ${dimensionsOf(second) || 'none'})`);
-  const groups: PendingGroup[] = [];
-  // Tag set → its group, per dimension: -1 where the set's verdict did not change.
-  const columns = first.judged.map((judged, k) => ({ itemSets: wardrobe.dimensions[judged.dimension].itemSets, setGroup: setGroups(judged, second.judged[k]!, groups) }));
+  const groups: (GroupPair & { readonly items: number[] })[] = [];
+  const columns = first.judged.map((judged, k) => {
+    const { setGroup, pairs } = dimensionGroups(judged, second.judged[k]!);
+    const offset = groups.length;
+    groups.push(...pairs.map((pair) => ({ ...pair, items: [] })));
+    return { itemSets: wardrobe.dimensions[judged.dimension].itemSets, setGroup, offset };
+  });
   let gained = 0;
   let lost = 0;
   const { passed: before } = first;
@@ -77,9 +81,9 @@ function computeGroups(first: PreparedRun, second: PreparedRun): FlipSummary {
     else lost++;
     // A flipped item's changed dimensions all changed its way: a gained item passes every dimension
     // in the second run, so each changed one went from reject to pass (and the other way when lost).
-    for (const { itemSets, setGroup } of columns) {
+    for (const { itemSets, setGroup, offset } of columns) {
       const group = setGroup[itemSets[i]!]!;
-      if (group >= 0) groups[group]!.items.push(i);
+      if (group >= 0) groups[offset + group]!.items.push(i);
     }
   }
   const shown = groups
@@ -96,26 +100,36 @@ function computeGroups(first: PreparedRun, second: PreparedRun): FlipSummary {
   return { gained, lost, groups: shown };
 }
 
-/** One dimension's tag sets whose verdict changed, each given the group of the pair the second run reports for it (groups made as met). */
-function setGroups(first: JudgedDimension, second: JudgedDimension, groups: PendingGroup[]): Int32Array {
+const byJudged = new WeakMap<JudgedDimension, WeakMap<JudgedDimension, DimensionGroups>>();
+
+/**
+ * One dimension's tag sets whose verdict changed, each given the group of the term the second run
+ * reports for it (a term is its own pair: the tag, and the requested term its outcome names).
+ * Remembered per pair of judgements: a slider step judges one dimension again, not the others.
+ */
+function dimensionGroups(first: JudgedDimension, second: JudgedDimension): DimensionGroups {
+  let bySecond = byJudged.get(first);
+  if (bySecond === undefined) byJudged.set(first, (bySecond = new WeakMap()));
+  let found = bySecond.get(second);
+  if (found !== undefined) return found;
   const setGroup = new Int32Array(first.setPassed.length).fill(-1);
-  const byKey = new Map<string, number>();
+  const termGroup = new Int32Array(second.outcomes.length).fill(-1);
+  const pairs: GroupPair[] = [];
   const { setReported, outcomes } = second;
   for (let set = 1; set < setGroup.length; set++) {
     if (first.setPassed[set] === second.setPassed[set]) continue;
-    const outcome = outcomes[setReported[set]!]!; // a set that passes in either run has a tag, so it reports one
-    const pair = outcome.passed ? outcome.match : outcome.reason;
-    const direction: FlipDirection = outcome.passed ? 'gained' : 'lost';
-    const actual = pair.actual ?? ''; // a term's reason always names the tag (only an item without tags, set 0, has none)
-    const key = `${direction}\u0000${pair.requested}\u0000${actual}`;
-    let group = byKey.get(key);
-    if (group === undefined) {
-      byKey.set(key, (group = groups.length));
-      groups.push({ dimension: second.dimension, direction, requested: pair.requested, actual, score: outcome.score, items: [] });
+    const term = setReported[set]!; // a set that passes in either run has a tag, so it reports one
+    if (termGroup[term]! < 0) {
+      const outcome = outcomes[term]!;
+      const pair = outcome.passed ? outcome.match : outcome.reason;
+      const actual = pair.actual ?? ''; // a term's reason always names the tag (only an item without tags, set 0, has none)
+      termGroup[term] = pairs.push({ dimension: second.dimension, direction: outcome.passed ? 'gained' : 'lost', requested: pair.requested, actual, score: outcome.score }) - 1;
     }
-    setGroup[set] = group;
+    setGroup[set] = termGroup[term]!;
   }
-  return setGroup;
+  found = { setGroup, pairs };
+  bySecond.set(second, found);
+  return found;
 }
 
 function compare(a: string, b: string): number {
