@@ -73,14 +73,15 @@ export function changesTemplate({ summary, chosen, onChoose, onClear }: ChangesS
   return html`<section class="changes" part="changes" aria-label="What semantic mode changes">
     <p><strong>What semantic mode changes:</strong> ${gained + lost === 0
       ? 'nothing; both filters decide every item the same way.'
-      : `it passes ${countOf(gained, 'item', 'items')} the traditional filter rejects and rejects ${countOf(lost, 'item', 'items')} it passes.`}</p>
+      : `it passes ${countOf(gained, 'item', 'items')} the traditional filter rejects, and rejects ${countOf(lost, 'item', 'items')} the traditional filter passes.`}</p>
     ${listed.length === 0
       ? nothing
       : html`<ul class="flip-groups">
-          ${listed.map(
-            (group) => html`<li><button type="button" data-flip-group=${group.direction} aria-pressed=${groupKey(group) === chosenKey ? 'true' : 'false'}
-              @click=${() => onChoose(group)}>${groupWords(group)} — ${countOf(group.count, 'item', 'items')}</button></li>`,
-          )}
+          ${listed.map((group) => {
+            const pressed = groupKey(group) === chosenKey; // a pressed button lets go, as a toggle does
+            return html`<li><button type="button" data-flip-group=${group.direction} aria-pressed=${pressed ? 'true' : 'false'}
+              @click=${() => (pressed ? onClear() : onChoose(group))}>${groupWords(group)} — ${countOf(group.count, 'item', 'items')}</button></li>`;
+          })}
         </ul>
         ${rest > 0 ? html`<p class="state">and ${countOf(rest, 'smaller group', 'smaller groups')}: show disagreements only to see every flip.</p>` : nothing}`}
     ${chosen === undefined

@@ -56,6 +56,14 @@ function expectedItems(both: { traditional: FilterReport; semantic: FilterReport
     .sort();
 }
 
+/** Opens a row's score breakdown as a click on its summary does, and waits until its figures are rendered. */
+async function openBreakdown(element: SemfilterDebugger, details: HTMLDetailsElement): Promise<void> {
+  const toggled = new Promise((resolve) => details.addEventListener('toggle', resolve, { once: true }));
+  details.open = true;
+  await toggled;
+  await element.updateComplete;
+}
+
 afterEach(removeDebuggers);
 
 describe('<semfilter-debugger> insights', () => {
@@ -68,7 +76,7 @@ describe('<semfilter-debugger> insights', () => {
     const both = await reports(element);
     const flips = both.semantic.items.filter((item) => item.passed !== both.traditional.items.find((t) => t.id === item.id)!.passed);
     const gained = flips.filter((item) => item.passed).length;
-    expect(text(panel(element))).to.contain(`it passes ${gained} items the traditional filter rejects and rejects ${flips.length - gained} item`);
+    expect(text(panel(element))).to.contain(`it passes ${gained} items the traditional filter rejects, and rejects ${flips.length - gained} item`);
     // The panel comes before the summary and the table.
     expect(panel(element).compareDocumentPosition(root(element).querySelector('[part~="summary"]')!) & Node.DOCUMENT_POSITION_FOLLOWING).to.not.equal(0);
     const shownBefore = ids(element);
@@ -93,6 +101,14 @@ describe('<semfilter-debugger> insights', () => {
     expect(element.view).to.equal('passing'); // the view the group replaced
     expect(ids(element)).to.deep.equal(shownBefore);
     expect(groupButtons(element).every((b) => b.getAttribute('aria-pressed') === 'false')).to.equal(true);
+    // A pressed group button lets go when pressed again, as a toggle button does.
+    groupButtons(element)[0]!.click();
+    await element.updateComplete;
+    expect(rows(element)).to.have.length(parseGroup(groupButtons(element)[0]!).count);
+    groupButtons(element)[0]!.click();
+    await element.updateComplete;
+    expect(restriction(element)).to.equal(null);
+    expect(ids(element)).to.deep.equal(shownBefore);
   });
 
   it('follows the chosen group through a threshold change: the rows stay the group\'s items in the new runs', async () => {
@@ -149,7 +165,8 @@ describe('<semfilter-debugger> insights', () => {
       let checked = 0;
       for (const row of rows(element)) {
         const details = row.querySelector<HTMLDetailsElement>('details[data-breakdown]')!;
-        details.open = true;
+        expect(details.querySelector('[data-part]'), 'figures are read only when opened').to.equal(null);
+        await openBreakdown(element, details);
         const score = Number(details.querySelector('[data-score]')!.textContent);
         expect(score).to.equal(scores.get(row.dataset.itemId!));
         const figure = (li: Element) => Number(li.querySelector('strong')?.textContent ?? 0);
@@ -164,6 +181,13 @@ describe('<semfilter-debugger> insights', () => {
         checked++;
       }
       expect(checked).to.equal(60);
+      // An open breakdown belongs to its item: switching mode shows that item's figures in the other mode, open.
+      const first = rows(element)[0]!;
+      element.semantic = !semantic;
+      await element.updateComplete;
+      const again = debuggerRow(element, first.dataset.itemId!).querySelector<HTMLDetailsElement>('details[data-breakdown]')!;
+      expect(again.open).to.equal(true);
+      expect(text(again)).to.contain(semantic ? '100% of the rule score' : '70% of the rule score');
       const results = await axe.run(element, {});
       expect(results.violations.map((v) => `${v.id}: ${v.help}`)).to.deep.equal([]);
       element.remove();
@@ -174,7 +198,7 @@ describe('<semfilter-debugger> insights', () => {
     const element = await mountWithModel(generateWardrobe(200, 5), 'passing', true, 20);
     groupButtons(element)[0]!.click();
     await element.updateComplete;
-    rows(element)[0]!.querySelector('details')!.open = true;
+    await openBreakdown(element, rows(element)[0]!.querySelector('details')!);
     const results = await axe.run(element, { rules: { 'color-contrast': { enabled: true } } });
     expect(results.violations.map((v) => `${v.id}: ${v.help}`)).to.deep.equal([]);
   });
@@ -187,7 +211,7 @@ describe('<semfilter-debugger> insights', () => {
       const element = await mountWithModel(generateWardrobe(200, 5), 'passing', true, 20);
       groupButtons(element)[0]!.click();
       await element.updateComplete;
-      for (const details of root(element).querySelectorAll('details')) details.open = true;
+      for (const details of root(element).querySelectorAll('details')) await openBreakdown(element, details);
       const page = document.scrollingElement!;
       expect(page.scrollWidth).to.be.at.most(page.clientWidth);
       expect(root(element).querySelector('table')!.scrollWidth).to.be.at.most(root(element).querySelector('table')!.clientWidth);

@@ -14,6 +14,7 @@ import { createRowKeys, createRowsMemo, shownIndices, shownVerdict, type Debugge
 import { emptyMessage, pagerStatus, rowFiltersTemplate, SEARCH_PAUSE_MS, type RowFilterWords } from './row-filters.js';
 import { changesTemplate, flipSubset, followSubset, isFlipSubset } from './changes.js';
 import { rowInsightTemplate } from './row-insight.js';
+import { openBreakdowns } from './breakdown.js';
 import { insightStyles } from './insight-styles.js';
 
 export type { DebuggerView } from './rows.js';
@@ -130,6 +131,8 @@ export class SemfilterDebugger extends LitElement {
   readonly #rows = createRowsMemo();
   readonly #curve = createCurveMemo();
   readonly #rowKeys = createRowKeys();
+  /** Which rows' score breakdowns are open: only those read their figures. */
+  readonly #breakdowns = openBreakdowns(() => this.requestUpdate());
   #unsubscribe: AbortController | undefined;
   /** The pause after a keystroke in the search box, before the rows are filtered. */
   #searchPause: ReturnType<typeof setTimeout> | undefined;
@@ -240,7 +243,7 @@ export class SemfilterDebugger extends LitElement {
         <caption class="state">Each item with its tags, and both filters' verdicts side by side</caption>
         <thead><tr><th scope="col">Item</th><th scope="col">Tags (as written → normalized)</th><th scope="col">Traditional filter</th><th scope="col">Semantic filter</th></tr></thead>
         <tbody>
-          ${repeat(page, (row) => row.key, (row) => rowTemplate(row.item, row.traditional, row.semantic, requested, thresholds, rowInsightTemplate(traditional.run!, semantic.run!, row.index, this.semantic)))}
+          ${repeat(page, (row) => row.key, (row) => rowTemplate(row.item, row.traditional, row.semantic, requested, thresholds, rowInsightTemplate(traditional.run!, semantic.run!, row.index, this.semantic, this.#breakdowns)))}
         </tbody>
       </table>
       ${shown.length === 0 ? html`<p class="empty">${emptyMessage(runs.items.length, this.#filterWords())}</p>` : nothing}`;
