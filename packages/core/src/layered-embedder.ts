@@ -47,6 +47,12 @@ export function createLayeredEmbedder({ model, store, vocabulary }: LayeredEmbed
   const stats: CacheStats = { memoryHits: 0, storeHits: 0, vocabularyHits: 0, computed: 0, storeFailures: 0 };
   const prefix = `${model.model.id}|${MODEL_REVISION}|${model.model.dtype}|`;
   const usable = vocabulary !== undefined && vocabulary.model === model.model.id && vocabulary.revision === MODEL_REVISION && vocabulary.dtype === model.model.dtype ? vocabulary : undefined;
+  /**
+   * Texts sent to the model and not answered yet, with the batch that computes them: a call that
+   * needs them meanwhile (a UI's quick first answer beside its full one, both waiting for the
+   * model to load) waits for that batch instead of computing them again.
+   */
+  const computing = new Map<string, Promise<unknown>>();
 
   /** Fills memory from the vocabulary and the store; returns the texts still missing. */
   const fill = async (texts: readonly string[]): Promise<string[]> => {
@@ -87,11 +93,18 @@ export function createLayeredEmbedder({ model, store, vocabulary }: LayeredEmbed
     },
     async embed(texts) {
       const missing = await fill(texts);
-      if (missing.length > 0) {
-        const vectors = await model.embed(missing);
-        stats.computed += missing.length;
-        const entries = missing.map((text, i) => [text, vectors[i]!] as const);
-        for (const [text, vector] of entries) memory.set(text, vector);
+      const shared = new Set(missing.flatMap((text) => computing.get(text) ?? []));
+      const fresh = missing.filter((text) => !computing.has(text));
+      if (fresh.length > 0) {
+        // Memory is filled in the batch's own continuation, so a call waiting on it finds the vectors.
+        const batch = model.embed(fresh).then((vectors) => {
+          stats.computed += fresh.length;
+          const entries = fresh.map((text, i) => [text, vectors[i]!] as const);
+          for (const [text, vector] of entries) memory.set(text, vector);
+          return entries;
+        });
+        for (const text of fresh) computing.set(text, batch);
+        const entries = await batch.finally(() => fresh.forEach((text) => computing.delete(text)));
         if (store !== undefined) {
           try {
             await store.setMany(entries.map(([text, vector]) => [prefix + text, vector] as const));
@@ -100,6 +113,7 @@ export function createLayeredEmbedder({ model, store, vocabulary }: LayeredEmbed
           }
         }
       }
+      await Promise.all(shared);
       return texts.map((text) => memory.get(text)!);
     },
     stats: () => ({ ...stats }),
