@@ -147,6 +147,26 @@ describe('<semfilter-debugger> search and reason filter', () => {
     filter.dispose();
   });
 
+  it('shows what filters the rows after another control cleared the search and the reason (a flip group)', async () => {
+    const element = await mountDebugger({ items: named, request, view: 'all', pageSize: 10 });
+    // As a person picks it: the keyboard on the focused select (a script setting `value` would not mark the choice as the user's).
+    reasonSelect(element).focus();
+    await sendKeys({ press: 'ArrowDown' });
+    await element.updateComplete;
+    expect(reasonSelect(element).value).to.not.equal('');
+    expect(status(element)).to.contain('with reason');
+    search(element).focus();
+    await sendKeys({ type: 'item' });
+    await statusUntil(element, (t) => t.includes('matching'));
+    element.shadowRoot!.querySelector<HTMLButtonElement>('button[data-flip-group]')!.click();
+    await element.updateComplete;
+    expect(status(element)).to.not.contain('matching');
+    expect(status(element)).to.not.contain('with reason');
+    expect(reasonSelect(element).value).to.equal('');
+    expect(reasonSelect(element).selectedOptions[0]!.textContent).to.equal('any reason');
+    expect(search(element).value).to.equal('');
+  });
+
   it('combines the search with the reason code, from page 1, and fits a phone without sideways scroll', async () => {
     await setViewport({ width: 390, height: 844 });
     try {

@@ -1,4 +1,5 @@
 import { html, type TemplateResult } from 'lit';
+import { live } from 'lit/directives/live.js';
 import { countOf, formatCount } from './counts.js';
 import type { ReasonCodeCount } from './reason-codes.js';
 import type { DebuggerView } from './rows.js';
@@ -21,14 +22,16 @@ export interface RowFiltersState {
 /** A search box (item name or id) and a reason-code select, narrowing the rows of any view. */
 export function rowFiltersTemplate({ text, code, codes, onText, onCode }: RowFiltersState): TemplateResult {
   // The chosen code stays listed when the runs no longer carry it, so the select shows what filters the rows.
+  // Each option's selectedness is set against the live DOM: a choice the user made, or another
+  // control that cleared it, is shown as it is (a `selected` attribute no longer moves a choice once the user made one).
   const listed = code === undefined || codes.some((c) => c.code === code) ? codes : [...codes, { code, count: 0 }];
   return html`<div class="row-filters">
     <label>Search items <input type="search" placeholder="name or id" autocomplete="off" .value=${text}
       @input=${(e: Event) => onText((e.target as HTMLInputElement).value, false)}
       @search=${(e: Event) => onText((e.target as HTMLInputElement).value, true)} /></label>
     <label>Reason <select @change=${(e: Event) => onCode((e.target as HTMLSelectElement).value || undefined)}>
-      <option value="" ?selected=${code === undefined}>any reason</option>
-      ${listed.map((c) => html`<option value=${c.code} ?selected=${c.code === code}>${c.code} (${formatCount(c.count)})</option>`)}
+      <option value="" .selected=${live(code === undefined)}>any reason</option>
+      ${listed.map((c) => html`<option value=${c.code} .selected=${live(c.code === code)}>${c.code} (${formatCount(c.count)})</option>`)}
     </select></label>
   </div>`;
 }
