@@ -4,7 +4,7 @@ import { countOf } from './counts.js';
 import type { DebuggerView, RowSubset } from './rows.js';
 
 /** Flip groups the panel lists as buttons; the rest are counted in a sentence ("and 12 smaller groups"). */
-export const LISTED_GROUPS = 6;
+const LISTED_GROUPS = 6;
 
 /**
  * The rows restricted to one flip group. It names the group (dimension, direction and term pair),
@@ -24,7 +24,7 @@ function groupKey(group: FlipGroup): string {
 }
 
 /** A group in words: "occasion: 'weekend' for 'work'" (gained) or "mood: 'sad' no longer for 'happy'" (lost). */
-export function groupWords(group: Pick<FlipGroup, 'dimension' | 'direction' | 'requested' | 'actual'>): string {
+function groupWords(group: Pick<FlipGroup, 'dimension' | 'direction' | 'requested' | 'actual'>): string {
   return `${group.dimension}: '${group.actual}' ${group.direction === 'gained' ? 'for' : 'no longer for'} '${group.requested}'`;
 }
 

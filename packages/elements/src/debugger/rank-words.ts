@@ -7,7 +7,7 @@ import { formatCount } from './counts.js';
  * reader: "#3, up 2", "#3, new", "not passing (#4 in the other)". `other` names the mode compared
  * against ("the traditional filter").
  */
-export function rankWords(change: RankChange, other: string): string {
+function rankWords(change: RankChange, other: string): string {
   switch (change.kind) {
     case 'up':
     case 'down':
