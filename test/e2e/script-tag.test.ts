@@ -36,7 +36,8 @@ describe('<semfilter-debugger> from a plain script tag', () => {
     expect(verdicts).toContain('tee:pass/pass');
     await page.locator('semfilter-debugger [part~="semantic-toggle"]').press('Space');
     expect(await page.locator('semfilter-debugger').getAttribute('semantic')).toBe('');
-    expect(await page.locator('semfilter-debugger').getAttribute('model-state')).toBe('ready'); // "sturdy" is not in the vocabulary: it needed the model
+    // "sturdy" is not in the vocabulary: it needs the model (the rows show before it arrives, from the vocabulary).
+    await expect.poll(() => page.locator('semfilter-debugger').getAttribute('model-state'), { timeout: 120_000 }).toBe('ready');
     expect(failures).toEqual([]);
   });
 
