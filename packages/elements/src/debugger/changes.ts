@@ -14,8 +14,6 @@ const LISTED_GROUPS = 6;
 export interface FlipSubset extends RowSubset {
   readonly group: string;
   readonly restoreView: DebuggerView;
-  /** The summary the indices were read from. */
-  readonly summary: FlipSummary;
 }
 
 /** The key that names a group across runs: dimension, direction and the term pair. */
@@ -33,22 +31,20 @@ export function isFlipSubset(subset: RowSubset | undefined): subset is FlipSubse
   return subset !== undefined && 'group' in subset;
 }
 
-/** The restriction to one group's items in these runs. */
-export function flipSubset(summary: FlipSummary, group: FlipGroup, restoreView: DebuggerView): FlipSubset {
-  return { group: groupKey(group), indices: group.items, label: `in the flip group ${groupWords(group)}`, restoreView, summary };
+/** The restriction to one group's items. */
+export function flipSubset(group: FlipGroup, restoreView: DebuggerView): FlipSubset {
+  return { group: groupKey(group), indices: group.items, label: `in the flip group ${groupWords(group)}`, restoreView };
 }
 
 /**
  * The same restriction for a new pair of runs: the named group's items in them (none when the runs
- * no longer flip an item on that pair). The same object while its summary is the same, so a render
- * that did not change the runs does not change the rows.
+ * no longer flip an item on that pair). The same object while the items are the same, so a
+ * threshold step that leaves the group as it was keeps the page the user is on.
  */
 export function followSubset(subset: FlipSubset, summary: FlipSummary): FlipSubset {
-  if (subset.summary === summary) return subset;
-  const group = summary.groups.find((g) => groupKey(g) === subset.group);
-  const indices = group?.items ?? new Uint32Array(0);
+  const indices = summary.groups.find((g) => groupKey(g) === subset.group)?.items ?? new Uint32Array(0);
   const same = indices.length === subset.indices.length && Array.prototype.every.call(indices, (index: number, k: number) => subset.indices[k] === index);
-  return { ...subset, summary, indices: same ? subset.indices : indices };
+  return same ? subset : { ...subset, indices };
 }
 
 /** What the panel shows, and what its buttons call. */

@@ -128,6 +128,24 @@ describe('<semfilter-debugger> insights', () => {
     expect(text(restriction(element)!)).to.contain(`Showing the ${shown} item`);
   });
 
+  it('keeps the page of a chosen group through a threshold step that leaves the group as it was', async () => {
+    // 'classic' fits 'casual' by meaning only; every mood is 'calm' itself, which passes at any mood threshold.
+    const items = Array.from({ length: 5 }, (_, i) => ({ id: `blazer-${i}`, style: 'classic', mood: 'calm' }));
+    const element = await mountWithModel(items, 'passing', true, 2, { style: 'casual', mood: 'calm' });
+    groupButtons(element)[0]!.click();
+    await element.updateComplete;
+    expect(parseGroup(groupButtons(element)[0]!)).to.include({ dimension: 'style', actual: 'classic', requested: 'casual', count: 5 });
+    [...root(element).querySelectorAll<HTMLButtonElement>('.pager button')].find((b) => text(b) === 'Next page')!.click();
+    await element.updateComplete;
+    expect(ids(element)).to.deep.equal(['blazer-2', 'blazer-3']);
+    const mood = root(element).querySelector<HTMLInputElement>('#threshold-mood')!;
+    mood.value = '0.9';
+    mood.dispatchEvent(new Event('input'));
+    await element.updateComplete;
+    expect(ids(element)).to.deep.equal(['blazer-2', 'blazer-3']);
+    expect(text(root(element).querySelector('.pager [role="status"]')!)).to.contain('page 2 of 3');
+  });
+
   it('ranks each row in the active mode, with its change against the other mode in words', async () => {
     const items = [
       { id: 'blazer', style: 'classic' }, // classic fits casual by meaning only

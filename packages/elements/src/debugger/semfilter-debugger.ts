@@ -401,8 +401,7 @@ export class SemfilterDebugger extends LitElement {
 
   /** A flip group's button: exactly its items (all of them flip, so the disagreements view holds them), no search or reason code. */
   #chooseGroup(group: FlipGroup): void {
-    const runs = this._runs!;
-    this._only = flipSubset(flipGroups(runs.traditional.run!, runs.semantic.run!), group, isFlipSubset(this._only) ? this._only.restoreView : this.view);
+    this._only = flipSubset(group, isFlipSubset(this._only) ? this._only.restoreView : this.view);
     this.view = 'disagreements';
     this._text = '';
     this._code = undefined;
