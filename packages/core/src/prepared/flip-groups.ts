@@ -64,39 +64,52 @@ function computeGroups(first: PreparedRun, second: PreparedRun): FlipSummary {
   if (wardrobe !== second.prepared.wardrobe) throw new Error('flipGroups: both runs must be over the same prepared wardrobe');
   const dimensionsOf = (run: PreparedRun) => run.judged.map((j) => j.dimension).join();
   if (dimensionsOf(first) !== dimensionsOf(second)) throw new Error(`flipGroups: both runs must judge the same dimensions (${dimensionsOf(first) || 'none'} and ${dimensionsOf(second) || 'none'})`);
-  const groups: (GroupPair & { readonly items: number[] })[] = [];
+  const pairs: GroupPair[] = [];
   const columns = first.judged.map((judged, k) => {
-    const { setGroup, pairs } = dimensionGroups(judged, second.judged[k]!);
-    const offset = groups.length;
-    groups.push(...pairs.map((pair) => ({ ...pair, items: [] })));
-    return { itemSets: wardrobe.dimensions[judged.dimension].itemSets, setGroup, offset };
+    const groups = dimensionGroups(judged, second.judged[k]!);
+    const offset = pairs.length;
+    pairs.push(...groups.pairs);
+    return { itemSets: wardrobe.dimensions[judged.dimension].itemSets, setGroup: groups.setGroup, offset };
   });
-  let gained = 0;
-  let lost = 0;
+  // Two passes over the flipped items: count each group's items, then fill one typed array per group.
   const { passed: before } = first;
   const { passed: after } = second;
+  const flipped = new Uint32Array(before.length);
+  const counts = new Uint32Array(pairs.length);
+  let flips = 0;
+  let gained = 0;
   for (let i = 0; i < before.length; i++) {
     if (before[i] === after[i]) continue;
-    if (after[i] === 1) gained++;
-    else lost++;
+    flipped[flips++] = i;
+    gained += after[i]!;
     // A flipped item's changed dimensions all changed its way: a gained item passes every dimension
     // in the second run, so each changed one went from reject to pass (and the other way when lost).
     for (const { itemSets, setGroup, offset } of columns) {
       const group = setGroup[itemSets[i]!]!;
-      if (group >= 0) groups[offset + group]!.items.push(i);
+      if (group >= 0) counts[offset + group]!++;
     }
   }
-  const shown = groups
-    .filter((g) => g.items.length > 0)
+  const items = Array.from(counts, (count) => new Uint32Array(count));
+  const filled = new Uint32Array(pairs.length);
+  for (let k = 0; k < flips; k++) {
+    const i = flipped[k]!;
+    for (const { itemSets, setGroup, offset } of columns) {
+      const group = setGroup[itemSets[i]!]!;
+      if (group >= 0) items[offset + group]![filled[offset + group]!++] = i;
+    }
+  }
+  const shown = pairs
+    .map((pair, group): FlipGroup => ({ ...pair, count: counts[group]!, items: items[group]! }))
+    .filter((group) => group.count > 0)
     .sort(
       (a, b) =>
-        b.items.length - a.items.length ||
+        b.count - a.count ||
         DIMENSIONS.indexOf(a.dimension) - DIMENSIONS.indexOf(b.dimension) ||
         Number(a.direction === 'lost') - Number(b.direction === 'lost') ||
         compare(a.requested, b.requested) ||
         compare(a.actual, b.actual),
-    )
-    .map(({ items, ...group }): FlipGroup => ({ ...group, count: items.length, items: Uint32Array.from(items) }));
+    );
+  const lost = flips - gained;
   return { gained, lost, groups: shown };
 }
 
