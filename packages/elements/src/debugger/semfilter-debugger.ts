@@ -199,13 +199,18 @@ export class SemfilterDebugger extends LitElement {
         onView: (view) => (this.view = view),
         onExport: (format) => this.#export(format),
       })}
+      ${runs === undefined ? html`<p role="status">Filtering…</p>` : this.#headlineTemplate(runs)}
       ${requestTemplate(this.request, (dimension, value) => this.#setRequest(dimension, value))}
       ${thresholdsTemplate({ request: this.request, current: this.#currentThresholds(), scores: this._scores, curve: this.#curve, onSet: (dimension, value) => this.#setThreshold(dimension, value) })}
-      ${runs === undefined ? html`<p role="status">Filtering…</p>` : this.#resultsTemplate(runs)}
+      ${runs === undefined || runs.traditional.run === null || runs.semantic.run === null ? nothing : this.#rowsTemplate(runs)}
     `;
   }
 
-  #resultsTemplate(runs: Runs) {
+  /**
+   * What semantic mode changes and both pass rates, above the request and the sliders: the first
+   * screen (a phone's too) answers "what does semantic mode change here" before it asks for input.
+   */
+  #headlineTemplate(runs: Runs) {
     const { traditional, semantic } = runs;
     if (traditional.run === null || semantic.run === null) {
       const issues = traditional.report.input_issues ?? semantic.report.input_issues ?? [];
@@ -214,6 +219,13 @@ export class SemfilterDebugger extends LitElement {
         <ul>${issues.slice(0, SHOWN_ISSUES).map((issue) => html`<li>${issue.path}: ${issue.message}</li>`)}</ul>
       </div>`;
     }
+    return html`${changesTemplate({ summary: flipGroups(traditional.run, semantic.run), chosen: isFlipSubset(this._only) ? this._only : undefined, onChoose: (group) => this.#chooseGroup(group), onClear: () => this.#clearGroup() })}
+      ${guard([traditional, semantic], () => summaryTemplate(traditional as ShownRun, semantic as ShownRun, runs.items.length))}`;
+  }
+
+  /** The row filters, the pager and one page of rows, for runs over valid input. */
+  #rowsTemplate(runs: Runs) {
+    const { traditional, semantic } = runs;
     const requested = DIMENSIONS.filter((d) => this.request[d] !== undefined);
     const thresholds = this.#currentThresholds();
     const { indices: shown, codes } = this.#shownRows(runs);
@@ -232,9 +244,7 @@ export class SemfilterDebugger extends LitElement {
       traditional: shownVerdict(traditional.run!, index),
       semantic: shownVerdict(semantic.run!, index),
     }));
-    return html`${changesTemplate({ summary: flipGroups(traditional.run, semantic.run), chosen: isFlipSubset(this._only) ? this._only : undefined, onChoose: (group) => this.#chooseGroup(group), onClear: () => this.#clearGroup() })}
-      ${guard([traditional, semantic], () => summaryTemplate(traditional as ShownRun, semantic as ShownRun, runs.items.length))}
-      ${rowFiltersTemplate({ text: this._text, code: this._code, codes, onText: (text, now) => this.#search(text, now), onCode: (code) => (this._code = code) })}
+    return html`${rowFiltersTemplate({ text: this._text, code: this._code, codes, onText: (text, now) => this.#search(text, now), onCode: (code) => (this._code = code) })}
       <div class="pager">
         <span role="status">${pagerStatus(shown.length, at + 1, pages, this.#filterWords())}</span>
         ${pagerButton('Previous page', at > 0, () => (this._page = at - 1))} ${pagerButton('Next page', at < pages - 1, () => (this._page = at + 1))}
