@@ -3,7 +3,7 @@
 // dev server `npm start` runs.
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { build, createServer, type ViteDevServer } from 'vite';
@@ -13,8 +13,8 @@ import { startStaticServer, type StaticServer } from '../support/static-server.j
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CONFIG = join(ROOT, 'vite.config.ts');
-/** Where the screenshot goes; `SCREENSHOT_PATH=docs/playground.png` refreshes the README's. */
-const SCREENSHOT = process.env.SCREENSHOT_PATH ?? join(ROOT, 'test/e2e/output/playground.png');
+/** Where the screenshots go; `SCREENSHOT_DIR=$PWD/docs` refreshes the README's (playground.png, playground-phone.png). */
+const SCREENSHOTS = process.env.SCREENSHOT_DIR ?? join(ROOT, 'test/e2e/output');
 
 interface RowState {
   readonly id: string;
@@ -36,8 +36,8 @@ function rowsOf(page: Page): Promise<RowState[]> {
 }
 
 /** Opens the playground and waits for the first comparison; collects page errors and failed requests. */
-async function open(browser: Browser, url: string, expectedMisses?: RegExp): Promise<{ page: Page; failures: string[] }> {
-  const page = await (await browser.newContext({ viewport: { width: 1400, height: 1100 } })).newPage();
+async function open(browser: Browser, url: string, expectedMisses?: RegExp, viewport = { width: 1400, height: 1100 }): Promise<{ page: Page; failures: string[] }> {
+  const page = await (await browser.newContext({ viewport })).newPage();
   const failures = collectFailures(page, expectedMisses);
   await page.goto(url);
   await page.locator('semfilter-debugger [part~="summary"]').waitFor({ timeout: 120_000 });
@@ -48,6 +48,13 @@ const toggleSemantic = async (page: Page) => {
   await page.locator('semfilter-debugger [part~="semantic-toggle"]').click();
   await expect.poll(() => page.locator('semfilter-debugger').getAttribute('semantic')).toBe('');
 };
+/** Saves a screenshot of the first screen under SCREENSHOTS. */
+async function saveScreenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  const png = await page.screenshot({ path: join(SCREENSHOTS, name) });
+  expect(png.subarray(1, 4).toString()).toBe('PNG');
+}
+
 const summaryText = (page: Page) => page.locator('semfilter-debugger [part~="summary"]').innerText();
 
 describe('the playground, built, in Chromium', () => {
@@ -97,9 +104,34 @@ describe('the playground, built, in Chromium', () => {
     const rows = await rowsOf(page);
     expect(rows.every((row) => row.traditional !== row.semantic)).toBe(true);
     expect(await page.locator('semfilter-debugger').evaluate((e) => e.shadowRoot!.querySelector('.pager [role="status"]')!.textContent)).toMatch(/^\d+ rows where the two filters disagree/);
-    mkdirSync(dirname(SCREENSHOT), { recursive: true });
-    const png = await page.screenshot({ path: SCREENSHOT });
-    expect(png.subarray(1, 4).toString()).toBe('PNG');
+    await expect.poll(() => page.locator('semfilter-debugger').getAttribute('model-state')).toBe('ready');
+    await expect.poll(() => summaryText(page)).toMatch(/Semantic mode active/);
+    await saveScreenshot(page, 'playground.png');
+    expect(failures).toEqual([]);
+  });
+
+  it('on a phone (390 × 844) shows what semantic mode changes on the first screen, with no sideways scroll and the semantic verdicts on screen', async () => {
+    const { page, failures } = await open(browser, `${withModel.url}/?preset=weekend-hike&semantic=on`, undefined, { width: 390, height: 844 });
+    await expect.poll(() => page.locator('semfilter-debugger').getAttribute('model-state')).toBe('ready');
+    await expect.poll(() => page.locator('semfilter-debugger [part~="changes"]').count()).toBe(1);
+    // The panel's sentence ("What semantic mode changes: it passes …") lies inside the first screen.
+    const changes = await page.locator('semfilter-debugger [part~="changes"]').evaluate((panel) => ({ top: panel.getBoundingClientRect().top, text: panel.textContent!.replace(/\s+/g, ' ') }));
+    expect(changes.text).toMatch(/What semantic mode changes: it passes \d+ items? the traditional filter rejects/);
+    expect(changes.top + 60).toBeLessThanOrEqual(844);
+    const widths = await page.evaluate(() => ({ scroll: document.scrollingElement!.scrollWidth, client: document.scrollingElement!.clientWidth }));
+    expect(widths.scroll).toBeLessThanOrEqual(widths.client);
+    await saveScreenshot(page, 'playground-phone.png');
+    // Each row's semantic verdict fits the screen's width once scrolled to.
+    await expect.poll(async () => (await rowsOf(page)).length).toBeGreaterThan(0);
+    const verdicts = await page.locator('semfilter-debugger').evaluate((element) =>
+      [...element.shadowRoot!.querySelectorAll('[part~="item"] td[data-label="Semantic filter"] .verdict')].map((verdict) => {
+        verdict.scrollIntoView({ block: 'center' });
+        const box = verdict.getBoundingClientRect();
+        return box.width > 0 && box.left >= 0 && box.right <= document.scrollingElement!.clientWidth;
+      }),
+    );
+    expect(verdicts.length).toBeGreaterThan(0);
+    expect(verdicts.every(Boolean)).toBe(true);
     expect(failures).toEqual([]);
   });
 
