@@ -15,7 +15,7 @@ export interface FlipGroup {
   readonly requested: string;
   /** The item tag of the pair. */
   readonly actual: string;
-  /** The pair's score in the second run (its match when gained, its reason's score when lost). */
+  /** The term's best score against the request in the second run: its match's when gained; when lost, the best of its non-clashing pairs (0 when it has none), which for a clash is not the clashing pair's. */
   readonly score: number;
   /** How many items the group holds. */
   readonly count: number;
@@ -68,7 +68,7 @@ function computeGroups(first: PreparedRun, second: PreparedRun): FlipSummary {
   const columns = first.judged.map((judged, k) => {
     const groups = dimensionGroups(judged, second.judged[k]!);
     const offset = pairs.length;
-    pairs.push(...groups.pairs);
+    for (const pair of groups.pairs) pairs.push(pair); // a loop, not push(...): one argument per changed tag set could pass the engine's limit
     return { itemSets: wardrobe.dimensions[judged.dimension].itemSets, setGroup: groups.setGroup, offset };
   });
   // Two passes over the flipped items: count each group's items, then fill one typed array per group.
