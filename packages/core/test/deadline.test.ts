@@ -1,31 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { createLayeredEmbedder, deadlineIssue, decodeVocabularyPack, DeadlineError, filterItems, withCircuitBreaker, withDeadline, type Embedder } from '@semfilter/core';
-import { createNodeEmbedder } from '@semfilter/core/node';
+import { createLayeredEmbedder, deadlineIssue, decodeVocabularyPack, DeadlineError, filterItems, withCircuitBreaker, withDeadline } from '@semfilter/core';
 import { createSemanticFilter } from '../src/browser/semantic-filter.js';
 import { VOCABULARY_PACK } from '../src/vocabulary/pack.generated.js';
-import { requireModel } from './model.js';
-
-/**
- * The real Node model behind a gate that this test opens, standing in for a model still loading:
- * a fake only in when it answers, not in what.
- */
-function gatedModel(): Embedder & { open(): void; calls: number } {
-  requireModel();
-  const real = createNodeEmbedder();
-  let open!: () => void;
-  const opened = new Promise<void>((resolve) => (open = resolve));
-  const gated = {
-    model: real.model,
-    calls: 0,
-    open,
-    async embed(texts: readonly string[]) {
-      gated.calls++;
-      await opened;
-      return real.embed(texts);
-    },
-  };
-  return gated;
-}
+import { gatedModel } from './model.js';
 
 const items = [
   { id: 'odd', style: 'zorblaxian', mood: 'Serene' },

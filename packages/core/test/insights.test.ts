@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   createLayeredEmbedder,
@@ -11,7 +10,6 @@ import {
   itemRanks,
   itemScore,
   itemVerdicts,
-  parseWardrobe,
   prepareRequest,
   prepareWardrobe,
   rankChange,
@@ -26,9 +24,9 @@ import {
 } from '@semfilter/core';
 import { createNodeEmbedder } from '@semfilter/core/node';
 import { VOCABULARY_PACK } from '../src/vocabulary/pack.generated.js';
-import { requireModel } from './model.js';
+import { failingModel, loadSampleWardrobe, requireModel } from './model.js';
 
-const SAMPLE = loadSample();
+const SAMPLE = loadSampleWardrobe();
 
 const REQUESTS: FilterRequest[] = [
   { style: 'casual', occasion: 'work', mood: 'calm' },
@@ -227,18 +225,3 @@ describe('score breakdown, ranks and flip groups', () => {
   });
 });
 
-function loadSample(): Item[] {
-  const parsed = parseWardrobe(JSON.parse(readFileSync(new URL('../../../demo/sample-wardrobe.json', import.meta.url), 'utf8')));
-  if (!parsed.ok) throw new Error(`demo/sample-wardrobe.json does not validate: ${JSON.stringify(parsed.issues)}`);
-  return parsed.value;
-}
-
-// A fake model that always fails: these cases are about the vocabulary-only semantic context.
-function failingModel(): Embedder {
-  return {
-    model: { id: 'Xenova/all-MiniLM-L6-v2', dtype: 'fp32' },
-    embed: async () => {
-      throw new Error('no model here');
-    },
-  };
-}

@@ -1,26 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createLayeredEmbedder, withDeadline, type Embedder } from '@semfilter/core';
 import { createNodeEmbedder } from '@semfilter/core/node';
-import { requireModel } from './model.js';
-
-/** The real Node model behind a gate the test opens (a model still loading), counting the texts it is asked for. */
-function gatedModel(): Embedder & { open(): void; asked: string[] } {
-  requireModel();
-  const real = createNodeEmbedder();
-  let open!: () => void;
-  const opened = new Promise<void>((resolve) => (open = resolve));
-  const gated = {
-    model: real.model,
-    asked: [] as string[],
-    open,
-    async embed(texts: readonly string[]) {
-      gated.asked.push(...texts);
-      await opened;
-      return real.embed(texts);
-    },
-  };
-  return gated;
-}
+import { gatedModel } from './model.js';
 
 describe('createLayeredEmbedder, calls that overlap', () => {
   it('computes a text once while another call already waits for it, and both calls get its vector', async () => {

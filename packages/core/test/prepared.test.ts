@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   CONCEPT_MAPS,
@@ -14,7 +13,6 @@ import {
   itemVerdicts,
   normalizeRequest,
   parsePreparedWardrobe,
-  parseWardrobe,
   prepareRequest,
   prepareWardrobe,
   preparedReport,
@@ -32,13 +30,13 @@ import {
 } from '@semfilter/core';
 import { createNodeEmbedder } from '@semfilter/core/node';
 import { VOCABULARY_PACK } from '../src/vocabulary/pack.generated.js';
-import { requireModel } from './model.js';
+import { failingModel, loadSampleWardrobe, requireModel } from './model.js';
 import { referenceFilter } from './support/reference-filter.js';
 
 // A clock that stands still, so both paths report the same timings and whole reports compare.
 const still: FilterDependencies = { now: () => 0 };
 
-const SAMPLE = loadSample();
+const SAMPLE = loadSampleWardrobe();
 
 const REQUESTS: FilterRequest[] = [
   { style: 'casual', occasion: 'work', mood: 'calm' },
@@ -242,18 +240,3 @@ function randomOptions(random: () => number): FilterOptionsInput {
   return { dimensions, semanticWeight: Math.round(random() * 10) / 10 };
 }
 
-function loadSample(): Item[] {
-  const parsed = parseWardrobe(JSON.parse(readFileSync(new URL('../../../demo/sample-wardrobe.json', import.meta.url), 'utf8')));
-  if (!parsed.ok) throw new Error(`demo/sample-wardrobe.json does not validate: ${JSON.stringify(parsed.issues)}`);
-  return parsed.value;
-}
-
-// A fake model that always fails: this case is about the vocabulary-only fallback.
-function failingModel(): Embedder {
-  return {
-    model: { id: 'Xenova/all-MiniLM-L6-v2', dtype: 'fp32' },
-    embed: async () => {
-      throw new Error('no model here');
-    },
-  };
-}
