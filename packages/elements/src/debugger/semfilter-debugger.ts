@@ -1,21 +1,21 @@
-import { DEFAULT_THRESHOLDS, DIMENSIONS, flipGroups, itemVerdict, type Dimension, type FlipGroup, type FilterReport, type FilterRequest } from '@semfilter/core';
-import { createSemanticFilter, type FilterRun, type ModelProgress, type ModelState, type PreparedItems, type SemanticFilter, type StateChange } from '@semfilter/core/browser';
+import { DIMENSIONS, flipGroups, type Dimension, type FlipGroup, type FilterReport, type FilterRequest } from '@semfilter/core';
+import type { ModelState, SemanticFilter } from '@semfilter/core/browser';
 import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import { guard } from 'lit/directives/guard.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { debuggerStyles } from './styles.js';
 import { pagerButton, rowTemplate, summaryTemplate, type ShownItem, type ShownRun } from './templates.js';
-import { createCurveMemo, dimensionScores, passRateCurve, type DimensionScores } from './threshold-curve.js';
+import { createCurveMemo } from './threshold-curve.js';
 import { requestTemplate, thresholdsTemplate, toolbarTemplate } from './controls.js';
-import { whenIdle } from './idle.js';
 import { comparisonFile, download, type ExportFormat } from './comparison-file.js';
 import { countOf } from './counts.js';
-import { createRowKeys, createRowsMemo, shownIndices, shownVerdict, type DebuggerView, type QueriedRows, type RowQuery, type RowSubset } from './rows.js';
+import { createRowKeys, createRowsMemo, shownVerdict, type DebuggerView, type QueriedRows, type RowQuery, type RowSubset } from './rows.js';
 import { emptyMessage, pagerStatus, rowFiltersTemplate, SEARCH_PAUSE_MS, type RowFilterWords } from './row-filters.js';
 import { changesTemplate, flipSubset, followSubset, isFlipSubset } from './changes.js';
 import { rowInsightTemplate } from './row-insight.js';
 import { openBreakdowns } from './breakdown.js';
 import { insightStyles } from './insight-styles.js';
+import { currentThresholds, DebuggerRuns, type Runs } from './debugger-runs.js';
 
 export type { DebuggerView } from './rows.js';
 
@@ -27,25 +27,8 @@ export interface SemfilterToggleDetail {
 /** Events leave the shadow root and bubble, so hosts can listen anywhere above the element. */
 const BUBBLES_OUT = { bubbles: true, composed: true } as const;
 
-/** Both modes' runs over the prepared items, and the items and request they were run on (the host may have set new ones since). */
-interface Runs {
-  readonly traditional: FilterRun;
-  readonly semantic: FilterRun;
-  readonly items: readonly ShownItem[];
-  readonly request: FilterRequest;
-}
-
 /** Input issues listed when the host's wardrobe or request is not valid. */
 const SHOWN_ISSUES = 12;
-
-const ZERO_THRESHOLDS = { dimensions: { style: { threshold: 0 }, occasion: { threshold: 0 }, mood: { threshold: 0 } } };
-
-/**
- * The deadline of the first answer shown while the model is not loaded: long enough for the
- * vocabulary and the vector cache, far under the filter's own deadline (2 s by default), which
- * would otherwise hold every row back on a first visit.
- */
-const FIRST_ANSWER_MS = 250;
 
 /**
  * Shows the traditional and the semantic filter side by side for one wardrobe and one request,
@@ -79,9 +62,6 @@ export class SemfilterDebugger extends LitElement {
     view: { reflect: true },
     filter: { attribute: false },
     modelState: { attribute: 'model-state', reflect: true },
-    _runs: { state: true, attribute: false },
-    _scores: { state: true, attribute: false },
-    _progress: { state: true, attribute: false },
     _page: { state: true, attribute: false },
     _text: { state: true, attribute: false },
     _code: { state: true, attribute: false },
@@ -107,9 +87,6 @@ export class SemfilterDebugger extends LitElement {
   declare filter: SemanticFilter | undefined;
   /** Reflected model state: idle, loading, ready, fallback or error. */
   declare modelState: ModelState;
-  declare private _runs: Runs | undefined;
-  declare private _scores: DimensionScores | undefined;
-  declare private _progress: ModelProgress | undefined;
   declare private _page: number;
   /** The search the rows are filtered by (as typed, applied after a short pause). */
   declare private _text: string;
@@ -119,21 +96,15 @@ export class SemfilterDebugger extends LitElement {
   declare private _only: RowSubset | undefined;
   /** What the last export wrote, for its status line. */
   declare private _exported: string;
-  /** Counts filter runs, so a result that a newer run superseded is dropped. */
-  #run = 0;
-  /** The last run whose answer within the filter's deadline is shown: a first answer must not replace it. */
-  #answered = 0;
-  /** The filter the element made itself when the host gave none; disposed on disconnect. */
-  #ownFilter: SemanticFilter | undefined;
-  #subscribed: SemanticFilter | undefined;
-  /** The items as prepared by the filter, and which items array and filter they were prepared from. */
-  #prepared: { readonly items: readonly ShownItem[]; readonly filter: SemanticFilter; readonly handle: PreparedItems } | undefined;
+  /** Both modes' runs of the items and request, and the filter and model behind them. */
+  readonly #runs = new DebuggerRuns(this, { query: () => this.#query(), onReport: () => this.#emitReport(this.report!) });
+  /** The runs the chosen flip group was last followed into. */
+  #followed: Runs | undefined;
   readonly #rows = createRowsMemo();
   readonly #curve = createCurveMemo();
   readonly #rowKeys = createRowKeys();
   /** Which rows' score breakdowns are open: only those read their figures. */
   readonly #breakdowns = openBreakdowns(() => this.requestUpdate());
-  #unsubscribe: AbortController | undefined;
   /** The pause after a keystroke in the search box, before the rows are filtered. */
   #searchPause: ReturnType<typeof setTimeout> | undefined;
 
@@ -153,46 +124,35 @@ export class SemfilterDebugger extends LitElement {
 
   /** The report of the active mode, or undefined before the first run. */
   get report(): FilterReport | undefined {
-    return (this.semantic ? this._runs?.semantic : this._runs?.traditional)?.report;
-  }
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    if (this.hasUpdated) void this.#refresh(); // reattached: its filter was let go on disconnect
+    const runs = this.#runs.current;
+    return (this.semantic ? runs?.semantic : runs?.traditional)?.report;
   }
 
   override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    this.#run++; // results still in flight are dropped
+    super.disconnectedCallback(); // the runs let their filter go (DebuggerRuns.hostDisconnected)
     clearTimeout(this.#searchPause);
-    this.#unsubscribe?.abort();
-    this.#subscribed = undefined;
-    this.#ownFilter?.dispose();
-    this.#ownFilter = undefined;
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if ((changed.has('filter') || changed.has('modelBaseUrl')) && this.#ownFilter !== undefined) {
-      this.#ownFilter.dispose(); // the host brought its own filter, or moved the model
-      this.#ownFilter = undefined;
+    this.#runs.willUpdate(changed); // first: a threshold's retune is read by the rest of this update
+    const runs = this.#runs.current;
+    if (runs !== this.#followed) {
+      this.#followed = runs;
+      this.#followGroup(runs);
     }
-    const inputsChanged = changed.has('items') || changed.has('request') || changed.has('filter') || changed.has('modelBaseUrl');
-    if (inputsChanged) void this.#refresh();
-    else if (changed.has('thresholds')) this.#retune();
-    if (changed.has('_runs' as keyof SemfilterDebugger)) this.#followGroup();
     if (['items', 'view', 'semantic', '_text', '_code', '_only'].some((key) => changed.has(key as keyof SemfilterDebugger))) this._page = 0;
-    else if (this._runs !== undefined && this._page > 0) this._page = Math.min(this._page, this.#pageCount(this._runs) - 1); // a new result or a threshold may leave fewer pages
+    else if (runs !== undefined && this._page > 0) this._page = Math.min(this._page, this.#pageCount(runs) - 1); // a new result or a threshold may leave fewer pages
     if (changed.has('semantic') && changed.get('semantic') !== undefined && this.report) this.#emitReport(this.report);
   }
 
   protected override render() {
-    const runs = this._runs;
+    const runs = this.#runs.current;
     return html`
       ${toolbarTemplate({
         semantic: this.semantic,
         view: this.view,
         modelState: this.modelState,
-        progress: this._progress,
+        progress: this.#runs.progress,
         canExport: runs?.traditional.run != null && runs.semantic.run !== null,
         exported: this._exported,
         onToggle: () => this.#toggle(),
@@ -201,7 +161,7 @@ export class SemfilterDebugger extends LitElement {
       })}
       ${runs === undefined ? html`<p role="status">Filtering…</p>` : this.#headlineTemplate(runs)}
       ${requestTemplate(this.request, (dimension, value) => this.#setRequest(dimension, value))}
-      ${thresholdsTemplate({ request: this.request, current: this.#currentThresholds(), scores: this._scores, curve: this.#curve, onSet: (dimension, value) => this.#setThreshold(dimension, value) })}
+      ${thresholdsTemplate({ request: this.request, current: currentThresholds(this.thresholds), scores: this.#runs.scores, curve: this.#curve, onSet: (dimension, value) => this.#setThreshold(dimension, value) })}
       ${runs === undefined || runs.traditional.run === null || runs.semantic.run === null ? nothing : this.#rowsTemplate(runs)}
     `;
   }
@@ -227,7 +187,7 @@ export class SemfilterDebugger extends LitElement {
   #rowsTemplate(runs: Runs) {
     const { traditional, semantic } = runs;
     const requested = DIMENSIONS.filter((d) => this.request[d] !== undefined);
-    const thresholds = this.#currentThresholds();
+    const thresholds = currentThresholds(this.thresholds);
     const { indices: shown, codes } = this.#shownRows(runs);
     const pages = this.#pageCount(runs);
     const at = this._page; // clamped to the pages in willUpdate
@@ -286,110 +246,6 @@ export class SemfilterDebugger extends LitElement {
     else this.#searchPause = setTimeout(() => (this._text = text), SEARCH_PAUSE_MS);
   }
 
-  /**
-   * Prepares the items when they (or the filter) changed, runs both modes, and then, when the page
-   * is idle, reads the scores behind the threshold charts from a zero-threshold rerun of the
-   * semantic run: the rows and the summary of a request edit need not wait for the charts, and the
-   * charts' work does not land in the frame after the edit.
-   */
-  async #refresh(): Promise<void> {
-    const run = ++this.#run;
-    const filter = this.#filter();
-    if (this.#prepared?.items !== this.items || this.#prepared.filter !== filter) this.#prepared = { items: this.items, filter, handle: filter.prepare(this.items) };
-    const { handle: prepared, items } = this.#prepared;
-    const { thresholds: asked, request } = this;
-    const traditionalRun = filter.run(prepared, request, { semantic: false });
-    const semanticRun = filter.run(prepared, request, this.#thresholdOptions());
-    if (filter.state === 'idle' || filter.state === 'loading') void this.#firstAnswer(run, filter, traditionalRun, filter.run(prepared, request, this.#thresholdOptions(), { deadlineMs: FIRST_ANSWER_MS }));
-    const [traditional, semantic] = await Promise.all([traditionalRun, semanticRun]);
-    if (run !== this.#run) return;
-    // Thresholds may have moved while the run was in flight: rerun with the current ones (no embedder).
-    this._runs = { traditional, items, request, semantic: this.thresholds === asked ? semantic : filter.retune(semantic, this.#thresholdOptions()) };
-    this.#answered = run;
-    this.#emitReport(this.report!);
-    // The model arrived while this run waited past its deadline: the statechange came too early to rerun it.
-    if (semantic.report.fallback_reason === 'MODEL_LOADING' && filter.state === 'ready') void this.#refresh();
-    if (semantic.run === null) this._scores = undefined;
-    else
-      whenIdle(() => {
-        if (run !== this.#run) return;
-        this._scores = dimensionScores(filter.retune(semantic, ZERO_THRESHOLDS).run!);
-        this.#warmUp(filter, run, DIMENSIONS.filter((d) => this.request[d] !== undefined));
-      });
-  }
-
-  /**
-   * While the model loads, the rows need not wait for the filter's deadline: the traditional run and
-   * a semantic run from the vocabulary and the cache (FIRST_ANSWER_MS) are shown as soon as they are
-   * in, unless the answer within the deadline came first. Not reported (semfilter-report): that
-   * answer is, and it replaces this one; the model's comes after it, on `ready`.
-   */
-  async #firstAnswer(run: number, filter: SemanticFilter, traditionalRun: Promise<FilterRun>, firstRun: Promise<FilterRun>): Promise<void> {
-    const { thresholds: asked, request } = this;
-    const items = this.#prepared!.items;
-    const [traditional, semantic] = await Promise.all([traditionalRun, firstRun]);
-    if (run !== this.#run || this.#answered === run) return;
-    this._runs = { traditional, items, request, semantic: this.thresholds === asked ? semantic : filter.retune(semantic, this.#thresholdOptions()) };
-  }
-
-  /**
-   * What a slider step runs, done once per requested dimension (one idle callback each) and thrown
-   * away: the first steps of a drag then run compiled code instead of cold code (they took several
-   * times longer than the later ones).
-   */
-  #warmUp(filter: SemanticFilter, run: number, dimensions: readonly Dimension[]): void {
-    const [dimension, ...rest] = dimensions;
-    if (dimension === undefined) return;
-    whenIdle(() => {
-      const { _runs: runs, _scores: scores } = this;
-      if (run !== this.#run || runs === undefined || scores === undefined || runs.semantic.run === null) return;
-      const current = this.#currentThresholds();
-      const nudged = { ...current, [dimension]: Math.min(1, current[dimension] + 0.01) };
-      const step = filter.retune(runs.semantic, this.#thresholdOptions(nudged)).run!;
-      for (const index of shownIndices(runs.traditional.run!, step, runs.items, this.#query()).subarray(0, this.pageSize)) itemVerdict(step, index);
-      for (const other of DIMENSIONS) if (other !== dimension) passRateCurve(scores, other, nudged);
-      this.#warmUp(filter, run, rest);
-    });
-  }
-
-  /** A threshold moved: rerun the semantic run's tight pass with the new thresholds, synchronously (no embedder, no worker). */
-  #retune(): void {
-    const runs = this._runs;
-    const filter = this.#prepared?.filter;
-    if (runs === undefined || filter === undefined) return; // the first run is in flight and will read the thresholds
-    this._runs = { ...runs, semantic: filter.retune(runs.semantic, this.#thresholdOptions()) };
-    this.#emitReport(this.report!);
-  }
-
-  #thresholdOptions(thresholds = this.#currentThresholds()) {
-    return { dimensions: Object.fromEntries(DIMENSIONS.map((d) => [d, { threshold: thresholds[d] }])) };
-  }
-
-  /** The host's filter, or one of the element's own; follows its model state and progress. */
-  #filter(): SemanticFilter {
-    const filter = this.filter ?? (this.#ownFilter ??= createSemanticFilter(this.modelBaseUrl === undefined ? {} : { modelBaseUrl: this.modelBaseUrl }));
-    if (this.#subscribed !== filter) {
-      this.#unsubscribe?.abort();
-      this.#unsubscribe = new AbortController();
-      const { signal } = this.#unsubscribe;
-      this.#subscribed = filter;
-      filter.addEventListener('statechange', (e) => this.#stateChanged((e as CustomEvent<StateChange>).detail.state), { signal });
-      filter.addEventListener('progress', (e) => (this._progress = (e as CustomEvent<ModelProgress>).detail), { signal });
-      this.modelState = filter.state;
-    }
-    return filter;
-  }
-
-  /** Follows the model state; a report that answered before the model arrived (MODEL_LOADING) is made again with it. */
-  #stateChanged(state: ModelState): void {
-    this.modelState = state;
-    if (state === 'ready' && this._runs?.semantic.report.fallback_reason === 'MODEL_LOADING') void this.#refresh();
-  }
-
-  #currentThresholds(): Record<Dimension, number> {
-    return Object.fromEntries(DIMENSIONS.map((d) => [d, this.thresholds[d] ?? DEFAULT_THRESHOLDS[d]])) as Record<Dimension, number>;
-  }
-
   #toggle(): void {
     this.semantic = !this.semantic;
     this.dispatchEvent(new CustomEvent<SemfilterToggleDetail>('semfilter-toggle', { detail: { semantic: this.semantic }, ...BUBBLES_OUT }));
@@ -404,8 +260,7 @@ export class SemfilterDebugger extends LitElement {
   }
 
   /** New runs (a threshold step, a new request): a chosen flip group's rows become its items in them. */
-  #followGroup(): void {
-    const runs = this._runs;
+  #followGroup(runs: Runs | undefined): void {
     if (isFlipSubset(this._only) && runs?.traditional.run && runs.semantic.run) this._only = followSubset(this._only, flipGroups(runs.traditional.run, runs.semantic.run));
   }
 
@@ -429,7 +284,7 @@ export class SemfilterDebugger extends LitElement {
 
   /** Both modes' reports of what is shown, with the request, thresholds, view and mode, as a JSON or CSV download. */
   #export(format: ExportFormat): void {
-    const runs = this._runs;
+    const runs = this.#runs.current;
     if (runs?.traditional.run == null || runs.semantic.run === null) return; // the buttons are disabled then
     const { blob, name } = comparisonFile(format, { request: runs.request, thresholds: this.thresholds, view: this.view, semantic: this.semantic, traditional: runs.traditional.report, semanticReport: runs.semantic.report, items: runs.items });
     download(blob, name);
