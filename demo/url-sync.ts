@@ -69,8 +69,9 @@ export function syncWithUrl({ element, presets, showPreset }: UrlSyncOptions): U
   };
 
   apply();
-  // Sliders and the view select fire `input` (composed); a request edit, a retune and the switch end in `semfilter-report`.
-  for (const type of ['input', 'semfilter-report', 'semfilter-toggle']) element.addEventListener(type, scheduleWrite);
+  // Sliders and the view select fire `input` (composed); a request edit, a retune and the switch end in `semfilter-report`;
+  // a view the element sets itself (a flip group chosen or let go) fires `semfilter-view`.
+  for (const type of ['input', 'semfilter-report', 'semfilter-toggle', 'semfilter-view']) element.addEventListener(type, scheduleWrite);
   window.addEventListener('popstate', apply);
 
   return {

@@ -109,6 +109,18 @@ describe('the playground keeps its state in the URL, and exports both modes', ()
     expect(failures).toEqual([]);
   });
 
+  it('writes the view the element sets itself: choosing a flip group shows disagreements, Show all rows brings the view back', async () => {
+    const { page, failures } = await open(browser, `${server.url}/?view=all`);
+    const group = page.locator('semfilter-debugger [data-flip-group]').first();
+    await group.waitFor({ timeout: 120_000 });
+    await group.click();
+    await expect.poll(() => search(page).get('view')).toBe('disagreements');
+    expect((await shown(page)).view).toBe('disagreements');
+    await page.locator('semfilter-debugger [data-restriction] button', { hasText: 'Show all rows' }).click();
+    await expect.poll(() => search(page).get('view')).toBe('all');
+    expect(failures).toEqual([]);
+  });
+
   it('returns to the state before a preset on Back, and to the preset on Forward', async () => {
     const { page, failures } = await open(browser, `${server.url}/?mood_threshold=0.70`);
     await page.locator('#presets button', { hasText: 'Weekend hike' }).click();
