@@ -30,7 +30,7 @@ function rowsOf(page: Page): Promise<RowState[]> {
       id: row.dataset.itemId!,
       traditional: row.dataset.traditional!,
       semantic: row.dataset.semantic!,
-      semanticCell: row.querySelectorAll('td')[2]!.textContent!.replace(/\s+/g, ' '),
+      semanticCell: row.querySelector('td[data-label="Semantic filter"]')!.textContent!.replace(/\s+/g, ' '),
     })),
   );
 }

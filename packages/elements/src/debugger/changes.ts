@@ -1,6 +1,8 @@
 import type { FlipGroup, FlipSummary } from '@semfilter/core';
 import { html, nothing, type TemplateResult } from 'lit';
 import { countOf } from './counts.js';
+import { exactlyCompared, exactWords, fallbackWords } from './fallback-words.js';
+import type { ShownRun } from './templates.js';
 import type { DebuggerView, RowSubset } from './rows.js';
 
 /** Flip groups the panel lists as buttons; the rest are counted in a sentence ("and 12 smaller groups"). */
@@ -16,9 +18,9 @@ export interface FlipSubset extends RowSubset {
   readonly restoreView: DebuggerView;
 }
 
-/** The key that names a group across runs: dimension, direction and the term pair. */
+/** The key that names a group across runs: dimension, direction and the term pair (also on its button, as data-group-key). */
 function groupKey(group: FlipGroup): string {
-  return [group.dimension, group.direction, group.requested, group.actual].join('\u0000');
+  return JSON.stringify([group.dimension, group.direction, group.requested, group.actual]);
 }
 
 /** A group in words: "occasion: 'weekend' for 'work'" (gained) or "mood: 'sad' no longer for 'happy'" (lost). */
@@ -37,12 +39,14 @@ export function flipSubset(group: FlipGroup, restoreView: DebuggerView): FlipSub
 }
 
 /**
- * The same restriction for a new pair of runs: the named group's items in them (none when the runs
- * no longer flip an item on that pair). The same object while the items are the same, so a
- * threshold step that leaves the group as it was keeps the page the user is on.
+ * The same restriction for a new pair of runs: the named group's items in them, or undefined when
+ * the runs no longer flip an item on that pair (the restriction would hide every row). The same
+ * object while the items are the same, so a threshold step that leaves the group as it was keeps
+ * the page the user is on.
  */
-export function followSubset(subset: FlipSubset, summary: FlipSummary): FlipSubset {
-  const indices = summary.groups.find((g) => groupKey(g) === subset.group)?.items ?? new Uint32Array(0);
+export function followSubset(subset: FlipSubset, summary: FlipSummary): FlipSubset | undefined {
+  const indices = summary.groups.find((g) => groupKey(g) === subset.group)?.items;
+  if (indices === undefined) return undefined;
   const same = indices.length === subset.indices.length && Array.prototype.every.call(indices, (index: number, k: number) => subset.indices[k] === index);
   return same ? subset : { ...subset, indices };
 }
@@ -50,6 +54,10 @@ export function followSubset(subset: FlipSubset, summary: FlipSummary): FlipSubs
 /** What the panel shows, and what its buttons call. */
 export interface ChangesState {
   readonly summary: FlipSummary;
+  /** The semantic run: its fallback says whether semantic mode ran at all. */
+  readonly semantic: ShownRun;
+  /** How many rows the table shows (a search or a reason may narrow a chosen group's). */
+  readonly shownRows: number;
   /** The chosen group's restriction, when the rows are restricted to one. */
   readonly chosen: FlipSubset | undefined;
   readonly onChoose: (group: FlipGroup) => void;
@@ -61,28 +69,51 @@ export interface ChangesState {
  * each a button that restricts the table to the group's items; while one is chosen, a line says
  * what restricts the table, with a button that shows all rows again.
  */
-export function changesTemplate({ summary, chosen, onChoose, onClear }: ChangesState): TemplateResult {
-  const { gained, lost, groups } = summary;
+export function changesTemplate({ summary, semantic, shownRows, chosen, onChoose, onClear }: ChangesState): TemplateResult {
+  const { groups } = summary;
   const listed = groups.slice(0, LISTED_GROUPS);
   const rest = groups.length - listed.length;
   const chosenKey = chosen?.group;
-  return html`<section class="changes" part="changes" aria-label="What semantic mode changes">
-    <p><strong>What semantic mode changes:</strong> ${gained + lost === 0
-      ? 'nothing; both filters decide every item the same way.'
-      : `it passes ${countOf(gained, 'item', 'items')} the traditional filter rejects, and rejects ${countOf(lost, 'item', 'items')} the traditional filter passes.`}</p>
+  return html`<section class="changes" part="changes" aria-label="What semantic mode changes" tabindex="-1">
+    <p><strong>What semantic mode changes:</strong> ${changesWords(summary, semantic)}</p>
     ${listed.length === 0
       ? nothing
       : html`<ul class="flip-groups">
           ${listed.map((group) => {
             const pressed = groupKey(group) === chosenKey; // a pressed button lets go, as a toggle does
-            return html`<li><button type="button" data-flip-group=${group.direction} aria-pressed=${pressed ? 'true' : 'false'}
+            return html`<li><button type="button" data-flip-group=${group.direction} data-group-key=${groupKey(group)} aria-pressed=${pressed ? 'true' : 'false'}
               @click=${() => (pressed ? onClear() : onChoose(group))}>${groupWords(group)} — ${countOf(group.count, 'item', 'items')}</button></li>`;
           })}
         </ul>
         ${rest > 0 ? html`<p class="state">and ${countOf(rest, 'smaller group', 'smaller groups')}: show disagreements only to see every flip.</p>` : nothing}`}
     ${chosen === undefined
       ? nothing
-      : html`<p class="restriction" data-restriction>Showing the ${countOf(chosen.indices.length, 'item', 'items')} ${chosen.label}.
+      : html`<p class="restriction" data-restriction>${restrictionWords(chosen, shownRows)}
           <button type="button" @click=${onClear}>Show all rows</button></p>`}
   </section>`;
+}
+
+/**
+ * The panel's first sentence. Without the model (a fallback), no flip is semantic mode's doing:
+ * the sentence says it is not active, or only partly and what it still compares exactly.
+ */
+function changesWords({ gained, lost }: FlipSummary, { report, run }: ShownRun): string {
+  const fallback = report.fallback_reason;
+  if (fallback !== null && !report.semantic_mode_active) return `nothing, because semantic mode is not active: ${fallbackWords(fallback)}, so both filters compare every tag exactly.`;
+  const changes = gained + lost === 0
+    ? 'nothing; both filters decide every item the same way.'
+    : `it passes ${countOf(gained, 'item', 'items')} the traditional filter rejects, and rejects ${countOf(lost, 'item', 'items')} the traditional filter passes.`;
+  if (fallback === null) return changes;
+  return `${gained + lost === 0 ? 'no verdict so far.' : changes} Semantic mode is only partly active: ${fallbackWords(fallback)}; ${exactWords(exactlyCompared(report, run))}.`;
+}
+
+/** What restricts the table: the group, and how many of its items the rows show when a search or a reason narrows them. */
+function restrictionWords(chosen: FlipSubset, shownRows: number): string {
+  const items = chosen.indices.length;
+  return shownRows === items ? `Showing the ${countOf(items, 'item', 'items')} ${chosen.label}.` : `Showing ${countOf(shownRows, 'row', 'rows')} of the ${countOf(items, 'item', 'items')} ${chosen.label}.`;
+}
+
+/** The button of a listed group, found by the key its restriction names (undefined when the group is not listed). */
+export function groupButton(root: ParentNode, subset: FlipSubset): HTMLButtonElement | undefined {
+  return [...root.querySelectorAll<HTMLButtonElement>('[data-group-key]')].find((button) => button.dataset.groupKey === subset.group);
 }

@@ -144,8 +144,8 @@ describe('<semfilter-debugger> state', () => {
     const element = await mount({ items, request: { mood: 'calm' }, view: 'all', semantic: true });
     if (element.report!.fallback_reason !== null) await new Promise((resolve) => element.addEventListener('semfilter-report', (e) => e.detail.fallback_reason === null && resolve(e)));
     await element.updateComplete;
-    const semanticLines = rows(element).flatMap((r) => [...r.querySelectorAll('td')[2]!.querySelectorAll('li')]);
-    const serene = rows(element).find((r) => r.dataset.itemId === 'serene')!.querySelectorAll('td')[2]!.querySelector('li')!;
+    const semanticLines = rows(element).flatMap((r) => [...r.querySelector('td[data-label="Semantic filter"]')!.querySelectorAll('li')]);
+    const serene = rows(element).find((r) => r.dataset.itemId === 'serene')!.querySelector('td[data-label="Semantic filter"]')!.querySelector('li')!;
     expect(serene.textContent!.replace(/\s+/g, ' ')).to.contain('"serene" fits "calm"').and.contain('same concept as "calm"').and.contain('threshold 0.');
     const phrases = ['the same term', 'same concept as', 'a concept that goes with', 'model similarity', 'clashes with'];
     let meters = 0;
@@ -172,7 +172,8 @@ describe('<semfilter-debugger> state', () => {
       const element = await mount({ items: generateWardrobe(60, 3), request: { style: 'casual', occasion: 'work', mood: 'calm' }, view: 'all' });
       const page = document.scrollingElement!;
       expect(page.scrollWidth).to.be.at.most(page.clientWidth);
-      const [, traditional, semantic] = rows(element)[0]!.querySelectorAll('td');
+      const cell = (label: string) => rows(element)[0]!.querySelector<HTMLElement>(`td[data-label="${label}"]`);
+      const [traditional, semantic] = [cell('Traditional filter'), cell('Semantic filter')];
       semantic!.scrollIntoView({ block: 'center' });
       const box = semantic!.querySelector('.verdict')!.getBoundingClientRect();
       expect(box.width).to.be.above(0);

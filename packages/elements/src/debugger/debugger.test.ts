@@ -32,7 +32,7 @@ describe('<semfilter-debugger>', () => {
 
   it('renders the reasons: why traditional rejected and why semantic accepted', async () => {
     const element = await mount();
-    const [, , traditional, semantic] = row(element, 'blazer').querySelectorAll('td, th');
+    const [traditional, semantic] = ['Traditional filter', 'Semantic filter'].map((label) => row(element, 'blazer').querySelector(`td[data-label="${label}"]`)!);
     expect(traditional!.textContent).to.contain('style: "classic" is not "casual"');
     expect(semantic!.textContent).to.match(/style: "classic" fits "casual" \(0\.\d\d\)/);
     expect(row(element, 'gown').querySelector('[data-code="CONFLICT"], [data-code="BELOW_THRESHOLD"]')).to.exist;
@@ -226,7 +226,7 @@ describe('<semfilter-debugger>', () => {
     const summary = element.shadowRoot!.querySelector('[part~="summary"]')!.textContent!;
     expect(summary).to.contain('MODEL_UNAVAILABLE');
     expect(summary).to.contain('tags without a vector compared exactly');
-    expect(row(element, 'odd').querySelectorAll('td')[2]!.querySelector('[data-code="EXACT_MISMATCH"]')).to.exist;
+    expect(row(element, 'odd').querySelector('td[data-label="Semantic filter"]')!.querySelector('[data-code="EXACT_MISMATCH"]')).to.exist;
     await setOffline(`${prefix}/models/`, false);
   });
 

@@ -10,6 +10,7 @@ declare global {
   interface HTMLElementEventMap {
     'semfilter-toggle': CustomEvent<import('./semfilter-debugger.js').SemfilterToggleDetail>;
     'semfilter-report': CustomEvent<import('@semfilter/core').FilterReport>;
+    'semfilter-view': CustomEvent<import('./semfilter-debugger.js').SemfilterViewDetail>;
   }
 }
 

@@ -114,6 +114,26 @@ describe('<semfilter-debugger> export', () => {
     expect(exportStatus(element)).to.equal(`Exported ${items.length} items, both modes, as CSV.`);
   });
 
+  it('keeps the status line through a threshold step, and clears it for new items or a new request', async () => {
+    const element = await shownComparison();
+    await exportBy(element, 'json');
+    const slider = element.shadowRoot!.querySelector<HTMLInputElement>('#threshold-mood')!;
+    let reported = nextReport(element);
+    slider.value = '0.6';
+    slider.dispatchEvent(new Event('input'));
+    await reported;
+    expect(exportStatus(element), 'the same items and request').to.equal(`Exported ${items.length} items, both modes, as JSON.`);
+    reported = nextReport(element);
+    element.request = { ...request, mood: 'happy' };
+    await reported;
+    expect(exportStatus(element), 'a new request').to.equal('');
+    await exportBy(element, 'csv');
+    reported = nextReport(element);
+    element.items = items.slice(1);
+    await reported;
+    expect(exportStatus(element), 'new items').to.equal('');
+  });
+
   it('offers no export while the input is not valid, and the toolbar stays axe clean', async () => {
     const element = await mountDebugger({ items: [{ name: 'no id' }], request, filter });
     const buttons = [...element.shadowRoot!.querySelectorAll<HTMLButtonElement>('button[data-export]')];

@@ -28,7 +28,7 @@ async function until(test: () => boolean, what: string, ms = 60_000): Promise<vo
   }
 }
 
-const semanticCell = (element: SemfilterDebugger, id: string) => row(element, id).querySelectorAll('td')[2]!;
+const semanticCell = (element: SemfilterDebugger, id: string) => row(element, id).querySelector('td[data-label="Semantic filter"]')!;
 const summary = (element: SemfilterDebugger) => element.shadowRoot!.querySelector('[part~="summary"]')!.textContent!.replace(/\s+/g, ' ');
 
 afterEach(removeDebuggers);

@@ -27,11 +27,9 @@ export const insightStyles = css`
     border-color: var(--_accent);
     box-shadow: inset 0 0 0 1px var(--_accent);
   }
-  /* Inside the row header (a th, bold by default): only the figures stand out. */
+  /* In its own cell: only the figures stand out. */
   .insight {
-    margin-block-start: 0.3rem;
     font-size: 0.9em;
-    font-weight: 400;
   }
   .rank {
     display: block;

@@ -3,6 +3,7 @@ import { setViewport } from '@web/test-runner-commands';
 import { createSemanticFilter } from '@semfilter/core/browser';
 import { generateWardrobe, type FilterReport, type FilterRequest } from '@semfilter/core';
 import { axe, debuggerRow, debuggerRows as rows, mountDebugger, nextReport, removeDebuggers } from '../../../../test/browser/debugger-support.js';
+import { freshPrefix, setOffline, UNKNOWN_TERMS } from '../../../../test/browser/helpers.js';
 import type { DebuggerView, SemfilterDebugger } from '@semfilter/elements';
 
 const request = { style: 'casual', occasion: 'work', mood: 'calm' };
@@ -13,6 +14,7 @@ const groupButtons = (element: SemfilterDebugger) => [...root(element).querySele
 const restriction = (element: SemfilterDebugger) => root(element).querySelector<HTMLElement>('[data-restriction]');
 const text = (node: Element) => node.textContent!.replace(/\s+/g, ' ').trim();
 const ids = (element: SemfilterDebugger) => rows(element).map((r) => r.dataset.itemId!);
+const showAll = (element: SemfilterDebugger) => [...restriction(element)!.querySelectorAll('button')].find((b) => text(b) === 'Show all rows')!;
 
 /** A debugger whose semantic run is the model's (not an answer at the deadline), with every row on one page. */
 async function mountWithModel(items: readonly object[], view: DebuggerView, semantic: boolean, pageSize = 1000, asked: FilterRequest = request): Promise<SemfilterDebugger> {
@@ -111,21 +113,118 @@ describe('<semfilter-debugger> insights', () => {
     expect(ids(element)).to.deep.equal(shownBefore);
   });
 
-  it('follows the chosen group through a threshold change: the rows stay the group\'s items in the new runs', async () => {
+  it('follows the chosen group through a threshold change: the rows are the group\'s items in the new runs, or the view before it when it is gone', async () => {
     const element = await mountWithModel(generateWardrobe(400, 11), 'passing', true);
     const button = groupButtons(element)[0]!;
-    const { dimension } = parseGroup(button);
+    const group = parseGroup(button);
     button.click();
     await element.updateComplete;
-    const slider = root(element).querySelector<HTMLInputElement>(`#threshold-${dimension}`)!;
+    const slider = root(element).querySelector<HTMLInputElement>(`#threshold-${group.dimension}`)!;
     slider.value = String(Number(slider.value) + 0.1);
     slider.dispatchEvent(new Event('input'));
     await element.updateComplete;
-    const chosen = groupButtons(element).find((b) => b.getAttribute('aria-pressed') === 'true');
+    const shown = ids(element).sort();
+    // The oracle: the group's items worked out from the reports of the new runs.
+    const expected = expectedItems(await reports(element), group);
+    if (expected.length === 0) {
+      // No item flips on that pair any more: the restriction lets go, and the view it replaced comes back.
+      expect(restriction(element)).to.equal(null);
+      expect(element.view).to.equal('passing');
+      expect(shown).to.have.length(element.report!.items.filter((item) => item.passed).length);
+    } else {
+      // Listed or not (a group may leave the six largest), its rows are its items.
+      expect(shown).to.deep.equal(expected);
+      expect(text(restriction(element)!)).to.contain(`Showing the ${expected.length} item`);
+      const chosen = groupButtons(element).find((b) => b.getAttribute('aria-pressed') === 'true');
+      if (chosen !== undefined) expect(parseGroup(chosen)).to.deep.equal({ ...group, count: expected.length });
+    }
+  });
+
+  it('counts the rows a search leaves of the chosen group, not the group', async () => {
+    const element = await mountWithModel(generateWardrobe(400, 11), 'all', false);
+    const group = parseGroup(groupButtons(element)[0]!);
+    expect(group.count).to.be.above(1);
+    groupButtons(element)[0]!.click();
+    await element.updateComplete;
+    const box = root(element).querySelector<HTMLInputElement>('input[type="search"]')!;
+    box.value = rows(element)[0]!.dataset.itemId!;
+    box.dispatchEvent(new Event('search'));
+    await element.updateComplete;
     const shown = rows(element).length;
-    if (chosen === undefined) expect(shown).to.equal(0); // no item flips on that pair any more
-    else expect(shown).to.equal(parseGroup(chosen).count);
-    expect(text(restriction(element)!)).to.contain(`Showing the ${shown} item`);
+    expect(shown).to.be.below(group.count);
+    expect(text(restriction(element)!)).to.contain(`Showing ${shown} ${shown === 1 ? 'row' : 'rows'} of the ${group.count} items`);
+  });
+
+  it('moves focus to the group\'s button when Show all rows takes its own button away', async () => {
+    const element = await mountWithModel(generateWardrobe(400, 11), 'all', false);
+    groupButtons(element)[1]!.click();
+    await element.updateComplete;
+    showAll(element).focus();
+    showAll(element).click();
+    await element.updateComplete;
+    expect(root(element).activeElement).to.equal(groupButtons(element)[1]!);
+    expect(groupButtons(element)[1]!.getAttribute('aria-pressed')).to.equal('false');
+  });
+
+  it('lets a chosen group go when a new request has no such group: the rows and the view come back', async () => {
+    const element = await mountWithModel(generateWardrobe(400, 11), 'all', false);
+    const group = parseGroup(groupButtons(element)[0]!);
+    groupButtons(element)[0]!.click();
+    await element.updateComplete;
+    const reported = nextReport(element);
+    element.request = Object.fromEntries(Object.entries(request).filter(([dimension]) => dimension !== group.dimension));
+    await reported;
+    expect(restriction(element)).to.equal(null);
+    expect(element.view).to.equal('all');
+    expect(rows(element)).to.have.length(400);
+  });
+
+  it('tells the host of each view it sets itself (semfilter-view, bubbling and composed), not of a view the host sets', async () => {
+    const element = await mountWithModel(generateWardrobe(400, 11), 'all', false);
+    const views: unknown[] = [];
+    const listener = (e: HTMLElementEventMap['semfilter-view']) => views.push([e.detail.view, e.target === element]);
+    document.addEventListener('semfilter-view', listener);
+    try {
+      const group = parseGroup(groupButtons(element)[0]!);
+      groupButtons(element)[0]!.click();
+      await element.updateComplete;
+      showAll(element).click();
+      await element.updateComplete;
+      const select = root(element).querySelector<HTMLSelectElement>('.toolbar select')!;
+      select.value = 'passing';
+      select.dispatchEvent(new Event('change'));
+      await element.updateComplete;
+      element.view = 'all'; // the host's own change: it knows
+      await element.updateComplete;
+      // A chosen group a new request lacks lets go, and its view comes back.
+      groupButtons(element)[0]!.click();
+      await element.updateComplete;
+      const reported = nextReport(element);
+      element.request = Object.fromEntries(Object.entries(request).filter(([dimension]) => dimension !== group.dimension));
+      await reported;
+      expect(views).to.deep.equal([['disagreements', true], ['all', true], ['passing', true], ['disagreements', true], ['all', true]]);
+    } finally {
+      document.removeEventListener('semfilter-view', listener);
+    }
+  });
+
+  it('says semantic mode is not active, or only partly and which tags it compares exactly, when the model cannot load', async () => {
+    const prefix = freshPrefix('changes-fallback');
+    await setOffline(`${prefix}/models/`, true);
+    try {
+      const offline = () => createSemanticFilter({ modelBaseUrl: `${prefix}/models/`, cache: false });
+      const items = [{ id: 'blazer', style: 'classic' }, { id: 'odd', style: UNKNOWN_TERMS[0] }];
+      // Only a term no vocabulary knows is asked for: nothing is judged by meaning.
+      const none = await mountDebugger({ items, request: { style: UNKNOWN_TERMS[1]! }, semantic: true, filter: offline() });
+      expect(none.report).to.include({ fallback_reason: 'MODEL_UNAVAILABLE', semantic_mode_active: false });
+      expect(text(panel(none))).to.contain('semantic mode is not active: the model could not be loaded').and.not.contain('decide every item the same way');
+      // A vocabulary term is asked for: the known tag is judged by meaning, the unknown one exactly.
+      const partly = await mountDebugger({ items, request: { style: 'casual' }, semantic: true, filter: offline() });
+      expect(partly.report).to.include({ fallback_reason: 'MODEL_UNAVAILABLE', semantic_mode_active: true });
+      expect(text(panel(partly))).to.contain('only partly active: the model could not be loaded').and.contain(`style '${UNKNOWN_TERMS[0]}'`).and.not.contain('decide every item the same way');
+    } finally {
+      await setOffline(`${prefix}/models/`, false);
+    }
   });
 
   it('keeps the page of a chosen group through a threshold step that leaves the group as it was', async () => {
@@ -154,7 +253,9 @@ describe('<semfilter-debugger> insights', () => {
       { id: 'jeans', style: 'Casual' },
     ];
     const element = await mountWithModel(items, 'all', false, 1000, { style: 'casual' });
-    const rank = (id: string) => text(debuggerRow(element, id).querySelector('.rank')!);
+    const rank = (id: string) => text(debuggerRow(element, id).querySelector('td[data-label="Rank and score"] .rank')!);
+    // The row header names the row on every cell: the item's name and id only.
+    expect(items.map((item) => text(debuggerRow(element, item.id).querySelector('th')!))).to.deep.equal(items.map((item) => `${item.id}${item.id}`));
     expect(items.map((item) => rank(item.id))).to.deep.equal([
       'not passing; #3 in the semantic filter',
       '#1, the same rank as in the semantic filter',

@@ -167,6 +167,21 @@ describe('<semfilter-debugger> search and reason filter', () => {
     expect(search(element).value).to.equal('');
   });
 
+  it('drops a search still being typed when a flip group is chosen: its pause does not apply it afterwards', async () => {
+    const element = await mountDebugger({ items: named, request, view: 'all', pageSize: 100 });
+    search(element).focus();
+    await sendKeys({ type: 'item 2' }); // within the pause: not applied yet
+    element.shadowRoot!.querySelector<HTMLButtonElement>('button[data-flip-group]')!.click();
+    await element.updateComplete;
+    const groupRows = ids(element);
+    expect(groupRows.length).to.be.above(0);
+    expect(search(element).value).to.equal('');
+    await new Promise((resolve) => setTimeout(resolve, 500)); // past the pause (150 ms, row-filters.ts)
+    await element.updateComplete;
+    expect(status(element)).to.not.contain('matching');
+    expect(ids(element)).to.deep.equal(groupRows);
+  });
+
   it('combines the search with the reason code, from page 1, and fits a phone without sideways scroll', async () => {
     await setViewport({ width: 390, height: 844 });
     try {

@@ -11,7 +11,7 @@ import { comparisonFile, download, type ExportFormat } from './comparison-file.j
 import { countOf } from './counts.js';
 import { createRowKeys, createRowsMemo, shownVerdict, type DebuggerView, type QueriedRows, type RowQuery, type RowSubset } from './rows.js';
 import { emptyMessage, pagerStatus, rowFiltersTemplate, SEARCH_PAUSE_MS, type RowFilterWords } from './row-filters.js';
-import { changesTemplate, flipSubset, followSubset, isFlipSubset } from './changes.js';
+import { changesTemplate, flipSubset, followSubset, groupButton, isFlipSubset, type FlipSubset } from './changes.js';
 import { rowInsightTemplate } from './row-insight.js';
 import { openBreakdowns } from './breakdown.js';
 import { insightStyles } from './insight-styles.js';
@@ -22,6 +22,11 @@ export type { DebuggerView } from './rows.js';
 /** Detail of `semfilter-toggle`. */
 export interface SemfilterToggleDetail {
   readonly semantic: boolean;
+}
+
+/** Detail of `semfilter-view`. */
+export interface SemfilterViewDetail {
+  readonly view: DebuggerView;
 }
 
 /** Events leave the shadow root and bubble, so hosts can listen anywhere above the element. */
@@ -36,6 +41,7 @@ const SHOWN_ISSUES = 12;
  *
  * @fires semfilter-toggle - semantic mode was switched; detail `{ semantic }`
  * @fires semfilter-report - a new report for the active mode; detail: the report
+ * @fires semfilter-view - the element changed its `view` (the view select, a flip group chosen or let go, a chosen group gone); detail `{ view }`
  * @csspart semantic-toggle - the semantic-mode switch (a button with role="switch")
  * @csspart summary - both pass rates, their difference and rejections per dimension
  * @csspart changes - what semantic mode changes: items gained and lost, the largest flip groups as buttons
@@ -137,6 +143,7 @@ export class SemfilterDebugger extends LitElement {
     this.#runs.willUpdate(changed); // first: a threshold's retune is read by the rest of this update
     const runs = this.#runs.current;
     if (runs !== this.#followed) {
+      if (runs?.items !== this.#followed?.items || runs?.request !== this.#followed?.request) this._exported = ''; // the status line spoke of other items or another request
       this.#followed = runs;
       this.#followGroup(runs);
     }
@@ -156,7 +163,7 @@ export class SemfilterDebugger extends LitElement {
         canExport: runs?.traditional.run != null && runs.semantic.run !== null,
         exported: this._exported,
         onToggle: () => this.#toggle(),
-        onView: (view) => (this.view = view),
+        onView: (view) => this.#setView(view),
         onExport: (format) => this.#export(format),
       })}
       ${runs === undefined ? html`<p role="status">Filtering…</p>` : this.#headlineTemplate(runs)}
@@ -179,7 +186,15 @@ export class SemfilterDebugger extends LitElement {
         <ul>${issues.slice(0, SHOWN_ISSUES).map((issue) => html`<li>${issue.path}: ${issue.message}</li>`)}</ul>
       </div>`;
     }
-    return html`${changesTemplate({ summary: flipGroups(traditional.run, semantic.run), chosen: isFlipSubset(this._only) ? this._only : undefined, onChoose: (group) => this.#chooseGroup(group), onClear: () => this.#clearGroup() })}
+    const changes = {
+      summary: flipGroups(traditional.run, semantic.run),
+      semantic: semantic as ShownRun,
+      shownRows: this.#shownRows(runs).indices.length,
+      chosen: isFlipSubset(this._only) ? this._only : undefined,
+      onChoose: (group: FlipGroup) => this.#chooseGroup(group),
+      onClear: () => this.#clearGroup(true),
+    };
+    return html`${changesTemplate(changes)}
       ${guard([traditional, semantic], () => summaryTemplate(traditional as ShownRun, semantic as ShownRun, runs.items.length))}`;
   }
 
@@ -241,9 +256,31 @@ export class SemfilterDebugger extends LitElement {
 
   /** The search box changed: filter after a pause in typing, or at once (Enter, the clear button). */
   #search(text: string, now: boolean): void {
+    if (now) this.#setText(text);
+    else {
+      clearTimeout(this.#searchPause);
+      this.#searchPause = setTimeout(() => (this._text = text), SEARCH_PAUSE_MS);
+    }
+  }
+
+  /**
+   * Sets the search at once: a search still being typed is dropped, so its pause does not apply it
+   * afterwards, and the box shows the search (the binding alone would leave typed text there when
+   * the applied search does not change).
+   */
+  #setText(text: string): void {
     clearTimeout(this.#searchPause);
-    if (now) this._text = text;
-    else this.#searchPause = setTimeout(() => (this._text = text), SEARCH_PAUSE_MS);
+    this.#searchPause = undefined;
+    this._text = text;
+    const box = this.renderRoot.querySelector<HTMLInputElement>('input[type="search"]');
+    if (box !== null) box.value = text;
+  }
+
+  /** The element changes its own view: the host hears of it (semfilter-view), as it hears of the switch. */
+  #setView(view: DebuggerView): void {
+    if (view === this.view) return;
+    this.view = view;
+    this.dispatchEvent(new CustomEvent<SemfilterViewDetail>('semfilter-view', { detail: { view }, ...BUBBLES_OUT }));
   }
 
   #toggle(): void {
@@ -259,23 +296,41 @@ export class SemfilterDebugger extends LitElement {
     this.request = next;
   }
 
-  /** New runs (a threshold step, a new request): a chosen flip group's rows become its items in them. */
+  /**
+   * New runs (a threshold step, a new request, new items): a chosen flip group's rows become its
+   * items in them; a group the runs no longer have lets go, as "Show all rows" does, instead of
+   * hiding every row.
+   */
   #followGroup(runs: Runs | undefined): void {
-    if (isFlipSubset(this._only) && runs?.traditional.run && runs.semantic.run) this._only = followSubset(this._only, flipGroups(runs.traditional.run, runs.semantic.run));
+    if (!isFlipSubset(this._only) || !runs?.traditional.run || !runs.semantic.run) return;
+    const followed = followSubset(this._only, flipGroups(runs.traditional.run, runs.semantic.run));
+    if (followed === undefined) this.#clearGroup(false);
+    else this._only = followed;
   }
 
   /** A flip group's button: exactly its items (all of them flip, so the disagreements view holds them), no search or reason code. */
   #chooseGroup(group: FlipGroup): void {
     this._only = flipSubset(group, isFlipSubset(this._only) ? this._only.restoreView : this.view);
-    this.view = 'disagreements';
-    this._text = '';
+    this.#setView('disagreements');
+    this.#setText('');
     this._code = undefined;
   }
 
-  /** "Show all rows": the restriction goes, and the view it replaced comes back. */
-  #clearGroup(): void {
-    if (isFlipSubset(this._only) && this.view === 'disagreements') this.view = this._only.restoreView; // unless the user chose another view since
+  /**
+   * The restriction goes, and the view it replaced comes back. From "Show all rows" (`refocus`),
+   * whose button goes with it, focus moves to the group's button, or to the panel when the group
+   * is not listed, instead of falling to <body>.
+   */
+  #clearGroup(refocus: boolean): void {
+    const chosen = this._only;
+    if (isFlipSubset(chosen) && this.view === 'disagreements') this.#setView(chosen.restoreView); // unless the user chose another view since
     this._only = undefined;
+    if (refocus && isFlipSubset(chosen)) void this.updateComplete.then(() => this.#focusGroup(chosen));
+  }
+
+  #focusGroup(group: FlipSubset): void {
+    const root = this.renderRoot;
+    (groupButton(root, group) ?? root.querySelector<HTMLElement>('[part~="changes"]'))?.focus();
   }
 
   #setThreshold(dimension: Dimension, value: number): void {

@@ -114,10 +114,13 @@ const ownStyles = css`
     table-layout: fixed;
   }
   thead th:nth-child(1) {
-    width: 20%;
+    width: 15%;
   }
   thead th:nth-child(2) {
-    width: 24%;
+    width: 15%;
+  }
+  thead th:nth-child(3) {
+    width: 20%;
   }
   th,
   td {
@@ -175,7 +178,7 @@ const ownStyles = css`
     font-style: italic;
   }
   /* Narrow (a phone): the table's rows become cards. The item and its semantic verdict, the point
-     of the page, come first, then the traditional verdict beside it and the tags below; each cell
+     of the page, come first, then the traditional verdict beside it, the rank and score and the tags below; each cell
      says what it is, since the header row is only there for screen readers. The cells keep their
      content-visibility wrappers. */
   @container (max-width: 40rem) {
@@ -202,7 +205,7 @@ const ownStyles = css`
     tbody tr {
       display: grid;
       grid-template-columns: 1fr 1fr;
-      grid-template-areas: 'item item' 'semantic traditional' 'tags tags';
+      grid-template-areas: 'item item' 'semantic traditional' 'rank rank' 'tags tags';
       gap: 0.3rem 0.75rem;
       padding-block: 0.5rem;
       border-bottom: 1px solid var(--_border);
@@ -216,12 +219,15 @@ const ownStyles = css`
       grid-area: item;
     }
     tbody td:nth-of-type(1) {
-      grid-area: tags;
+      grid-area: rank;
     }
     tbody td:nth-of-type(2) {
-      grid-area: traditional;
+      grid-area: tags;
     }
     tbody td:nth-of-type(3) {
+      grid-area: traditional;
+    }
+    tbody td:nth-of-type(4) {
       grid-area: semantic;
     }
     tbody td::before {

@@ -2,6 +2,7 @@ import { describeMatch, describeReason, DIMENSIONS, normalizeTags, type Dimensio
 import { html, nothing, type TemplateResult } from 'lit';
 import { guard } from 'lit/directives/guard.js';
 import { formatCount } from './counts.js';
+import { exactlyCompared, exactWords } from './fallback-words.js';
 
 /** An item as the debugger shows it: any object with an id, a name and tags. */
 export interface ShownItem {
@@ -32,7 +33,7 @@ export function pagerButton(label: string, enabled: boolean, go: () => void): Te
 export function summaryTemplate(traditional: ShownRun, semantic: ShownRun, total: number): TemplateResult {
   const difference = 100 * (semantic.report.filter_pass_rate - traditional.report.filter_pass_rate);
   const { fallback_reason: fallback, semantic_mode_active: active } = semantic.report;
-  const status = fallback === null ? 'active' : active ? `partly active (${fallback}): ${partlyExact(semantic)}` : `not active: ${fallback}`;
+  const status = fallback === null ? 'active' : active ? `partly active (${fallback}): ${exactWords(exactlyCompared(semantic.report, semantic.run))}` : `not active: ${fallback}`;
   const counts = (report: FilterReport) => DIMENSIONS.filter((d) => report.rejection_counts[d] !== undefined).map((d) => `${d} ${formatCount(report.rejection_counts[d]!)}`).join(', ') || 'none';
   return html`<section part="summary" aria-label="Summary">
     <div>Traditional filter <span class="rate" data-rate="traditional">${percent(traditional.report.filter_pass_rate)}</span>
@@ -45,24 +46,7 @@ export function summaryTemplate(traditional: ShownRun, semantic: ShownRun, total
 }
 
 /**
- * Which comparisons fell back to exact matching in a run that is only partly semantic. A tag
- * without a vector shows as an exact match or mismatch that some item reports on a dimension
- * compared by meaning: each distinct tag set reports one term, so the sets are checked, not the items.
- */
-function partlyExact({ report, run }: ShownRun): string {
-  const exactDimensions = DIMENSIONS.filter((d) => report.dimension_modes[d] === 'exact');
-  const exactTags = run.judged.some(
-    ({ dimension, outcomes, setReported }) =>
-      report.dimension_modes[dimension] === 'semantic' && setReported.some((term) => term >= 0 && (outcomes[term]!.passed ? outcomes[term]!.match.mode : outcomes[term]!.reason.mode) === 'exact'),
-  );
-  return [
-    exactDimensions.length > 0 ? `compared exactly: ${exactDimensions.join(', ')}` : '',
-    exactTags ? 'tags without a vector compared exactly' : '',
-  ].filter((part) => part !== '').join('; ') || 'every tag compared by meaning';
-}
-
-/**
- * One table row: the item, its tags as written and normalized, and both verdicts with their
+ * One table row: the item, its rank and score, its tags as written and normalized, and both verdicts with their
  * reasons. The tags and a traditional verdict that did not change (the same object, see
  * shownVerdict) are not rendered again: a slider step re-renders the semantic cells only (a
  * traditional verdict holds no semantic match, so no threshold shows in it).
@@ -73,12 +57,13 @@ export function rowTemplate(
   semantic: ItemVerdict,
   requested: readonly Dimension[],
   thresholds: Readonly<Record<Dimension, number>>,
-  /** Shown under the item's name and id: its rank and score breakdown (row-insight.ts). */
+  /** Its own cell after the item's name and id (not in the row header, which names the row on every cell): its rank and score breakdown (row-insight.ts). */
   insight: TemplateResult | typeof nothing = nothing,
 ): TemplateResult {
   const mark = (passed: boolean) => (passed ? 'pass' : 'reject');
   return html`<tr part="item" data-item-id=${item.id} data-traditional=${mark(traditional.passed)} data-semantic=${mark(semantic.passed)}>
-    <th scope="row"><div class="cell">${item.name ?? item.id}<br /><small>${item.id}</small>${insight}</div></th>
+    <th scope="row"><div class="cell">${item.name ?? item.id}<br /><small>${item.id}</small></div></th>
+    <td class="rank-cell" data-label="Rank and score"><div class="cell">${insight}</div></td>
     <td data-label="Tags"><div class="cell">${guard([item, requested.join()], () => requested.map((d) => tagsTemplate(d, item[d])))}</div></td>
     <td data-label="Traditional filter"><div class="cell">${guard([traditional], () => verdictTemplate(traditional, thresholds))}</div></td>
     <td data-label="Semantic filter"><div class="cell">${verdictTemplate(semantic, thresholds)}</div></td>
