@@ -9,13 +9,14 @@ import { createCurveMemo } from './threshold-curve.js';
 import { requestTemplate, thresholdsTemplate, toolbarTemplate } from './controls.js';
 import { comparisonFile, download, type ExportFormat } from './comparison-file.js';
 import { countOf } from './counts.js';
-import { createRowKeys, createRowsMemo, shownVerdict, type DebuggerView, type QueriedRows, type RowQuery, type RowSubset } from './rows.js';
-import { emptyMessage, pagerStatus, rowFiltersTemplate, SEARCH_PAUSE_MS, type RowFilterWords } from './row-filters.js';
-import { changesTemplate, flipSubset, followSubset, groupButton, isFlipSubset, type FlipSubset } from './changes.js';
+import { createRowKeys, createRowsMemo, shownVerdict, type DebuggerView, type QueriedRows, type RowQuery } from './rows.js';
+import { emptyMessage, pagerStatus, rowFiltersTemplate, type RowFilterWords } from './row-filters.js';
+import { changesTemplate } from './changes.js';
 import { rowInsightTemplate } from './row-insight.js';
 import { openBreakdowns } from './breakdown.js';
 import { insightStyles } from './insight-styles.js';
 import { currentThresholds, DebuggerRuns, type Runs } from './debugger-runs.js';
+import { RowNarrowing } from './row-narrowing.js';
 
 export type { DebuggerView } from './rows.js';
 
@@ -69,9 +70,6 @@ export class SemfilterDebugger extends LitElement {
     filter: { attribute: false },
     modelState: { attribute: 'model-state', reflect: true },
     _page: { state: true, attribute: false },
-    _text: { state: true, attribute: false },
-    _code: { state: true, attribute: false },
-    _only: { state: true, attribute: false },
     _exported: { state: true, attribute: false },
   };
 
@@ -94,16 +92,12 @@ export class SemfilterDebugger extends LitElement {
   /** Reflected model state: idle, loading, ready, fallback or error. */
   declare modelState: ModelState;
   declare private _page: number;
-  /** The search the rows are filtered by (as typed, applied after a short pause). */
-  declare private _text: string;
-  /** The reason code the rows are filtered by; undefined for any. */
-  declare private _code: string | undefined;
-  /** Some items the rows are restricted to, with words for the pager (a flip group's items); undefined for all. */
-  declare private _only: RowSubset | undefined;
   /** What the last export wrote, for its status line. */
   declare private _exported: string;
   /** Both modes' runs of the items and request, and the filter and model behind them. */
   readonly #runs = new DebuggerRuns(this, { query: () => this.#query(), onReport: () => this.#emitReport(this.report!) });
+  /** The search, the reason code and a chosen flip group, which narrow the rows beyond the view. */
+  readonly #narrowing = new RowNarrowing(this, { setView: (view) => this.#setView(view), onNarrowed: () => (this._page = 0) });
   /** The runs the chosen flip group was last followed into. */
   #followed: Runs | undefined;
   readonly #rows = createRowsMemo();
@@ -111,8 +105,6 @@ export class SemfilterDebugger extends LitElement {
   readonly #rowKeys = createRowKeys();
   /** Which rows' score breakdowns are open: only those read their figures. */
   readonly #breakdowns = openBreakdowns(() => this.requestUpdate());
-  /** The pause after a keystroke in the search box, before the rows are filtered. */
-  #searchPause: ReturnType<typeof setTimeout> | undefined;
 
   constructor() {
     super();
@@ -124,7 +116,6 @@ export class SemfilterDebugger extends LitElement {
     this.view = 'passing';
     this.modelState = 'idle';
     this._page = 0;
-    this._text = '';
     this._exported = '';
   }
 
@@ -134,20 +125,16 @@ export class SemfilterDebugger extends LitElement {
     return (this.semantic ? runs?.semantic : runs?.traditional)?.report;
   }
 
-  override disconnectedCallback(): void {
-    super.disconnectedCallback(); // the runs let their filter go (DebuggerRuns.hostDisconnected)
-    clearTimeout(this.#searchPause);
-  }
-
   protected override willUpdate(changed: PropertyValues<this>): void {
     this.#runs.willUpdate(changed); // first: a threshold's retune is read by the rest of this update
     const runs = this.#runs.current;
     if (runs !== this.#followed) {
       if (runs?.items !== this.#followed?.items || runs?.request !== this.#followed?.request) this._exported = ''; // the status line spoke of other items or another request
       this.#followed = runs;
-      this.#followGroup(runs);
+      this.#narrowing.follow(runs);
     }
-    if (['items', 'view', 'semantic', '_text', '_code', '_only'].some((key) => changed.has(key as keyof SemfilterDebugger))) this._page = 0;
+    // A new search, reason code or flip group went back to the first page as it was set (onNarrowed).
+    if (['items', 'view', 'semantic'].some((key) => changed.has(key as keyof SemfilterDebugger))) this._page = 0;
     else if (runs !== undefined && this._page > 0) this._page = Math.min(this._page, this.#pageCount(runs) - 1); // a new result or a threshold may leave fewer pages
     if (changed.has('semantic') && changed.get('semantic') !== undefined && this.report) this.#emitReport(this.report);
   }
@@ -190,9 +177,9 @@ export class SemfilterDebugger extends LitElement {
       summary: flipGroups(traditional.run, semantic.run),
       semantic: semantic as ShownRun,
       shownRows: this.#shownRows(runs).indices.length,
-      chosen: isFlipSubset(this._only) ? this._only : undefined,
-      onChoose: (group: FlipGroup) => this.#chooseGroup(group),
-      onClear: () => this.#clearGroup(true),
+      chosen: this.#narrowing.chosen,
+      onChoose: (group: FlipGroup) => this.#narrowing.choose(group),
+      onClear: () => this.#narrowing.showAll(),
     };
     return html`${changesTemplate(changes)}
       ${guard([traditional, semantic], () => summaryTemplate(traditional as ShownRun, semantic as ShownRun, runs.items.length))}`;
@@ -204,6 +191,7 @@ export class SemfilterDebugger extends LitElement {
     const requested = DIMENSIONS.filter((d) => this.request[d] !== undefined);
     const thresholds = currentThresholds(this.thresholds);
     const { indices: shown, codes } = this.#shownRows(runs);
+    const narrowing = this.#narrowing;
     const pages = this.#pageCount(runs);
     const at = this._page; // clamped to the pages in willUpdate
     // Full verdicts (reasons, matches) are built for the rows on this page only. Rows are keyed so
@@ -219,7 +207,7 @@ export class SemfilterDebugger extends LitElement {
       traditional: shownVerdict(traditional.run!, index),
       semantic: shownVerdict(semantic.run!, index),
     }));
-    return html`${rowFiltersTemplate({ text: this._text, code: this._code, codes, onText: (text, now) => this.#search(text, now), onCode: (code) => (this._code = code) })}
+    return html`${rowFiltersTemplate({ text: narrowing.text, code: narrowing.code, codes, onText: (text, now) => narrowing.search(text, now), onCode: (code) => narrowing.setCode(code) })}
       <div class="pager">
         <span role="status">${pagerStatus(shown.length, at + 1, pages, this.#filterWords())}</span>
         ${pagerButton('Previous page', at > 0, () => (this._page = at - 1))} ${pagerButton('Next page', at < pages - 1, () => (this._page = at + 1))}
@@ -242,7 +230,8 @@ export class SemfilterDebugger extends LitElement {
 
   /** Which rows to show: the view, the mode, the search, the reason code and the chosen items. */
   #query(): RowQuery {
-    return { view: this.view, semantic: this.semantic, text: this._text, code: this._code, only: this._only?.indices };
+    const { text, code, only } = this.#narrowing;
+    return { view: this.view, semantic: this.semantic, text, code, only: only?.indices };
   }
 
   /** The item indices the query shows, and the reason codes behind them: computed once per runs and query, not once per render (progress events render too). */
@@ -251,29 +240,8 @@ export class SemfilterDebugger extends LitElement {
   }
 
   #filterWords(): RowFilterWords {
-    return { view: this.view, semantic: this.semantic, text: this._text, code: this._code, onlyLabel: this._only?.label };
-  }
-
-  /** The search box changed: filter after a pause in typing, or at once (Enter, the clear button). */
-  #search(text: string, now: boolean): void {
-    if (now) this.#setText(text);
-    else {
-      clearTimeout(this.#searchPause);
-      this.#searchPause = setTimeout(() => (this._text = text), SEARCH_PAUSE_MS);
-    }
-  }
-
-  /**
-   * Sets the search at once: a search still being typed is dropped, so its pause does not apply it
-   * afterwards, and the box shows the search (the binding alone would leave typed text there when
-   * the applied search does not change).
-   */
-  #setText(text: string): void {
-    clearTimeout(this.#searchPause);
-    this.#searchPause = undefined;
-    this._text = text;
-    const box = this.renderRoot.querySelector<HTMLInputElement>('input[type="search"]');
-    if (box !== null) box.value = text;
+    const { text, code, only } = this.#narrowing;
+    return { view: this.view, semantic: this.semantic, text, code, onlyLabel: only?.label };
   }
 
   /** The element changes its own view: the host hears of it (semfilter-view), as it hears of the switch. */
@@ -294,43 +262,6 @@ export class SemfilterDebugger extends LitElement {
     if (terms.length === 0) delete next[dimension];
     else next[dimension] = terms.length === 1 ? terms[0]! : terms;
     this.request = next;
-  }
-
-  /**
-   * New runs (a threshold step, a new request, new items): a chosen flip group's rows become its
-   * items in them; a group the runs no longer have lets go, as "Show all rows" does, instead of
-   * hiding every row.
-   */
-  #followGroup(runs: Runs | undefined): void {
-    if (!isFlipSubset(this._only) || !runs?.traditional.run || !runs.semantic.run) return;
-    const followed = followSubset(this._only, flipGroups(runs.traditional.run, runs.semantic.run));
-    if (followed === undefined) this.#clearGroup(false);
-    else this._only = followed;
-  }
-
-  /** A flip group's button: exactly its items (all of them flip, so the disagreements view holds them), no search or reason code. */
-  #chooseGroup(group: FlipGroup): void {
-    this._only = flipSubset(group, isFlipSubset(this._only) ? this._only.restoreView : this.view);
-    this.#setView('disagreements');
-    this.#setText('');
-    this._code = undefined;
-  }
-
-  /**
-   * The restriction goes, and the view it replaced comes back. From "Show all rows" (`refocus`),
-   * whose button goes with it, focus moves to the group's button, or to the panel when the group
-   * is not listed, instead of falling to <body>.
-   */
-  #clearGroup(refocus: boolean): void {
-    const chosen = this._only;
-    if (isFlipSubset(chosen) && this.view === 'disagreements') this.#setView(chosen.restoreView); // unless the user chose another view since
-    this._only = undefined;
-    if (refocus && isFlipSubset(chosen)) void this.updateComplete.then(() => this.#focusGroup(chosen));
-  }
-
-  #focusGroup(group: FlipSubset): void {
-    const root = this.renderRoot;
-    (groupButton(root, group) ?? root.querySelector<HTMLElement>('[part~="changes"]'))?.focus();
   }
 
   #setThreshold(dimension: Dimension, value: number): void {
