@@ -85,7 +85,7 @@ export function changesTemplate({ summary, semantic, shownRows, chosen, onChoose
               @click=${() => (pressed ? onClear() : onChoose(group))}>${groupWords(group)} — ${countOf(group.count, 'item', 'items')}</button></li>`;
           })}
         </ul>
-        ${rest > 0 ? html`<p class="state">and ${countOf(rest, 'smaller group', 'smaller groups')}: show disagreements only to see every flip.</p>` : nothing}`}
+        ${rest > 0 ? html`<p class="state">and ${countOf(rest, 'smaller group', 'smaller groups')}; the view "disagreements only" lists every flipped item.</p>` : nothing}`}
     ${chosen === undefined
       ? nothing
       : html`<p class="restriction" data-restriction>${restrictionWords(chosen, shownRows)}

@@ -30,6 +30,20 @@ describe('<semfilter-debugger>', () => {
     expect(row(element, 'gown').dataset).to.include({ traditional: 'reject', semantic: 'reject' });
   });
 
+  it('gives every cell a column header of the same name, on wide screens where the table is a table', async () => {
+    const element = await mount();
+    const headers = [...element.shadowRoot!.querySelectorAll('thead th')].map((th) => th.textContent!.trim());
+    for (const r of rows(element)) {
+      const cells = [...r.children] as HTMLElement[];
+      expect(cells).to.have.length(headers.length);
+      // Each data cell's narrow-layout label names the column it sits under (the row header is the item).
+      cells.slice(1).forEach((cell, i) => expect(headers[i + 1]!.startsWith(cell.dataset.label!), `${cell.dataset.label} under ${headers[i + 1]}`).to.equal(true));
+      // Laid out under its header: the same left edge.
+      const heads = [...element.shadowRoot!.querySelectorAll('thead th')];
+      cells.forEach((cell, i) => expect(Math.round(cell.getBoundingClientRect().left)).to.equal(Math.round(heads[i]!.getBoundingClientRect().left)));
+    }
+  });
+
   it('renders the reasons: why traditional rejected and why semantic accepted', async () => {
     const element = await mount();
     const [traditional, semantic] = ['Traditional filter', 'Semantic filter'].map((label) => row(element, 'blazer').querySelector(`td[data-label="${label}"]`)!);

@@ -214,7 +214,7 @@ export class SemfilterDebugger extends LitElement {
       </div>
       <table>
         <caption class="state">Each item with its tags, and both filters' verdicts side by side</caption>
-        <thead><tr><th scope="col">Item</th><th scope="col">Tags (as written → normalized)</th><th scope="col">Traditional filter</th><th scope="col">Semantic filter</th></tr></thead>
+        <thead><tr><th scope="col">Item</th><th scope="col">Rank and score</th><th scope="col">Tags (as written → normalized)</th><th scope="col">Traditional filter</th><th scope="col">Semantic filter</th></tr></thead>
         <tbody>
           ${repeat(page, (row) => row.key, (row) => rowTemplate(row.item, row.traditional, row.semantic, requested, thresholds, rowInsightTemplate(traditional.run!, semantic.run!, row.index, this.semantic, this.#breakdowns)))}
         </tbody>

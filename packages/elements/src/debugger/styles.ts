@@ -114,13 +114,16 @@ const ownStyles = css`
     table-layout: fixed;
   }
   thead th:nth-child(1) {
-    width: 15%;
+    width: 13%;
   }
   thead th:nth-child(2) {
-    width: 15%;
+    width: 12%;
   }
   thead th:nth-child(3) {
-    width: 20%;
+    width: 16%;
+  }
+  thead th:nth-child(4) {
+    width: 22%;
   }
   th,
   td {
