@@ -64,7 +64,7 @@ export function describeReason(reason: Reason): string {
     case 'EXACT_MISMATCH':
       return `${reason.dimension}: "${reason.actual}" is not "${reason.requested}"`;
     case 'BELOW_THRESHOLD':
-      return `${reason.dimension}: "${reason.actual}" is ${reason.similarity.toFixed(2)} compatible with "${reason.requested}", under the threshold ${reason.threshold.toFixed(2)}${basisNote(reason.basis, reason.requested, reason.similarity, reason.model_similarity)}`;
+      return `${reason.dimension}: "${reason.actual}" does not fit "${reason.requested}" (${reason.similarity.toFixed(2)}, under the threshold ${reason.threshold.toFixed(2)})${basisNote(reason.basis, reason.requested, reason.similarity, reason.model_similarity)}`;
     case 'CONFLICT':
       return `${reason.dimension}: "${reason.actual}" (${reason.basis === 'PLACED_CONCEPT' ? `not in the vocabulary; placed by the model near ${reason.concepts[1]}` : reason.concepts[1]}) clashes with "${reason.requested}" (${reason.concepts[0]})`;
     case 'ATTR_MISSING':

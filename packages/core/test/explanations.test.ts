@@ -15,9 +15,9 @@ describe('where a score came from, in words', () => {
 
   it('gives the model similarity, what it was lowered to and the threshold for unrelated concepts', () => {
     const reason: Reason = { dimension: 'occasion', code: 'BELOW_THRESHOLD', requested: 'work', actual: 'weekend', similarity: 0.51, threshold: 0.6, mode: 'semantic', basis: 'UNRELATED_CONCEPTS', model_similarity: 0.71 };
-    expect(describeReason(reason)).toBe('occasion: "weekend" is 0.51 compatible with "work", under the threshold 0.60: model similarity 0.71, lowered to 0.51 (unrelated concepts)');
+    expect(describeReason(reason)).toBe('occasion: "weekend" does not fit "work" (0.51, under the threshold 0.60): model similarity 0.71, lowered to 0.51 (unrelated concepts)');
     const { model_similarity: _, ...withoutRaw } = reason;
-    expect(describeReason(withoutRaw)).toBe('occasion: "weekend" is 0.51 compatible with "work", under the threshold 0.60: model similarity, lowered (unrelated concepts)');
+    expect(describeReason(withoutRaw)).toBe('occasion: "weekend" does not fit "work" (0.51, under the threshold 0.60): model similarity, lowered (unrelated concepts)');
   });
 
   it('describes download progress in MB and percent', () => {
