@@ -1,17 +1,12 @@
 // End-to-end: the built playground's state in its URL (a link reproduces a finding) and its
 // exports of both modes, in Debian's Chromium driven with playwright-core, the model served locally.
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
-import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reportSchema, type ComparisonExport } from '@semfilter/core';
-import { collectFailures, launchChromium } from '../support/chromium.js';
-import { startStaticServer, type StaticServer } from '../support/static-server.js';
-
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+import { collectFailures } from '../support/chromium.js';
+import { startPlayground, type Playground } from '../support/playground.js';
+import type { StaticServer } from '../support/static-server.js';
 
 /** What the debugger shows, read from its public properties and its shadow root as a user sees it. */
 interface Shown {
@@ -64,16 +59,13 @@ describe('the playground keeps its state in the URL, and exports both modes', ()
   let browser: Browser;
   let server: StaticServer;
 
+  let playground: Playground | undefined;
+
   beforeAll(async () => {
-    const out = mkdtempSync(join(tmpdir(), 'semfilter-playground-url-'));
-    await build({ configFile: join(ROOT, 'vite.config.ts'), logLevel: 'error', build: { outDir: out, emptyOutDir: true } });
-    server = await startStaticServer({ '/models/': join(ROOT, 'models'), '/': out });
-    browser = await launchChromium();
+    playground = await startPlayground();
+    ({ browser, withModel: server } = playground);
   });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  afterAll(() => playground?.close());
 
   it('shows the request, thresholds, view, mode and preset a link names; a moved slider goes into the URL and survives a reload', async () => {
     const { page, failures, warnings } = await open(browser, `${server.url}/${DATE_NIGHT}`);

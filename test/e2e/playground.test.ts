@@ -1,15 +1,15 @@
 // End-to-end: the built playground (what `vite build` makes of demo/) in Debian's Chromium, driven
 // with playwright-core, with the model served from this machine — and once without it. Also the
 // dev server `npm start` runs.
-import { mkdirSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
-import { build, createServer, type ViteDevServer } from 'vite';
+import { createServer, type ViteDevServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collectFailures, launchChromium } from '../support/chromium.js';
-import { startStaticServer, type StaticServer } from '../support/static-server.js';
+import { startPlayground, type Playground } from '../support/playground.js';
+import type { StaticServer } from '../support/static-server.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CONFIG = join(ROOT, 'vite.config.ts');
@@ -62,18 +62,13 @@ describe('the playground, built, in Chromium', () => {
   let withModel: StaticServer;
   let withoutModel: StaticServer;
 
+  let playground: Playground | undefined;
+
   beforeAll(async () => {
-    const out = mkdtempSync(join(tmpdir(), 'semfilter-playground-'));
-    await build({ configFile: CONFIG, logLevel: 'error', build: { outDir: out, emptyOutDir: true } });
-    withModel = await startStaticServer({ '/models/': join(ROOT, 'models'), '/': out });
-    withoutModel = await startStaticServer({ '/': out }); // every model file answers 404
-    browser = await launchChromium();
+    playground = await startPlayground();
+    ({ browser, withModel, withoutModel } = playground);
   });
-  afterAll(async () => {
-    await browser?.close();
-    await withModel?.close();
-    await withoutModel?.close();
-  });
+  afterAll(() => playground?.close());
 
   it('loads the sample wardrobe and compares both filters', async () => {
     const { page, failures } = await open(browser, `${withModel.url}/`);

@@ -1,15 +1,14 @@
 // End-to-end: the playground's rollout section, built, in Debian's Chromium: a fault button and a
 // burst of traffic make a guardrail fail twice in a row, and the panel shows the rollback.
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
-import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { collectFailures, launchChromium } from '../support/chromium.js';
-import { startStaticServer, type StaticServer } from '../support/static-server.js';
+import { collectFailures } from '../support/chromium.js';
+import { startPlayground, type Playground } from '../support/playground.js';
+import type { StaticServer } from '../support/static-server.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** Where the panel's screenshot goes; `ROLLOUT_SCREENSHOT_PATH=$PWD/docs/rollout-panel.png` refreshes the README's. */
@@ -65,18 +64,13 @@ describe('the playground rollout, built, in Chromium', () => {
   let withModel: StaticServer;
   let withoutModel: StaticServer;
 
+  let playground: Playground | undefined;
+
   beforeAll(async () => {
-    const out = mkdtempSync(join(tmpdir(), 'semfilter-rollout-'));
-    await build({ configFile: join(ROOT, 'vite.config.ts'), logLevel: 'error', build: { outDir: out, emptyOutDir: true } });
-    withModel = await startStaticServer({ '/models/': join(ROOT, 'models'), '/': out });
-    withoutModel = await startStaticServer({ '/': out });
-    browser = await launchChromium();
+    playground = await startPlayground();
+    ({ browser, withModel, withoutModel } = playground);
   });
-  afterAll(async () => {
-    await browser?.close();
-    await withModel?.close();
-    await withoutModel?.close();
-  });
+  afterAll(() => playground?.close());
 
   it('decides per user id as it is typed, and the semantic switch follows the decision', async () => {
     const { page, failures } = await open(browser, `${withModel.url}/`, { userId: '' });
