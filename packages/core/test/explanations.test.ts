@@ -1,8 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { describeMatch, describeReason, filterItems, type Embedder, type Reason } from '@semfilter/core';
-import { createNodeEmbedder } from '@semfilter/core/node';
 import { describeProgress } from '../src/browser/progress.js';
-import { requireModel } from './model.js';
+import { realModel } from './model.js';
 
 describe('where a score came from, in words', () => {
   it('never calls a 1.00 between two different words identical: it names the basis', () => {
@@ -30,10 +29,7 @@ describe('where a score came from, in words', () => {
 
 describe('model_similarity on the real model', () => {
   let embedder: Embedder;
-  beforeAll(() => {
-    requireModel();
-    embedder = createNodeEmbedder();
-  });
+  beforeAll(() => (embedder = realModel()));
 
   it('is set exactly where the unrelated-concepts penalty applies, on matches and reasons', async () => {
     const items = [

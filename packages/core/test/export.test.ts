@@ -1,7 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { comparisonCsv, comparisonExport, describeMatch, describeReason, filterItems, neutralizeFormula, quoteCell, reportSchema, type FilterReport, type ItemVerdict } from '@semfilter/core';
-import { createNodeEmbedder } from '@semfilter/core/node';
-import { requireModel } from './model.js';
+import { realModel } from './model.js';
 
 /** Reads RFC 4180 CSV back (quoted fields, doubled quotes, CRLF records), to check what a spreadsheet would see. */
 function parseCsv(text: string): string[][] {
@@ -39,8 +38,7 @@ describe('the comparison export', () => {
   let traditional: FilterReport;
   let semantic: FilterReport;
   beforeAll(async () => {
-    requireModel();
-    const embedder = createNodeEmbedder();
+    const embedder = realModel();
     traditional = await filterItems(ITEMS, REQUEST, { semantic: false });
     semantic = await filterItems(ITEMS, REQUEST, { semantic: true, dimensions: { mood: { threshold: 0.7 } } }, { embedder });
   });

@@ -22,9 +22,8 @@ import {
   type PreparedRun,
   type PreparedWardrobe,
 } from '@semfilter/core';
-import { createNodeEmbedder } from '@semfilter/core/node';
 import { VOCABULARY_PACK } from '../src/vocabulary/pack.generated.js';
-import { failingModel, loadSampleWardrobe, requireModel } from './model.js';
+import { failingModel, loadSampleWardrobe, realModel } from './model.js';
 
 const SAMPLE = loadSampleWardrobe();
 
@@ -202,10 +201,7 @@ describe('score breakdown, ranks and flip groups', () => {
 
   describe('on the real model', () => {
     let embedder: Embedder;
-    beforeAll(() => {
-      requireModel();
-      embedder = createNodeEmbedder();
-    });
+    beforeAll(() => (embedder = realModel()));
 
     it('breakdowns add up, ranks follow rankedOrder, groups equal the brute force', async () => {
       const { gainedGroups, lostGroups } = await checkAll(embedder);

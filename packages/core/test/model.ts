@@ -11,6 +11,12 @@ export function requireModel(): void {
   }
 }
 
+/** The real Node model, after checking it was fetched: for a test's beforeAll. */
+export function realModel(): Embedder {
+  requireModel();
+  return createNodeEmbedder();
+}
+
 /** A fake model that always fails: for cases about the vocabulary-only semantic context. */
 export function failingModel(): Embedder {
   return {
@@ -23,8 +29,7 @@ export function failingModel(): Embedder {
 
 /** The real Node model behind a gate the test opens (a model still loading): a fake only in when it answers, not in what. Counts its calls and the texts asked. */
 export function gatedModel(): Embedder & { open(): void; calls: number; asked: string[] } {
-  requireModel();
-  const real = createNodeEmbedder();
+  const real = realModel();
   let open!: () => void;
   const opened = new Promise<void>((resolve) => (open = resolve));
   const gated = {

@@ -1,7 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CONCEPT_MAPS, ConceptIndex, comparePair, describeMatch, describeReason, judgePairs, type ConceptMap, type Embedder, type Vector } from '@semfilter/core';
-import { createNodeEmbedder } from '@semfilter/core/node';
-import { requireModel } from './model.js';
+import { realModel } from './model.js';
 
 /** Hand-made unit vectors on three axes, so the arithmetic of placement can be checked by eye. */
 function vector(x: number, y: number, z: number): Vector {
@@ -82,10 +81,7 @@ describe('placing a term the vocabulary does not know (hand-made vectors)', () =
 
 describe('placing unseen terms on the real model', () => {
   let embedder: Embedder;
-  beforeAll(() => {
-    requireModel();
-    embedder = createNodeEmbedder();
-  });
+  beforeAll(() => (embedder = realModel()));
 
   it('accepts unseen near-synonyms and vetoes unseen terms that land by a clashing concept, saying the model placed them', async () => {
     const pairs = [

@@ -28,9 +28,8 @@ import {
   type FilterRequest,
   type Item,
 } from '@semfilter/core';
-import { createNodeEmbedder } from '@semfilter/core/node';
 import { VOCABULARY_PACK } from '../src/vocabulary/pack.generated.js';
-import { failingModel, loadSampleWardrobe, requireModel } from './model.js';
+import { failingModel, loadSampleWardrobe, realModel } from './model.js';
 import { referenceFilter } from './support/reference-filter.js';
 
 // A clock that stands still, so both paths report the same timings and whole reports compare.
@@ -104,10 +103,7 @@ describe('the prepared wardrobe gives the reports the per-item filter gave', () 
 
   describe('semantic mode on the real model', () => {
     let embedder: Embedder;
-    beforeAll(() => {
-      requireModel();
-      embedder = createNodeEmbedder();
-    });
+    beforeAll(() => (embedder = realModel()));
 
     it('the sample wardrobe and a generated wardrobe, every request and option set', async () => {
       let semanticReasons = 0;

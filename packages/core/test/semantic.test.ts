@@ -1,17 +1,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { describeMatch, filterItems, judgePairs, type Embedder, type Item } from '@semfilter/core';
-import { createNodeEmbedder } from '@semfilter/core/node';
-import { requireModel } from './model.js';
+import { realModel } from './model.js';
 
 const blazer: Item = { id: 'blazer', name: 'Navy blazer', style: 'Classic', occasion: 'Work', mood: 'Calm' };
 const request = { style: 'casual', occasion: 'work', mood: 'calm' };
 
 describe('semantic mode on the real model', () => {
   let embedder: Embedder;
-  beforeAll(() => {
-    requireModel();
-    embedder = createNodeEmbedder();
-  });
+  beforeAll(() => (embedder = realModel()));
 
   it('passes a classic blazer for a casual request that exact matching rejects', async () => {
     const traditional = await filterItems([blazer], request, { semantic: false }, { embedder });
