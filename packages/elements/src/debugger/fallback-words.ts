@@ -27,11 +27,20 @@ export interface ExactlyCompared {
 }
 
 /**
- * Which comparisons fell back to exact matching. A tag without a vector shows as an exact match or
+ * Which comparisons fell back to exact matching (remembered per run). A tag without a vector shows as an exact match or
  * mismatch that some item reports on a dimension compared by meaning: each distinct tag set
  * reports one term, so the sets are checked, not the items.
  */
 export function exactlyCompared(report: FilterReport, run: PreparedRun): ExactlyCompared {
+  let found = compared.get(run);
+  if (found === undefined) compared.set(run, (found = readExactlyCompared(report, run)));
+  return found;
+}
+
+/** exactlyCompared per run: the changes panel and the summary both say it, and a download's progress events render again. */
+const compared = new WeakMap<PreparedRun, ExactlyCompared>();
+
+function readExactlyCompared(report: FilterReport, run: PreparedRun): ExactlyCompared {
   const dimensions = DIMENSIONS.filter((d) => report.dimension_modes[d] === 'exact');
   const tags = new Set<string>();
   for (const { dimension, outcomes, setReported } of run.judged) {

@@ -16,7 +16,8 @@ function codeBit(code: string): number {
   return bit < 0 ? NO_CODE : 1 << bit;
 }
 
-const masks = new WeakMap<PreparedRun, Uint32Array>();
+/** Per run: each item's code bits, and the bits any item carries. */
+const masks = new WeakMap<PreparedRun, { readonly items: Uint32Array; readonly present: number }>();
 
 /**
  * Per item, the reason codes its verdict in this run carries, as bits of REASON_CODE_ORDER. Read
@@ -25,9 +26,13 @@ const masks = new WeakMap<PreparedRun, Uint32Array>();
  * lookup per item and dimension.
  */
 export function reasonCodeMasks(run: PreparedRun): Uint32Array {
-  let itemMasks = masks.get(run);
-  if (itemMasks !== undefined) return itemMasks;
-  itemMasks = new Uint32Array(run.passed.length);
+  return runMasks(run).items;
+}
+
+function runMasks(run: PreparedRun): { readonly items: Uint32Array; readonly present: number } {
+  const known = masks.get(run);
+  if (known !== undefined) return known;
+  const itemMasks = new Uint32Array(run.passed.length);
   const missing = codeBit(REASON_CODES.ATTR_MISSING);
   for (const { dimension, outcomes, setReported } of run.judged) {
     const setCodes = Uint32Array.from(setReported, (term) => {
@@ -38,8 +43,11 @@ export function reasonCodeMasks(run: PreparedRun): Uint32Array {
     const { itemSets } = run.prepared.wardrobe.dimensions[dimension];
     for (let i = 0; i < itemMasks.length; i++) itemMasks[i]! |= setCodes[itemSets[i]!]!;
   }
-  masks.set(run, itemMasks);
-  return itemMasks;
+  let present = 0;
+  for (let i = 0; i < itemMasks.length; i++) present |= itemMasks[i]!;
+  const computed = { items: itemMasks, present };
+  masks.set(run, computed);
+  return computed;
 }
 
 /** One reason code and how many of the given rows carry it in either mode. */
@@ -53,10 +61,9 @@ export interface ReasonCodeCount {
  * (in the traditional or the semantic verdict), in REASON_CODE_ORDER.
  */
 export function reasonCodeCounts(traditional: PreparedRun, semantic: PreparedRun, rows: ArrayLike<number>): ReasonCodeCount[] {
-  const a = reasonCodeMasks(traditional);
-  const b = reasonCodeMasks(semantic);
-  let present = 0;
-  for (let i = 0; i < a.length; i++) present |= a[i]! | b[i]!;
+  const { items: a, present: inTraditional } = runMasks(traditional);
+  const { items: b, present: inSemantic } = runMasks(semantic);
+  const present = inTraditional | inSemantic; // per run, once: not per search keystroke
   const counts = new Array<number>(REASON_CODE_ORDER.length).fill(0);
   for (let k = 0; k < rows.length; k++) {
     const mask = a[rows[k]!]! | b[rows[k]!]!;

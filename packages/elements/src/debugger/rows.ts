@@ -23,7 +23,7 @@ export interface RowQuery {
   readonly only?: ArrayLike<number>;
 }
 
-/** Items the rows are restricted to, and how the pager names them ("in the flip group 'weekend' → 'work'"). */
+/** Items the rows are restricted to, and how the pager names them ("in the flip group occasion: 'weekend' for 'work'"). */
 export interface RowSubset {
   readonly indices: ArrayLike<number>;
   readonly label: string;
@@ -45,7 +45,7 @@ export interface QueriedRows {
 }
 
 /** shownIndices, and the reason codes either run carries, counted over the query's rows before the code narrows them. */
-export function queryRows(traditional: PreparedRun, semantic: PreparedRun, items: readonly NamedRow[], query: RowQuery): QueriedRows {
+function queryRows(traditional: PreparedRun, semantic: PreparedRun, items: readonly NamedRow[], query: RowQuery): QueriedRows {
   const narrowed = narrowedIndices(traditional, semantic, items, query);
   return { indices: withCode(traditional, semantic, narrowed, query.code), codes: reasonCodeCounts(traditional, semantic, narrowed) };
 }
