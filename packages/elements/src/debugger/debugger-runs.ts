@@ -95,7 +95,7 @@ export class DebuggerRuns implements ReactiveController {
     return this.#runs;
   }
 
-  /** Each item's best score per requested dimension, for the threshold charts; undefined until the page is idle after a run. */
+  /** Each item's best score per requested dimension, for the threshold charts; undefined from new items or a new request until the page is idle after their run. */
   get scores(): DimensionScores | undefined {
     return this.#scores;
   }
@@ -157,7 +157,7 @@ export class DebuggerRuns implements ReactiveController {
         if (run !== this.#run) return;
         this.#scores = dimensionScores(filter.retune(semantic, ZERO_THRESHOLDS).run!);
         this.#host.requestUpdate();
-        if (!warmedUp) this.#warmUp(filter, run, DIMENSIONS.filter((d) => this.#host.request[d] !== undefined));
+        if (!warmedUp) this.#warmUp(filter, run, DIMENSIONS.filter((d) => request[d] !== undefined));
       });
   }
 
@@ -215,6 +215,9 @@ export class DebuggerRuns implements ReactiveController {
   }
 
   #show(runs: Runs): void {
+    // The chart scores belong to the items and request they were read for: other ones leave the
+    // charts empty until the idle read, instead of drawing the old request's curves.
+    if (runs.items !== this.#runs?.items || runs.request !== this.#runs.request) this.#scores = undefined;
     this.#runs = runs;
     this.#host.requestUpdate();
   }

@@ -188,7 +188,7 @@ export class SemfilterDebugger extends LitElement {
   /** The row filters, the pager and one page of rows, for runs over valid input. */
   #rowsTemplate(runs: Runs) {
     const { traditional, semantic } = runs;
-    const requested = DIMENSIONS.filter((d) => this.request[d] !== undefined);
+    const requested = DIMENSIONS.filter((d) => runs.request[d] !== undefined);
     const thresholds = currentThresholds(this.thresholds);
     const { indices: shown, codes } = this.#shownRows(runs);
     const narrowing = this.#narrowing;
