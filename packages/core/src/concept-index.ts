@@ -112,7 +112,8 @@ export class ConceptIndex {
 
   /**
    * Where an unseen requested term sits relative to an item's concept: the lead is toward the
-   * concepts whose requests accept that item (the reverse of `place`; `clash` as there).
+   * concepts whose requests accept that item (the reverse of `place`). Its `clash` is worked out
+   * as there but not used as a veto: an unseen request is scored, never vetoed (comparePair).
    */
   placeRequest(itemConcept: string, term: string, vector: Vector): Placement | null {
     const stances = this.stanceRow(this.takenBy, itemConcept, (other) => this.relation(other, itemConcept));

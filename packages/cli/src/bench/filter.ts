@@ -2,7 +2,7 @@ import { DIMENSIONS, filterItems, generateWardrobe, prepareRequest, prepareWardr
 import { modelUnavailable } from '../errors.js';
 
 const REQUEST = { style: 'casual', occasion: 'work', mood: 'calm' };
-/** The prepared path takes well under a millisecond at small sizes, so it gets more runs for a stable median. */
+/** The prepared path is too quick to time once at small sizes, so it gets more runs for a stable median. */
 const PREPARED_RUNS_FACTOR = 10;
 
 /**

@@ -5,7 +5,8 @@ const scorers = new WeakMap<PreparedRun, (index: number) => number>();
 /**
  * One item's score, rounded as reports give it: the share of requested dimensions with a
  * requested tag itself (the rule score), blended with the mean of each dimension's best tag score
- * by the semantic weight whenever the run had a semantic context.
+ * by the semantic weight whenever the run had a semantic context. scoreBreakdown (breakdown.ts)
+ * splits the same formula into its parts: change the two together.
  */
 export function itemScore(run: PreparedRun, index: number): number {
   return scorer(run)(index);

@@ -3,9 +3,9 @@ import { html, type TemplateResult } from 'lit';
 import { formatCount } from './counts.js';
 
 /**
- * A rank and its change in words, short enough for the item cell and read the same by a screen
- * reader: "#3, up 2", "#3, new", "not passing (#4 in the other)". `other` names the mode compared
- * against ("the traditional filter").
+ * A rank and its change in words, read the same by a screen reader: "#3, up 2 from #5 in the
+ * traditional filter", "#3, new: the traditional filter rejects it", "not passing; #4 in the
+ * traditional filter". `other` names the mode compared against ("the traditional filter").
  */
 function rankWords(change: RankChange, other: string): string {
   switch (change.kind) {

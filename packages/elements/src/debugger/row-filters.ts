@@ -42,7 +42,7 @@ export interface RowFilterWords {
   readonly semantic: boolean;
   readonly text: string;
   readonly code: string | undefined;
-  /** Words for the chosen items ("in the flip group 'weekend' → 'work'"), when the rows are restricted to some. */
+  /** Words for the chosen items ("in the flip group occasion: 'weekend' for 'work'"), when the rows are restricted to some. */
   readonly onlyLabel: string | undefined;
 }
 
