@@ -94,7 +94,8 @@ export function createLayeredEmbedder({ model, store, vocabulary }: LayeredEmbed
     async embed(texts) {
       const missing = await fill(texts);
       const shared = new Set(missing.flatMap((text) => computing.get(text) ?? []));
-      const fresh = missing.filter((text) => !computing.has(text));
+      // A batch that ended while `fill` awaited the store has put its texts in memory already.
+      const fresh = missing.filter((text) => !memory.has(text) && !computing.has(text));
       if (fresh.length > 0) {
         // Memory is filled in the batch's own continuation, so a call waiting on it finds the vectors.
         const batch = model.embed(fresh).then((vectors) => {
