@@ -39,7 +39,7 @@ export function readState(search: string, presetSlugs: readonly string[]): { sta
     if (text !== null) {
       const terms = splitTerms(text);
       const parsed = parseWith(requestSchema, { [dimension]: terms.length === 1 ? terms[0] : terms }, 'request');
-      if (terms.length > 0 && parsed.ok && terms.every((t) => t.length <= LIMITS.maxTagLength)) Object.assign(request, parsed.value);
+      if (terms.length > 0 && parsed.ok) Object.assign(request, parsed.value); // requestSchema holds each term to LIMITS.maxTagLength
       else warnings.push(`${dimension}: "${text.slice(0, 80)}" is not a list of terms (comma-separated, at most ${LIMITS.maxTagsPerAttribute}, each at most ${LIMITS.maxTagLength} characters)`);
     }
     const threshold = params.get(thresholdKey(dimension));
