@@ -64,7 +64,7 @@ describe('<semfilter-debugger> threshold charts', () => {
     input.scrollIntoView({ block: 'center' });
     for (const value of [0.1, 0.9, 0.37]) {
       const { top, height } = input.getBoundingClientRect();
-      // A thumb 4 px wider or narrower than the styles say would make these clicks land one step or more away.
+      // A click at the computed centre gives that value only when the thumb is as wide as the styles say (the check of thumbCentre's width).
       await sendMouse({ type: 'click', position: [Math.round(thumbCentre(input, value)), Math.round(top + height / 2)] });
       await element.updateComplete;
       expect(Number(input.value), `clicked at the centre computed for ${value}`).to.be.closeTo(value, 0.008); // half a step, and half a pixel

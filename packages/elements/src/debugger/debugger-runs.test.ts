@@ -49,7 +49,7 @@ describe('<semfilter-debugger> runs across detach and reattach', () => {
     }
   });
 
-  it('answers again when reattached, with the model for a term no cache holds (its own filter was let go on detach)', async () => {
+  it('answers again when reattached, with the model for a term no cache holds (its own filter, let go on detach, made again)', async () => {
     const element = document.createElement('semfilter-debugger');
     Object.assign(element, { modelBaseUrl: '/models/', items, request, semantic: true });
     const first = reportWithModel(element);

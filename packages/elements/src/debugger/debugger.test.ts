@@ -37,7 +37,10 @@ describe('<semfilter-debugger>', () => {
       const cells = [...r.children] as HTMLElement[];
       expect(cells).to.have.length(headers.length);
       // Each data cell's narrow-layout label names the column it sits under (the row header is the item).
-      cells.slice(1).forEach((cell, i) => expect(headers[i + 1]!.startsWith(cell.dataset.label!), `${cell.dataset.label} under ${headers[i + 1]}`).to.equal(true));
+      cells.slice(1).forEach((cell, i) => {
+        expect(cell.dataset.label, `cell ${i + 1} has a label`).to.not.be.oneOf([undefined, '']);
+        expect(headers[i + 1]!.startsWith(cell.dataset.label!), `${cell.dataset.label} under ${headers[i + 1]}`).to.equal(true);
+      });
       // Laid out under its header: the same left edge.
       const heads = [...element.shadowRoot!.querySelectorAll('thead th')];
       cells.forEach((cell, i) => expect(Math.round(cell.getBoundingClientRect().left)).to.equal(Math.round(heads[i]!.getBoundingClientRect().left)));
