@@ -3,13 +3,11 @@
 // table), or with the curated vocabulary as it is (`--vocabulary`).
 // Run: npx tsx --conditions=source scripts/tune/misses.ts [--vocabulary]
 import { readFileSync } from 'node:fs';
-import { CONCEPT_MAPS, DIMENSIONS, judgePairs, normalizeTerm, type ConceptMap, type Dimension } from '@semfilter/core';
+import { CONCEPT_MAPS, judgePairs, withItemTermsUnseen } from '@semfilter/core';
 import { createNodeEmbedder } from '@semfilter/core/node';
 
 const pairs = readFileSync('test/fixtures/compatibility-dev.jsonl', 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-const items = new Set(pairs.map((p: { item: string }) => normalizeTerm(p.item).value));
-const requested = new Set(pairs.map((p: { requested: string }) => normalizeTerm(p.requested).value));
-const heldOut = Object.fromEntries(DIMENSIONS.map((d) => [d, { ...CONCEPT_MAPS[d], concepts: CONCEPT_MAPS[d].concepts.map((c) => ({ ...c, anchors: c.anchors.filter((a) => requested.has(a) || !items.has(a)) })) }])) as Record<Dimension, ConceptMap>;
+const heldOut = withItemTermsUnseen(pairs);
 const concepts = process.argv.includes('--vocabulary') ? CONCEPT_MAPS : heldOut;
 // With threshold 0 every pair not vetoed passes, so the basis of its score shows.
 const scored = (await judgePairs(pairs, { dimensions: { style: { threshold: 0 }, occasion: { threshold: 0 }, mood: { threshold: 0 } } }, { embedder: createNodeEmbedder(), concepts })).judgements;

@@ -5,15 +5,13 @@
 // so a reader sees whether placement or scoring erred.
 // Run: npx tsx --conditions=source scripts/tune/placement.ts [dimension]
 import { readFileSync } from 'node:fs';
-import { CONCEPT_MAPS, DEFAULT_ASSIGNMENT, DIMENSIONS, ConceptIndex, embeddingText, judgePairs, normalizeTerm, type ConceptMap, type Dimension, type Vector } from '@semfilter/core';
+import { CONCEPT_MAPS, DEFAULT_ASSIGNMENT, DIMENSIONS, ConceptIndex, embeddingText, judgePairs, normalizeTerm, withItemTermsUnseen, type Dimension, type Vector } from '@semfilter/core';
 import { createNodeEmbedder } from '@semfilter/core/node';
 
 interface Pair { dimension: Dimension; requested: string; item: string; compatible: boolean }
 const pairs: Pair[] = readFileSync('test/fixtures/compatibility-dev.jsonl', 'utf8').trim().split('\n').map((l) => JSON.parse(l));
 const only = process.argv[2] as Dimension | undefined;
-const items = new Set(pairs.map((p) => normalizeTerm(p.item).value));
-const requested = new Set(pairs.map((p) => normalizeTerm(p.requested).value));
-const heldOut = Object.fromEntries(DIMENSIONS.map((d) => [d, { ...CONCEPT_MAPS[d], concepts: CONCEPT_MAPS[d].concepts.map((c) => ({ ...c, anchors: c.anchors.filter((a) => requested.has(a) || !items.has(a)) })) }])) as Record<Dimension, ConceptMap>;
+const heldOut = withItemTermsUnseen(pairs);
 const embedder = createNodeEmbedder();
 const { judgements } = await judgePairs(pairs, {}, { embedder, concepts: heldOut });
 

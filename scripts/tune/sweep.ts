@@ -6,23 +6,19 @@
 // for its second table.
 // Run: [ASSIGNMENT=0.4,0] npx tsx --conditions=source scripts/tune/sweep.ts [dimension]
 import { readFileSync } from 'node:fs';
-import { CONCEPT_MAPS, DIMENSIONS, judgePairs, normalizeTerm, type AssignmentRule, type ConceptMap, type Dimension, type PairJudgement } from '@semfilter/core';
+import { CONCEPT_MAPS, DIMENSIONS, judgePairs, withItemTermsUnseen, type AssignmentRule, type ConceptMap, type Dimension, type PairJudgement } from '@semfilter/core';
 import { createNodeEmbedder } from '@semfilter/core/node';
 
 interface Pair { dimension: Dimension; requested: string; item: string; compatible: boolean }
 const all: Pair[] = readFileSync('test/fixtures/compatibility-dev.jsonl', 'utf8').trim().split('\n').map((l) => JSON.parse(l));
 const tuning = all.filter((_, i) => i % 2 === 0);
 const testing = all.filter((_, i) => i % 2 === 1);
-const items = new Set(all.map((p) => normalizeTerm(p.item).value));
-const requested = new Set(all.map((p) => normalizeTerm(p.requested).value));
 const embedder = createNodeEmbedder();
 
 /** The concept maps with one dimension's scoring knobs replaced, optionally without the set's item terms as anchors. */
 function maps(dimension: Dimension, knobs: Pick<ConceptMap, 'unrelated' | 'unseen'>, unseen: boolean): Record<Dimension, ConceptMap> {
-  return Object.fromEntries(DIMENSIONS.map((d) => {
-    const map = d === dimension ? { ...CONCEPT_MAPS[d], ...knobs } : CONCEPT_MAPS[d];
-    return [d, unseen ? { ...map, concepts: map.concepts.map((c) => ({ ...c, anchors: c.anchors.filter((a) => requested.has(a) || !items.has(a)) })) } : map];
-  })) as Record<Dimension, ConceptMap>;
+  const tuned = { ...CONCEPT_MAPS, [dimension]: { ...CONCEPT_MAPS[dimension], ...knobs } };
+  return unseen ? withItemTermsUnseen(all, tuned) : tuned;
 }
 
 /** Wrong-reject and wrong-accept rates at a threshold, from judgements made with threshold 0 (their scores). */

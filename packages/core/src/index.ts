@@ -27,6 +27,7 @@ export * from './prepared/breakdown.js';
 export * from './prepared/rank-changes.js';
 export * from './prepared/flip-groups.js';
 export * from './vocabulary/concepts.js';
+export * from './vocabulary/held-out.js';
 export * from './judge.js';
 export * from './sample-wardrobe.js';
 export * from './model-revision.js';

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { CONCEPT_MAPS, DIMENSIONS, judgePairs, normalizeTerm, parseWith, type ConceptMap, type Dimension, type PairJudgement } from '@semfilter/core';
+import { DIMENSIONS, judgePairs, parseWith, withItemTermsUnseen, type PairJudgement } from '@semfilter/core';
 import { z } from 'zod';
 import { parseCommandArgs } from '../args.js';
 import { badInput } from '../errors.js';
@@ -34,7 +34,7 @@ export async function evalCommand(args: readonly string[]): Promise<string> {
   });
   const embedder = await loadEmbedder(parseDtype(values.dtype), []);
   const { judgements } = await judgePairs(pairs, {}, { embedder });
-  const heldOut = withoutAnchors(new Set(pairs.map((pair) => normalizeTerm(pair.item).value)), new Set(pairs.map((pair) => normalizeTerm(pair.requested).value)));
+  const heldOut = withItemTermsUnseen(pairs);
   const heldOutJudgements = (await judgePairs(pairs, {}, { embedder, concepts: heldOut })).judgements;
   const lines = [
     `pairs: ${file} (${pairs.length}: ${pairs.filter((p) => p.compatible).length} compatible, ${pairs.filter((p) => !p.compatible).length} incompatible), model ${embedder.model.id} ${embedder.model.dtype}`,
@@ -79,15 +79,4 @@ function table(pairs: readonly LabelledPair[], judgements: readonly PairJudgemen
 
 function rate(count: number, total: number): string {
   return total === 0 ? 'n/a' : `${((100 * count) / total).toFixed(1).padStart(5)}%  (${count}/${total})`;
-}
-
-/** The curated concepts without the given anchors, keeping those that are also requested terms. */
-function withoutAnchors(remove: ReadonlySet<string>, keep: ReadonlySet<string>): Record<Dimension, ConceptMap> {
-  const out = {} as Record<Dimension, ConceptMap>;
-  for (const dimension of DIMENSIONS) {
-    const map = CONCEPT_MAPS[dimension];
-    const concepts = map.concepts.map((concept) => ({ ...concept, anchors: concept.anchors.filter((anchor) => keep.has(anchor) || !remove.has(anchor)) }));
-    out[dimension] = { ...map, concepts };
-  }
-  return out;
 }
