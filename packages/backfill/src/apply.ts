@@ -3,7 +3,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { badInput } from './errors.js';
 import { decideRow, formsOf } from './row.js';
 import type { BatchHooks, ShapeOptions, Store } from './store.js';
-import { RUN_STATUS, type RunRecord, type TableShape } from './types.js';
+import { showKey } from './keys.js';
+import { ON_REFUSAL, RUN_STATUS, type OnRefusal, type Refusal, type RunRecord, type TableShape } from './types.js';
 import { createNormalizer } from './values.js';
 
 /** Progress after each batch, for a bar on a terminal or a JSON line elsewhere. */
@@ -13,6 +14,7 @@ export interface ApplyProgress {
   readonly rowsScanned: number;
   readonly rowsChanged: number;
   readonly rowsSkipped: number;
+  readonly rowsRefused: number;
   /** Rows the run will scan in all (rows present when it started). */
   readonly rowsTotal: number;
   readonly rowsPerSecond: number;
@@ -25,6 +27,8 @@ export interface ApplyOptions extends ShapeOptions {
   readonly throttleMs?: number;
   /** The run's name; an unfinished run of that name resumes. Default: the table's unfinished run, or a new name. */
   readonly run?: string | undefined;
+  /** A row the database refuses: `skip` records it and goes on (default), `stop` ends the run there. */
+  readonly onRefusal?: OnRefusal;
   readonly hooks?: BatchHooks;
   readonly onProgress?: (progress: ApplyProgress) => void;
   /** Injected clock, for tests and for the rows-per-second figure. */
@@ -42,7 +46,12 @@ export interface ApplyResult {
   readonly seconds: number;
   readonly rowsPerSecond: number;
   readonly journal: { readonly entries: number; readonly bytes: number | null };
+  /** Rows the database refused (first REFUSALS_LISTED; the run's rowsRefused counts them all). */
+  readonly refusals: readonly Refusal[];
 }
+
+/** How many refused rows a result lists. */
+export const REFUSALS_LISTED = 1000;
 
 const UNFINISHED: readonly string[] = [RUN_STATUS.RUNNING, RUN_STATUS.ROLLING_BACK];
 
@@ -59,7 +68,7 @@ function chooseRun(store: Store, runs: readonly RunRecord[], shape: TableShape, 
   }
   const other = runs.find((run) => run.table === shape.table && UNFINISHED.includes(run.status) && run.name !== existing?.name);
   if (other !== undefined && (name !== undefined || other.status === RUN_STATUS.ROLLING_BACK)) {
-    throw badInput(`${store.label} table ${shape.table}: run "${other.name}" is unfinished (${other.status}, cursor ${JSON.stringify(other.cursor)}); one run per table at a time: resume it with --run ${other.name}, or roll it back with \`semfilter backfill rollback --run ${other.name}\``);
+    throw badInput(`${store.label} table ${shape.table}: run "${other.name}" is unfinished (${other.status}, cursor ${other.cursor === null ? 'at the start' : showKey(other.cursor)}); one run per table at a time: resume it with --run ${other.name}, or roll it back with \`semfilter backfill rollback --run ${other.name}\``);
   }
   return existing ?? other ?? null;
 }
@@ -73,8 +82,10 @@ export async function apply(store: Store, options: ApplyOptions): Promise<ApplyR
   const now = options.now ?? Date.now;
   const batchSize = options.batchSize ?? 1000;
   if (!Number.isInteger(batchSize) || batchSize < 1) throw badInput(`--batch ${batchSize}: expected a whole number of rows, at least 1`);
+  const onRefusal = options.onRefusal ?? ON_REFUSAL.SKIP;
+  if (!(Object.values(ON_REFUSAL) as string[]).includes(onRefusal)) throw badInput(`--on-refusal ${onRefusal}: expected one of ${Object.values(ON_REFUSAL).join(', ')}`);
   let shape = await store.describe(options.table, options);
-  const release = await store.lock(shape.table);
+  const release = await store.lock(shape);
   try {
     await store.prepare();
     const runs = await store.readRuns();
@@ -82,31 +93,38 @@ export async function apply(store: Store, options: ApplyOptions): Promise<ApplyR
     let mode: ApplyResult['mode'] = 'resumed';
     if (run !== null) {
       // A resumed run keeps its own key and columns: changing them halfway would mix two backfills.
-      shape = await store.describe(shape.table, { id: run.idColumn, columns: run.columns, required: run.required });
+      shape = await store.describe(shape.table, { id: run.keyColumns, columns: run.columns, required: run.required });
       if (run.status === RUN_STATUS.DONE) mode = 'already-done';
+      // The refusal policy is the operator's choice for this attempt: a run stopped on a refusal
+      // goes on with --on-refusal skip.
+      else run = { ...run, onRefusal };
     } else {
       const started = new Date(now());
       run = {
         name: options.run ?? newRunName(shape.table, started),
         table: shape.table,
-        idColumn: shape.idColumn,
+        keyColumns: shape.keyColumns,
         columns: shape.columns,
         required: shape.required,
+        onRefusal,
         status: RUN_STATUS.RUNNING,
         cursor: null,
-        upperBound: await store.maxKey(shape),
+        upperBound: await store.lastKey(shape),
         batchSize,
         rowsAtStart: await store.count(shape),
         rowsScanned: 0,
         rowsChanged: 0,
+        cellsChanged: 0,
         rowsSkipped: 0,
+        rowsRefused: 0,
         rollbackCursor: null,
-        rowsRestored: 0,
+        cellsRestored: 0,
         conflicts: 0,
         owner: null,
         startedAt: started.toISOString(),
         updatedAt: started.toISOString(),
         finishedAt: null,
+        prunedAt: null,
       };
       mode = 'new';
       await store.createRun(run);
@@ -124,7 +142,7 @@ export async function apply(store: Store, options: ApplyOptions): Promise<ApplyR
         batches += 1;
         const outcome = await store.applyBatch(run, shape, batchSize, decide, batches, options.hooks ?? {});
         const seconds = Math.max((now() - startedAt) / 1000, 1e-3);
-        options.onProgress?.({ run: run.name, batch: batches, rowsScanned: run.rowsScanned, rowsChanged: run.rowsChanged, rowsSkipped: run.rowsSkipped, rowsTotal: run.rowsAtStart, rowsPerSecond: (run.rowsScanned - scannedBefore) / seconds });
+        options.onProgress?.({ run: run.name, batch: batches, rowsScanned: run.rowsScanned, rowsChanged: run.rowsChanged, rowsSkipped: run.rowsSkipped, rowsRefused: run.rowsRefused, rowsTotal: run.rowsAtStart, rowsPerSecond: (run.rowsScanned - scannedBefore) / seconds });
         await options.hooks?.afterCommit?.(batches);
         if (outcome.done) break;
         if ((options.throttleMs ?? 0) > 0) await sleep(options.throttleMs);
@@ -136,7 +154,7 @@ export async function apply(store: Store, options: ApplyOptions): Promise<ApplyR
     }
     const seconds = (now() - startedAt) / 1000;
     const rowsPerSecond = seconds > 0 ? (run.rowsScanned - scannedBefore) / seconds : 0;
-    return { store: store.label, run, mode, batches, seconds, rowsPerSecond, journal: await store.journalSize(run.name) };
+    return { store: store.label, run, mode, batches, seconds, rowsPerSecond, journal: await store.journalSize(run.name), refusals: await store.readRefusals(run.name, REFUSALS_LISTED) };
   } finally {
     await release();
   }

@@ -4,8 +4,16 @@ export const BACKFILL_ERROR = {
   BAD_INPUT: 'BAD_INPUT',
   /** Another apply or rollback holds the table. */
   LOCKED: 'LOCKED',
-  /** The store failed (connection refused, disk full, …). */
+  /** The store failed (connection refused, a query error): the message says which and what to do. */
   STORE: 'STORE',
+  /** Another connection held the database past the busy timeout (SQLite): which, and `--busy-timeout`. */
+  BUSY: 'BUSY',
+  /** The store cannot be written (a read-only file, folder or role). */
+  READ_ONLY: 'READ_ONLY',
+  /** The disk filled: nothing past the last committed batch was written. */
+  DISK_FULL: 'DISK_FULL',
+  /** A row the database refused, with `--on-refusal stop`: the batch was rolled back. */
+  REFUSED: 'REFUSED',
 } as const;
 
 /** One error code. */

@@ -1,5 +1,6 @@
 export * from './types.js';
 export * from './errors.js';
+export * from './keys.js';
 export * from './values.js';
 export * from './store.js';
 export * from './row.js';
@@ -8,6 +9,7 @@ export * from './apply.js';
 export * from './validate.js';
 export * from './rollback.js';
 export * from './status.js';
+export * from './prune.js';
 export * from './open.js';
 export * from './format.js';
 export { SqliteStore } from './sqlite-store.js';

@@ -11,10 +11,13 @@ export interface RollbackOptions {
   readonly now?: () => number;
 }
 
-/** What `rollback` did: rows restored, and the rows left as they were because they changed since. */
+/** What `rollback` did: cells restored, and the cells left as they were because they changed since. */
 export interface RollbackResult {
+  /** The store, as the user named it (password hidden). */
+  readonly store: string;
   readonly run: RunRecord;
   readonly mode: 'rolled-back' | 'already-rolled-back';
+  /** Cells restored to what they held before apply. */
   readonly restored: number;
   readonly conflicts: readonly Conflict[];
   readonly conflictCount: number;
@@ -25,8 +28,9 @@ export interface RollbackResult {
 export const CONFLICTS_LISTED = 1000;
 
 /**
- * Restores journaled before-values, newest first, only where a row still holds what the backfill
- * wrote; rows edited since are conflicts, left with their edit. Resumable like apply.
+ * Restores journaled before-values, newest first, cell by cell: a cell that still holds what the
+ * backfill wrote (in a row the application did not rewrite whole) gets its old value back; every
+ * other cell is a conflict, left with the application's value. Resumable like apply.
  */
 export async function rollback(store: Store, options: RollbackOptions): Promise<RollbackResult> {
   const now = options.now ?? Date.now;
@@ -35,8 +39,9 @@ export async function rollback(store: Store, options: RollbackOptions): Promise<
   if (found === undefined) {
     throw badInput(`${store.label}: no backfill run named "${options.run}"; ${runs.length === 0 ? 'no run was ever recorded here' : `expected one of: ${runs.map((run) => run.name).join(', ')}`}`);
   }
-  const shape = await store.describe(found.table, { id: found.idColumn, columns: found.columns, required: found.required });
-  const release = await store.lock(found.table);
+  if (found.prunedAt !== null) throw badInput(`${store.label}: run "${found.name}" was pruned at ${found.prunedAt}: its journal is gone, so it cannot be rolled back`);
+  const shape = await store.describe(found.table, { id: found.keyColumns, columns: found.columns, required: found.required });
+  const release = await store.lock(shape);
   const started = now();
   try {
     // Read again under the lock: an apply may have committed more batches since.
@@ -58,7 +63,7 @@ export async function rollback(store: Store, options: RollbackOptions): Promise<
       run.finishedAt = run.updatedAt = new Date(now()).toISOString();
       await store.saveRun(run);
     }
-    return { run, mode, restored: run.rowsRestored, conflicts: await store.readConflicts(run.name, CONFLICTS_LISTED), conflictCount: run.conflicts, seconds: (now() - started) / 1000 };
+    return { store: store.label, run, mode, restored: run.cellsRestored, conflicts: await store.readConflicts(run.name, CONFLICTS_LISTED), conflictCount: run.conflicts, seconds: (now() - started) / 1000 };
   } finally {
     await release();
   }

@@ -1,6 +1,6 @@
 import type { RowChange, Store } from './store.js';
 import type { Row, TableShape } from './types.js';
-import { examineCell, type CellForm, type CellVerdict, type ProblemCode } from './values.js';
+import { examineCell, type CellForm, type CellVerdict, type ProblemCode, type TagNormalizer } from './values.js';
 
 /** A row the backfill cannot handle, and why (one entry per bad column). */
 export interface RowProblem {
@@ -29,11 +29,11 @@ export function formsOf(store: Store, shape: TableShape): Record<string, CellFor
  * Decides one row. A row with any bad tag column is skipped whole: writing its good columns would
  * leave a half-cleaned row that no one asked for and that validate could not tell apart.
  */
-export function decideRow(row: Row, shape: TableShape, forms: Readonly<Record<string, CellForm>>, normalize: (tag: string) => string): RowDecision {
+export function decideRow(row: Row, shape: TableShape, forms: Readonly<Record<string, CellForm>>, normalize: TagNormalizer): RowDecision {
   const verdicts: Record<string, CellVerdict> = {};
   const problems: RowProblem[] = [];
   const values: Record<string, string | readonly string[]> = {};
-  if (row.problem !== undefined) problems.push({ key: row.key, column: shape.idColumn, code: row.problem.code, message: row.problem.message });
+  if (row.problem !== undefined) problems.push({ key: row.key, column: shape.keyColumns.join(', '), code: row.problem.code, message: row.problem.message });
   for (const column of shape.columns) {
     const verdict = examineCell(row.values[column], forms[column] ?? 'text', shape.required.includes(column), normalize);
     verdicts[column] = verdict;

@@ -1,3 +1,5 @@
+import { badInput } from './errors.js';
+import { decodeExact, encodeExact } from './keys.js';
 import type { RunRecord } from './types.js';
 
 /** Quotes an SQL identifier (both SQLite and Postgres use double quotes, doubled inside). */
@@ -5,17 +7,25 @@ export function quoteIdent(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
 }
 
-/** The bookkeeping tables, named so they cannot be mistaken for application tables. */
-export const BOOKKEEPING = { runs: 'semfilter_backfill_runs', journal: 'semfilter_backfill_journal' } as const;
+/**
+ * The bookkeeping tables, named so they cannot be mistaken for application tables. The journal
+ * holds one entry per cell; `semfilter_backfill_journal` (one entry per row) was the layout before.
+ */
+export const BOOKKEEPING = { runs: 'semfilter_backfill_runs', journal: 'semfilter_backfill_cells', refusals: 'semfilter_backfill_refusals' } as const;
 
-/** A run as it is stored: the record as JSON, plus the columns queries filter on. */
+/** A run as it is stored: the record as exact JSON (bigint keys kept), plus the columns queries filter on. */
 export function runRow(run: RunRecord): { name: string; table_name: string; status: string; started_at: string; record: string } {
-  return { name: run.name, table_name: run.table, status: run.status, started_at: run.startedAt, record: JSON.stringify(run) };
+  return { name: run.name, table_name: run.table, status: run.status, started_at: run.startedAt, record: encodeExact(run) };
 }
 
-/** A rollback outcome as the journal row keeps it. */
-export interface StoredOutcome {
-  readonly column: string | null;
-  readonly expected: string | null;
-  readonly found: string | null;
+/**
+ * Reads a stored run record. A record written before per-cell journals (it has `idColumn`) is
+ * refused with what to do: its row journal cannot be undone cell by cell.
+ */
+export function parseRunRecord(text: string, where: string): RunRecord {
+  const record = decodeExact<RunRecord & { idColumn?: string }>(text);
+  if (record.idColumn !== undefined && record.keyColumns === undefined) {
+    throw badInput(`${where}: run "${record.name}" was recorded by an earlier semfilter (one journal entry per row, table semfilter_backfill_journal); roll it back or finish it with that version, or drop its row from semfilter_backfill_runs once you no longer need it`);
+  }
+  return record;
 }

@@ -1,12 +1,27 @@
-/** A primary-key value, as the store gives it (SQLite integers are numbers; Postgres bigints are strings). */
-export type Key = string | number;
+/**
+ * One part of a row key, exactly as the store gives it: SQLite integers as bigint (64-bit ids
+ * above 2^53 stay exact), reals as numbers, text as strings, blobs as bytes; PostgreSQL parts as
+ * the database's own text rendering (cast back to the column's type by the database, so a uuid,
+ * numeric or timestamp key is compared and ordered by PostgreSQL, never by JavaScript); a file's
+ * ids as its JSON strings or numbers.
+ */
+export type KeyPart = string | number | bigint | Uint8Array;
+
+/** A row key: one part per key column, in the order of `TableShape.keyColumns`. */
+export type Key = readonly KeyPart[];
+
+/**
+ * A cell's value exactly as stored: SQLite's own type (text stays text, an integer stays an
+ * integer); PostgreSQL's text rendering of the column (NULL as null); a file's JSON text.
+ */
+export type CellValue = string | number | bigint | Uint8Array | null;
 
 /** Which table, which key and which tag columns a backfill works on, with how each column stores tags. */
 export interface TableShape {
-  /** The table as the user named it (or, for files, the items list). */
+  /** The table's own name as the store knows it (not as typed: `Items` in SQLite is `items`). */
   readonly table: string;
-  /** The unique, non-null key column batches are ordered by. */
-  readonly idColumn: string;
+  /** The unique, non-null key columns batches are ordered by (the primary key unless `--id`). */
+  readonly keyColumns: readonly string[];
   /** The tag columns to normalize, in the order given. */
   readonly columns: readonly string[];
   /** Every column of the table (for the content hash that finds duplicates). */
@@ -36,13 +51,21 @@ export const RUN_STATUS = {
 /** One run state. */
 export type RunStatus = (typeof RUN_STATUS)[keyof typeof RUN_STATUS];
 
+/** What apply does with a row the database refuses (a unique index, a CHECK, a varchar limit). */
+export const ON_REFUSAL = { SKIP: 'skip', STOP: 'stop' } as const;
+
+/** One refusal policy. */
+export type OnRefusal = (typeof ON_REFUSAL)[keyof typeof ON_REFUSAL];
+
 /** A backfill run, as kept in the store's runs table (or the file's state file). */
 export interface RunRecord {
   readonly name: string;
+  /** The table's own name (see TableShape.table). */
   readonly table: string;
-  readonly idColumn: string;
+  readonly keyColumns: readonly string[];
   readonly columns: readonly string[];
   readonly required: readonly string[];
+  readonly onRefusal: OnRefusal;
   status: RunStatus;
   /** The last key committed; the next batch starts after it. */
   cursor: Key | null;
@@ -51,27 +74,47 @@ export interface RunRecord {
   readonly batchSize: number;
   readonly rowsAtStart: number;
   rowsScanned: number;
+  /** Rows written (one or more of their cells changed). */
   rowsChanged: number;
+  /** Cells written: one journal entry each. */
+  cellsChanged: number;
   /** Rows the backfill cannot handle (reported, never changed). */
   rowsSkipped: number;
+  /** Rows the database refused to take (a unique index, CHECK, length limit): left as they were. */
+  rowsRefused: number;
   /** Journal position the rollback has reached (journal entries are undone newest first). */
   rollbackCursor: number | null;
-  rowsRestored: number;
+  cellsRestored: number;
+  /** Cells rollback left as they are because they no longer hold what the backfill wrote. */
   conflicts: number;
   /** Who holds the run now, for `status`. */
   owner: { readonly host: string; readonly pid: number } | null;
   readonly startedAt: string;
   updatedAt: string;
   finishedAt: string | null;
+  /** When `prune` dropped the run's journal (rollback is no longer possible). */
+  prunedAt: string | null;
 }
 
-/** One journal entry: a changed row's before- and after-values of the columns that changed. */
+/** One journal entry: one cell the backfill wrote, its value before, and the row version it left. */
 export interface JournalEntry {
   /** Order of writing within the run; rollback walks it backwards. */
   readonly seq: number;
   readonly key: Key;
-  /** Each changed column's value before the backfill, as the store's text rendering. */
-  readonly before: Readonly<Record<string, string>>;
-  /** Each changed column's value as the backfill wrote it, in the same rendering. */
-  readonly after: Readonly<Record<string, string>>;
+  readonly column: string;
+  /** The cell before the backfill, exactly as stored. */
+  readonly before: CellValue;
+  /** The cell as the backfill wrote it, exactly as stored. */
+  readonly written: CellValue;
+  /**
+   * The row as the backfill left it (PostgreSQL: xmin and a digest of the row; SQLite: a digest
+   * of the row), so rollback can tell a row rewritten since from one left alone; null for files.
+   */
+  readonly version: string | null;
+}
+
+/** A row apply left as it was because the database refused the write, with the database's words. */
+export interface Refusal {
+  readonly key: Key;
+  readonly message: string;
 }

@@ -1,0 +1,41 @@
+import { badInput } from './errors.js';
+import type { Store } from './store.js';
+import { RUN_STATUS, type RunRecord } from './types.js';
+
+/** What `prune` did. */
+export interface PruneResult {
+  readonly store: string;
+  readonly run: RunRecord;
+  /** Journal entries dropped, and the bytes they took on disk before. */
+  readonly entries: number;
+  readonly bytes: number | null;
+}
+
+/**
+ * Drops a finished run's journal and refusal list once its rollback is no longer wanted: the
+ * journal holds a before-value of every changed cell, so it grows with the table. The run's
+ * record stays (marked pruned); rollback of it is refused from then on.
+ */
+export async function prune(store: Store, options: { readonly run: string; readonly now?: () => number }): Promise<PruneResult> {
+  const runs = await store.readRuns();
+  const found = runs.find((run) => run.name === options.run);
+  if (found === undefined) {
+    throw badInput(`${store.label}: no backfill run named "${options.run}"; ${runs.length === 0 ? 'no run was ever recorded here' : `expected one of: ${runs.map((run) => run.name).join(', ')}`}`);
+  }
+  if (found.status !== RUN_STATUS.DONE && found.status !== RUN_STATUS.ROLLED_BACK) {
+    throw badInput(`${store.label}: run "${found.name}" is ${found.status === RUN_STATUS.RUNNING ? 'unfinished' : 'being rolled back'}; finish it (apply --run ${found.name}) or roll it back before pruning its journal`);
+  }
+  const shape = await store.describe(found.table, { id: found.keyColumns, columns: found.columns, required: found.required });
+  const release = await store.lock(shape);
+  try {
+    const size = await store.journalSize(found.name);
+    const run: RunRecord = { ...found, prunedAt: new Date((options.now ?? Date.now)()).toISOString() };
+    // Marked first: a prune killed halfway leaves a run that refuses rollback (its journal is
+    // incomplete) and that a second prune finishes.
+    await store.saveRun(run);
+    const { entries } = await store.prune(run);
+    return { store: store.label, run, entries, bytes: size.bytes };
+  } finally {
+    await release();
+  }
+}
