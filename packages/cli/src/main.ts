@@ -28,11 +28,12 @@ const USAGE = `usage: semfilter <command> [options]
                           the share of N synthetic users per stage, and the largest deviation
   rollout hash-ids --config FILE [FILE|-]
                           one id or group name per line in, its allow/deny list hash per line out
-  backfill plan|apply|validate|rollback|status --db URL [--table T] [--id C] [--columns style,occasion,mood]
-         [--required C,…] [--json]; apply: [--batch 1000] [--throttle-ms 0] [--run NAME];
-         validate: [--sample-size 100 | --all] [--run NAME]; rollback: --run NAME
+  backfill plan|apply|validate|rollback|status|prune --db URL [--table T] [--id C[,C…]]
+         [--columns style,occasion,mood] [--required C,…] [--busy-timeout MS] [--json];
+         apply: [--batch 1000] [--throttle-ms 0] [--run NAME] [--on-refusal skip|stop];
+         validate: [--sample 100000 | --all] [--run NAME]; rollback, prune: --run NAME
                           normalize stored tags in sqlite:PATH, postgres://…, file:PATH.json|.jsonl
-                          (plan writes nothing; validate exits 1 on FAIL)
+                          (plan writes nothing; validate exits 1 on FAIL or INCONCLUSIVE)
 
 Exit status: 0 done, 2 bad input, 3 the model is needed and cannot be loaded.`;
 

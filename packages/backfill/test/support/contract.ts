@@ -47,7 +47,7 @@ export function backfillContract(harness: Harness, options: { readonly batches: 
     const problems = Object.fromEntries(report.problems.listed.map((problem) => [String(problem.key), problem.code]));
     expect(problems).toEqual(Object.fromEntries(Object.entries(BAD_ROWS)));
     expect(report.problems.listed.find((problem) => problem.code === 'CONTROL_CHARACTER')!.message).toMatch(/U\+0007/);
-    expect(report.duplicates.listed).toContainEqual({ keys: [...TWINS], size: 2, onlyAfterNormalization: true });
+    expect(report.duplicates.listed).toContainEqual({ keys: TWINS.map((id) => harness.key(id)), size: 2, onlyAfterNormalization: true });
   });
 
   it('apply then validate passes; bad rows are reported and left untouched', async () => {
@@ -56,7 +56,8 @@ export function backfillContract(harness: Harness, options: { readonly batches: 
     const result = await applyTo(url, { run: 'first' });
     expect(result.mode).toBe('new');
     expect(result.run).toMatchObject({ status: 'done', rowsScanned: SIZE, rowsSkipped: Object.keys(BAD_ROWS).length });
-    expect(result.journal.entries).toBe(result.run.rowsChanged);
+    expect(result.journal.entries).toBe(result.run.cellsChanged);
+    expect(result.run.cellsChanged).toBeGreaterThan(result.run.rowsChanged);
     const report = await withStore(url, false, (store) => validate(store, { table: 'items', all: true }));
     expect(report).toMatchObject({ verdict: 'PASS', run: 'first', rowsChecked: SIZE, failures: [] });
     const after = await harness.dump(url);
@@ -87,7 +88,7 @@ export function backfillContract(harness: Harness, options: { readonly batches: 
       const resumed = await applyTo(url, { run: 'r' });
       expect(resumed.mode).toBe('resumed');
       expect(await harness.dump(url), `killed at batch ${killAt}`).toEqual(await harness.dump(reference));
-      expect(resumed.run.rowsChanged).toBe((await withStore(reference, false, (store) => store.readRuns()))[0]!.rowsChanged);
+      expect(resumed.run.cellsChanged).toBe((await withStore(reference, false, (store) => store.readRuns()))[0]!.cellsChanged);
       expect((await withStore(url, false, (store) => validate(store, { table: 'items', all: true }))).verdict).toBe('PASS');
     });
   }
@@ -98,7 +99,7 @@ export function backfillContract(harness: Harness, options: { readonly batches: 
     const applied = await applyTo(url, { run: 'undo-me' });
     expect(await harness.dump(url)).not.toEqual(before);
     const result = await withStore(url, true, (store) => rollback(store, { run: 'undo-me', batchSize: 7 }));
-    expect(result).toMatchObject({ restored: applied.run.rowsChanged, conflictCount: 0, conflicts: [] });
+    expect(result).toMatchObject({ restored: applied.run.cellsChanged, conflictCount: 0, conflicts: [] });
     expect(await harness.dump(url)).toEqual(before);
     expect((await withStore(url, false, (store) => status(store)))[0]).toMatchObject({ state: 'rolled_back' });
   });
@@ -110,7 +111,7 @@ export function backfillContract(harness: Harness, options: { readonly batches: 
     await harness.edit(url, EDITED_ROW, 'Edited By App');
     const result = await withStore(url, true, (store) => rollback(store, { run: 'edited' }));
     expect(result.conflictCount).toBe(1);
-    expect(result.conflicts[0]).toMatchObject({ key: EDITED_ROW, column: 'style', expected: expect.stringContaining('smart casual') });
+    expect(result.conflicts[0]).toMatchObject({ key: harness.key(EDITED_ROW), column: 'style', reason: 'CHANGED', written: expect.stringContaining('smart casual') });
     expect(result.conflicts[0]!.found).toContain('Edited By App');
     const after = await harness.dump(url);
     expect(after.join('\n')).toContain('Edited By App');

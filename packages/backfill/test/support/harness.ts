@@ -5,6 +5,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import pg from 'pg';
+import type { Key } from '@semfilter/backfill';
 import type { PostgresServer } from './postgres-server.js';
 
 /** One seeded wardrobe row, before it is written in a store's own way. */
@@ -53,6 +54,8 @@ export interface Harness {
   /** A digest of everything stored (the database or the folder), for "plan writes nothing". */
   checksum(url: string): Promise<string>;
   edit(url: string, id: number, style: string): Promise<void>;
+  /** The key the store gives the seeded row `id` (SQLite: a bigint; PostgreSQL: its text; files: the number). */
+  key(id: number): Key;
 }
 
 const sha = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
@@ -92,6 +95,7 @@ export function sqliteHarness(): Harness {
       db.prepare('UPDATE items SET style = ? WHERE id = ?').run(style, id);
       db.close();
     },
+    key: (id) => [BigInt(id)],
   };
 }
 
@@ -132,6 +136,7 @@ export function postgresHarness(server: () => PostgresServer): Harness {
     async edit(url, id, style) {
       await withClient(url, (client) => client.query('UPDATE items SET style = $1 WHERE id = $2', [style, id]));
     },
+    key: (id) => [String(id)],
   };
 }
 
@@ -163,5 +168,6 @@ export function fileHarness(format: 'json' | 'jsonl'): Harness {
       writeFileSync(path, serialize(items));
       if (!existsSync(path)) throw new Error(`${basename(path)} vanished`);
     },
+    key: (id) => [id],
   };
 }
