@@ -2,7 +2,8 @@
  * `npm run bench:backfill [-- --rows N --batch N]`: applies the normalization backfill to N rows
  * (default 1,000,000) in a SQLite file and in a real PostgreSQL server (Debian's, started on a
  * temporary data directory with its default durability, and stopped at the end), then prints rows
- * per second and the journal's size.
+ * per second, the journal's size on disk (as the store measures it and as the file or relation grew)
+ * and validate's verdict.
  */
 import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -28,7 +29,7 @@ async function run(label: string, url: string, journalOnDisk: () => Promise<numb
     const result = await apply(store, { table: 'items', batchSize, run: 'bench' });
     const disk = await journalOnDisk();
     const check = await validate(store, { table: 'items', sampleSize: 1000 });
-    console.log(`${label.padEnd(11)} ${n(result.run.rowsScanned).padStart(10)} rows, ${n(result.run.rowsChanged).padStart(9)} changed in ${result.seconds.toFixed(1).padStart(6)} s: ${n(result.rowsPerSecond).padStart(7)} rows/s; journal ${n(result.journal.entries)} entries, ${mb(result.journal.bytes ?? 0)} of before/after data, ${mb(disk)} on disk; validate ${check.verdict}`);
+    console.log(`${label.padEnd(11)} ${n(result.run.rowsScanned).padStart(10)} rows, ${n(result.run.rowsChanged).padStart(9)} changed (${n(result.run.cellsChanged)} cells) in ${result.seconds.toFixed(1).padStart(6)} s: ${n(result.rowsPerSecond).padStart(7)} rows/s; journal ${n(result.journal.entries)} entries, ${mb(result.journal.bytes ?? 0)} on disk as the store measures it, ${mb(disk)} of growth; validate ${check.verdict}`);
   } finally {
     await store.close();
   }
@@ -58,7 +59,7 @@ try {
       [rows, STYLES, MOODS],
     );
     await client.query('VACUUM ANALYZE items');
-    await run('PostgreSQL', server.url, async () => Number((await client.query<{ size: string }>(`SELECT pg_total_relation_size('semfilter_backfill_journal') AS size`)).rows[0]!.size));
+    await run('PostgreSQL', server.url, async () => Number((await client.query<{ size: string }>(`SELECT pg_total_relation_size('semfilter_backfill_cells') AS size`)).rows[0]!.size));
     await client.end();
   } finally {
     server.stop();
