@@ -1,4 +1,4 @@
-import { LIMITS, normalizeTags, normalizeTerm } from '@semfilter/core';
+import { LIMITS, normalizeTags, normalizeTerm, type NormalizationChange, type NormalizedTerm } from '@semfilter/core';
 
 /** Why a cell cannot be backfilled; stable codes for reports and tests. */
 export const PROBLEM = {
@@ -27,6 +27,23 @@ export type CellForm =
   /** A JSON value (Postgres `json`/`jsonb`, or a field of a JSON file): a string or an array. */
   | 'json';
 
+/** One distinct tag that normalization changes, and the core's codes for what it did. */
+export interface TagChange {
+  readonly from: string;
+  readonly to: string;
+  /** `normalizeTerm(from).changes`: a code in MEANING_CHANGES marks a fold a person should see. */
+  readonly codes: readonly NormalizationChange[];
+}
+
+/**
+ * Normalizes one tag for examineCell. `changesOf`, when present, gives the core's change codes
+ * from the same memo, so a hot loop pays for each distinct tag once; without it they are computed.
+ */
+export interface TagNormalizer {
+  (tag: string): string;
+  readonly changesOf?: (tag: string) => readonly NormalizationChange[];
+}
+
 /** What the backfill makes of one cell. */
 export type CellVerdict =
   | { readonly kind: 'empty' }
@@ -38,11 +55,13 @@ export type CellVerdict =
       readonly raw: string | readonly string[];
       readonly normalized: string | readonly string[];
       readonly changed: boolean;
-      /** Each distinct tag that changes, raw → normalized. */
-      readonly changes: readonly (readonly [string, string])[];
+      /** Each distinct tag that changes, raw → normalized, with what normalization did. */
+      readonly changes: readonly TagChange[];
     };
 
 // C0 controls (tab and newline included: a tag is one line of words), DEL and C1 controls.
+// Invisible format characters (zero-width space, bidi controls, soft hyphen) are not problems:
+// normalization removes them, so they are a change like any other.
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 
@@ -82,6 +101,15 @@ function checkTag(tag: unknown, where: string): CellVerdict | undefined {
   return undefined;
 }
 
+/**
+ * The limit applies to what would be written too: NFKC can lengthen a tag ("½" becomes three
+ * characters), and a value over the limit would fail the schema and validate.
+ */
+function checkNormalized(tag: string, normalized: string, where: string): CellVerdict | undefined {
+  if (normalized.length <= LIMITS.maxTagLength) return undefined;
+  return problem('TOO_LONG', `${where}a tag of ${tag.length} characters normalizes to ${normalized.length}; expected at most ${LIMITS.maxTagLength}`);
+}
+
 /** Turns a text cell into tags: JSON arrays written as text are lists, anything else one tag. */
 function fromText(text: string): unknown {
   const first = text.trimStart()[0];
@@ -94,12 +122,13 @@ function fromText(text: string): unknown {
 }
 
 const normalizeOne = (tag: string): string => normalizeTerm(tag).value;
+const changesOfOne = (tag: string): readonly NormalizationChange[] => normalizeTerm(tag).changes;
 
 /**
  * Judges one cell: nothing to do, a problem (never written), or its tags and their normal form.
  * Normalization is the core's (`normalizeTerm`, `normalizeTags`), so the filter and the backfill agree.
  */
-export function examineCell(raw: unknown, form: CellForm, required: boolean, normalize: (tag: string) => string = normalizeOne): CellVerdict {
+export function examineCell(raw: unknown, form: CellForm, required: boolean, normalize: TagNormalizer = normalizeOne): CellVerdict {
   if (raw === null || raw === undefined) {
     return required ? problem('NULL_REQUIRED', `${raw === null ? 'NULL' : 'missing'} where a tag is required`) : { kind: 'empty' };
   }
@@ -108,9 +137,12 @@ export function examineCell(raw: unknown, form: CellForm, required: boolean, nor
     const bad = checkTag(value, '');
     if (bad !== undefined) return bad;
     const normalized = normalize(value);
+    const tooLong = checkNormalized(value, normalized, '');
+    if (tooLong !== undefined) return tooLong;
     if (normalized === '' && value !== '') return problem('EMPTY_AFTER_NORMALIZATION', `${describeValue(value)} normalizes to an empty tag; left for a person to decide`);
     const changed = normalized !== value;
-    return { kind: 'tags', list: false, raw: value, normalized, changed, changes: changed ? [[value, normalized]] : [] };
+    const changes = changed ? [{ from: value, to: normalized, codes: (normalize.changesOf ?? changesOfOne)(value) }] : [];
+    return { kind: 'tags', list: false, raw: value, normalized, changed, changes };
   }
   if (!Array.isArray(value)) return wrongType(value, '');
   if (value.length > LIMITS.maxTagsPerAttribute) return problem('TOO_MANY_TAGS', `a list of ${value.length} tags; expected at most ${LIMITS.maxTagsPerAttribute}`);
@@ -119,17 +151,24 @@ export function examineCell(raw: unknown, form: CellForm, required: boolean, nor
     if (bad !== undefined) return bad;
   }
   const tags = value as string[];
-  const normalized = normalizeTags(tags, normalize);
+  const each = tags.map((tag) => normalize(tag));
+  for (const [index, tag] of tags.entries()) {
+    const tooLong = checkNormalized(tag, each[index]!, `item ${index} of the list: `);
+    if (tooLong !== undefined) return tooLong;
+  }
+  // Each tag is normalized once above; normalizeTags only drops the empty ones and the repeats.
+  const normalized = normalizeTags(each, (term) => term);
   if (normalized.length === 0 && tags.some((tag) => tag !== '')) {
     return problem('EMPTY_AFTER_NORMALIZATION', `${describeValue(tags)} normalizes to no tag at all; left for a person to decide`);
   }
   const changed = normalized.length !== tags.length || normalized.some((tag, index) => tag !== tags[index]);
-  const changes: (readonly [string, string])[] = [];
+  const changes: TagChange[] = [];
   if (changed) {
     const seen = new Set<string>();
-    for (const tag of tags) {
-      const to = normalize(tag);
-      if (to !== tag && !seen.has(tag)) changes.push([tag, to]);
+    const changesOf = normalize.changesOf ?? changesOfOne;
+    for (const [index, tag] of tags.entries()) {
+      const to = each[index]!;
+      if (to !== tag && !seen.has(tag)) changes.push({ from: tag, to, codes: changesOf(tag) });
       seen.add(tag);
     }
   }
@@ -137,14 +176,15 @@ export function examineCell(raw: unknown, form: CellForm, required: boolean, nor
 }
 
 /** A memoizing normalizer: a table repeats a few hundred distinct tags over its rows. */
-export function createNormalizer(): (tag: string) => string {
-  const seen = new Map<string, string>();
-  return (tag) => {
-    let value = seen.get(tag);
-    if (value === undefined) {
-      value = normalizeOne(tag);
-      if (seen.size < 100_000) seen.set(tag, value);
+export function createNormalizer(): TagNormalizer & { readonly changesOf: (tag: string) => readonly NormalizationChange[] } {
+  const seen = new Map<string, NormalizedTerm>();
+  const termOf = (tag: string): NormalizedTerm => {
+    let term = seen.get(tag);
+    if (term === undefined) {
+      term = normalizeTerm(tag);
+      if (seen.size < 100_000) seen.set(tag, term);
     }
-    return value;
+    return term;
   };
+  return Object.assign((tag: string) => termOf(tag).value, { changesOf: (tag: string) => termOf(tag).changes });
 }
