@@ -1,100 +1,191 @@
-import { closeSync, existsSync, fsyncSync, openSync, readdirSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { accessSync, closeSync, constants, existsSync, fchmodSync, fchownSync, fsyncSync, openSync, readdirSync, readFileSync, realpathSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import { badInput } from './errors.js';
-import { locateItems, renderLike, type ItemSpan } from './json-spans.js';
+import { BackfillError, badInput } from './errors.js';
+import { applyEdits, locateItems, renderLike, type Edit, type ItemSpan } from './json-spans.js';
+import { keyId, showKey } from './keys.js';
 import { acquireLockFile, liveLockOwner } from './lock-file.js';
-import { chooseColumns, type ApplyBatchOutcome, type BatchHooks, type Conflict, type RollbackBatchOutcome, type RowDecider, type ShapeOptions, type Store } from './store.js';
-import type { JournalEntry, Key, Row, RunRecord, TableShape } from './types.js';
+import { chooseColumns, type ApplyBatchOutcome, type BatchHooks, type Conflict, type ConflictReason, type RollbackBatchOutcome, type RowDecider, type ShapeOptions, type Store, type UniqueIndex } from './store.js';
+import type { CellValue, JournalEntry, Key, KeyPart, Refusal, Row, RunRecord, TableShape } from './types.js';
 import type { CellForm } from './values.js';
 
+/** A journaled cell of a file: a member's JSON text before and as written, and what rollback made of it. */
 interface FileJournalEntry extends JournalEntry {
+  readonly before: string;
+  readonly written: string;
   outcome?: 'restored' | 'conflict';
-  detail?: { column: string | null; expected: string | null; found: string | null };
+  reason?: ConflictReason;
+  found?: string | null;
 }
 
-/** The state file beside a wardrobe file: runs and their journals (before/after JSON text). */
+/** The state file beside a wardrobe file: runs and their per-cell journals. */
 interface FileState {
-  readonly version: 1;
+  readonly version: 2;
   runs: RunRecord[];
   journals: Record<string, FileJournalEntry[]>;
 }
 
-/** Writes a file atomically: temporary file, fsync, rename, fsync of the folder. */
+const STATE_VERSION = 2;
+const READ_ONLY_CODES = new Set(['EACCES', 'EPERM', 'EROFS']);
+const FULL_CODES = new Set(['ENOSPC', 'EDQUOT', 'EFBIG']);
+
+/**
+ * Writes a file atomically: a temporary file beside it (with the original's permissions), fsync,
+ * rename, fsync of the folder. When any step before the rename fails, the temporary file is
+ * removed and the original is exactly as it was; the error is rethrown as the system gave it.
+ */
 export function writeAtomically(path: string, text: string, duringWrite?: (bytes: number) => void): void {
   const temporary = join(dirname(path), `.${basename(path)}.backfill-tmp-${process.pid}`);
   const data = Buffer.from(text, 'utf8');
-  const fd = openSync(temporary, 'w');
+  let fd: number | undefined;
   try {
+    const original = existsSync(path) ? statSync(path) : undefined;
+    fd = openSync(temporary, 'w');
+    if (original !== undefined) {
+      fchmodSync(fd, original.mode & 0o7777);
+      if (process.getuid?.() === 0) fchownSync(fd, original.uid, original.gid);
+    }
     const chunk = 64 * 1024;
     for (let offset = 0; offset < data.length; offset += chunk) {
       writeSync(fd, data, offset, Math.min(chunk, data.length - offset));
       duringWrite?.(Math.min(offset + chunk, data.length));
     }
     fsyncSync(fd);
-  } finally {
     closeSync(fd);
+    fd = undefined;
+    renameSync(temporary, path);
+  } catch (error) {
+    for (const undo of [() => fd !== undefined && closeSync(fd), () => unlinkSync(temporary)]) {
+      try {
+        undo();
+      } catch {
+        // never opened or created, or renamed already
+      }
+    }
+    throw error;
   }
-  renameSync(temporary, path);
-  const dir = openSync(dirname(path), 'r');
   try {
-    fsyncSync(dir);
-  } finally {
-    closeSync(dir);
+    const dir = openSync(dirname(path), 'r');
+    try {
+      fsyncSync(dir);
+    } finally {
+      closeSync(dir);
+    }
+  } catch {
+    // The new file is in place; some filesystems (network, FUSE) cannot fsync a folder.
   }
 }
 
-/** A JSON or JSON-lines wardrobe file. It is read whole, and apply rewrites it in one atomic step. */
+/** A failed write as a person should read it: which file, why, that it is unchanged, and what to do. */
+function writeFailure(label: string, file: string, error: unknown): BackfillError {
+  if (error instanceof BackfillError) return error;
+  const path = file.endsWith('.backfill.json') ? `${file} (the backfill's runs and journal)` : file;
+  const code = (error as NodeJS.ErrnoException).code ?? '';
+  const reason = (error as Error).message.split(',')[0];
+  const again = 'run the command again: an interrupted run resumes where it stopped';
+  if (READ_ONLY_CODES.has(code)) {
+    return new BackfillError('READ_ONLY', `${label}: cannot write ${path} (${reason}); the file was not changed. A backfill writes a new copy beside the file and renames it over the original, so the file and its folder ${dirname(file)} must both be writable: make them writable (or work on a writable copy) and ${again}.`);
+  }
+  if (FULL_CODES.has(code)) return new BackfillError('DISK_FULL', `${label}: no space left to write ${path} (${reason}); the file was not changed. Free space on that disk and ${again}.`);
+  return new BackfillError('STORE', `${label}: could not write ${path} (${reason}); the file was not changed. Fix the cause and ${again}.`);
+}
+
+function readText(label: string, path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    throw badInput(`${label}: cannot read ${path} (${(error as Error).message.split(',')[0]})`);
+  }
+}
+
+/** A member's JSON text holds the same value as `text` (same bytes, or the same JSON re-laid out by the app). */
+function holds(current: string, text: string): boolean {
+  return current === text || isDeepStrictEqual(JSON.parse(current), JSON.parse(text));
+}
+
+const cellId = (key: Key, column: string) => keyId([...key, column]);
+
+/** The key of the last item that has a usable one (an item without is listed under its position). */
+const lastUsableKey = (rows: readonly Row[]): Key | null => [...rows].reverse().find((row) => row.problem === undefined)?.key ?? null;
+
+/**
+ * A JSON or JSON-lines wardrobe file, reached through its real path (a symlink names the same
+ * file, lock and state). It is read whole, and apply and rollback rewrite it in one atomic step.
+ */
 export class FileStore implements Store {
+  private readonly path: string;
   private readonly statePath: string;
+  private readonly lockPath: string;
 
   constructor(
     readonly label: string,
-    private readonly path: string,
+    path: string,
     private readonly format: 'json' | 'jsonl',
   ) {
     if (!existsSync(path)) throw badInput(`${label}: no such file ${path}`);
-    this.statePath = `${path}.backfill.json`;
+    this.path = realpathSync(path);
+    this.statePath = `${this.path}.backfill.json`;
+    this.lockPath = `${this.path}.backfill.lock`;
   }
 
-  private read(list: string): { text: string; items: ItemSpan[] } {
-    const text = readFileSync(this.path, 'utf8');
-    return { text, items: locateItems(text, this.format, this.path, list) };
+  /** An array or JSON lines is one list, "items"; an object's lists go by their member names. */
+  private read(table: string | undefined): { list: string; text: string; items: ItemSpan[] } {
+    const text = readText(this.label, this.path);
+    const list = table ?? 'items';
+    if ((this.format === 'jsonl' || text.trimStart().startsWith('[')) && list !== 'items') {
+      throw badInput(`${this.label}: the file is a single list of items (${this.format === 'jsonl' ? 'JSON lines' : 'a JSON array'}), named "items"; leave out --table or give --table items, not "${list}"`);
+    }
+    return { list, text, items: locateItems(text, this.format, this.path, list) };
   }
 
-  private rows(shape: TableShape, items: readonly ItemSpan[]): Row[] {
-    const seen = new Map<Key, number>();
-    return items.map((item) => {
-      const value = item.value;
-      if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-        return { key: `#${item.index}`, values: {}, problem: { code: 'NO_KEY', message: `item ${item.index} is not an object; expected {"${shape.idColumn}": …, tags…}` } };
+  private rows(shape: TableShape, text: string, items: readonly ItemSpan[]): Row[] {
+    const seen = new Map<string, number>();
+    const fields = shape.keyColumns.length === 1 ? `"${shape.keyColumns[0]}"` : `(${shape.keyColumns.join(', ')})`;
+    return items.map((item): Row => {
+      // An item with no usable key is still listed, under its position: `#12` is item 12 (from 0).
+      const unusable = (values: Record<string, unknown>, message: string): Row => ({ key: [`#${item.index}`], values, problem: { code: 'NO_KEY', message: `item ${item.index} ${message}` } });
+      if (typeof item.value !== 'object' || item.value === null || Array.isArray(item.value)) return unusable({}, `is not an object; expected {${fields}: …, tags…}`);
+      const values = item.value as Record<string, unknown>;
+      const key: KeyPart[] = [];
+      for (const column of shape.keyColumns) {
+        const part = values[column];
+        if (typeof part !== 'string' && typeof part !== 'number') return unusable(values, `has no string or number "${column}"`);
+        if (Number.isInteger(part) && !Number.isSafeInteger(part)) {
+          const span = item.members.get(column)!;
+          return unusable(values, `has "${column}" ${text.slice(span.start, span.end)}, beyond 2^53: a JSON number that large is not read exactly (two ids could read as one); write it as a string`);
+        }
+        key.push(part);
       }
-      const values = value as Record<string, unknown>;
-      const id = values[shape.idColumn];
-      if (typeof id !== 'string' && typeof id !== 'number') {
-        return { key: `#${item.index}`, values, problem: { code: 'NO_KEY', message: `item ${item.index} has no string or number "${shape.idColumn}"` } };
-      }
-      const first = seen.get(id);
-      seen.set(id, first ?? item.index);
-      if (first !== undefined) return { key: `#${item.index}`, values, problem: { code: 'NO_KEY', message: `item ${item.index} repeats ${shape.idColumn} ${JSON.stringify(id)} (first at item ${first})` } };
-      return { key: id, values };
+      const first = seen.get(keyId(key));
+      if (first !== undefined) return unusable(values, `repeats the key ${fields} ${showKey(key)} of item ${first}`);
+      seen.set(keyId(key), item.index);
+      return { key, values };
     });
   }
 
+  private load(shape: TableShape): { text: string; items: ItemSpan[]; rows: Row[] } {
+    const { text, items } = this.read(shape.table);
+    return { text, items, rows: this.rows(shape, text, items) };
+  }
+
   async describe(table: string | undefined, options: ShapeOptions): Promise<TableShape> {
-    const list = table ?? 'items';
-    const { items } = this.read(list);
+    const { list, items } = this.read(table);
     const allColumns: string[] = [];
     const known = new Set<string>();
     for (const item of items) {
-      if (typeof item.value !== 'object' || item.value === null) continue;
+      if (typeof item.value !== 'object' || item.value === null || Array.isArray(item.value)) continue;
       for (const key of Object.keys(item.value)) if (!known.has(key)) known.add(key), allColumns.push(key);
     }
-    const idColumn = options.id ?? 'id';
     const where = `${this.label} (${list})`;
-    if (!known.has(idColumn) && items.length > 0) throw badInput(`${where}: no item has the key field "${idColumn}"; name it with --id (fields: ${allColumns.join(', ')})`);
+    const keyColumns = options.id ?? ['id'];
+    if (keyColumns.length === 0 || new Set(keyColumns).size !== keyColumns.length) throw badInput(`${where}: --id ${keyColumns.join(',')}: expected the item's key field, or several different fields separated by commas`);
+    for (const column of keyColumns) {
+      if (!known.has(column) && items.length > 0) throw badInput(`${where}: no item has the key field "${column}"; name it with --id (fields: ${allColumns.join(', ')})`);
+    }
     const { columns, required } = chooseColumns(where, allColumns, options);
-    return { table: list, idColumn, columns, allColumns, columnTypes: {}, required };
+    const both = columns.find((column) => keyColumns.includes(column));
+    if (both !== undefined) throw badInput(`${where}: "${both}" is both a key field (--id) and a tag column; a key is never rewritten (resume and rollback find items by it): leave it out of --columns or pick another --id`);
+    return { table: list, keyColumns, columns, allColumns, columnTypes: {}, required };
   }
 
   formOf(): CellForm {
@@ -103,11 +194,11 @@ export class FileStore implements Store {
 
   // A file is read whole: the first scan returns every item, the next none.
   async scan(shape: TableShape, after: Key | null): Promise<Row[]> {
-    return after === null ? this.rows(shape, this.read(shape.table).items) : [];
+    return after === null ? this.load(shape).rows : [];
   }
 
   async sample(shape: TableShape, size: number): Promise<Row[]> {
-    const rows = this.rows(shape, this.read(shape.table).items);
+    const rows = this.load(shape).rows;
     for (let i = rows.length - 1; i > 0; i -= 1) {
       const j = Math.floor(Math.random() * (i + 1));
       [rows[i], rows[j]] = [rows[j]!, rows[i]!];
@@ -115,26 +206,61 @@ export class FileStore implements Store {
     return rows.slice(0, size);
   }
 
+  async rowsByKey(shape: TableShape, keys: readonly Key[]): Promise<Row[]> {
+    const wanted = new Set(keys.map(keyId));
+    return this.load(shape).rows.filter((row) => row.problem === undefined && wanted.has(keyId(row.key)));
+  }
+
   async count(shape: TableShape): Promise<number> {
     return this.read(shape.table).items.length;
   }
 
-  async maxKey(shape: TableShape): Promise<Key | null> {
-    const rows = this.rows(shape, this.read(shape.table).items);
-    return rows.length === 0 ? null : rows[rows.length - 1]!.key;
+  async lastKey(shape: TableShape): Promise<Key | null> {
+    return lastUsableKey(this.load(shape).rows);
+  }
+
+  // A JSON file has no indexes or constraints: it refuses nothing.
+  async uniqueIndexes(): Promise<UniqueIndex[]> {
+    return [];
+  }
+
+  async foresee(): Promise<Refusal[]> {
+    return [];
+  }
+
+  async readRefusals(): Promise<Refusal[]> {
+    return [];
   }
 
   private state(): FileState {
-    if (!existsSync(this.statePath)) return { version: 1, runs: [], journals: {} };
+    if (!existsSync(this.statePath)) return { version: STATE_VERSION, runs: [], journals: {} };
+    let state: Omit<FileState, 'version'> & { readonly version: number };
     try {
-      return JSON.parse(readFileSync(this.statePath, 'utf8')) as FileState;
+      state = JSON.parse(readText(this.label, this.statePath)) as typeof state;
     } catch (error) {
+      if (error instanceof BackfillError) throw error;
       throw badInput(`${this.statePath}: the backfill state file is not valid JSON (${(error as Error).message}); it holds the journal, so it was not overwritten`);
+    }
+    if (state.version === STATE_VERSION) return state as FileState;
+    if (state.version < STATE_VERSION && (state.runs ?? []).length === 0) return { version: STATE_VERSION, runs: [], journals: {} };
+    throw badInput(
+      state.version < STATE_VERSION
+        ? `${this.statePath} was written by an earlier semfilter (one journal entry per item) and holds runs ${state.runs.map((run) => `"${run.name}"`).join(', ')}: finish or roll them back with that version, or move the state file aside once you no longer need their rollback`
+        : `${this.statePath} was written by a newer semfilter (state version ${state.version}); use that version`,
+    );
+  }
+
+  private write(path: string, text: string, duringWrite?: (bytes: number) => void): void {
+    try {
+      writeAtomically(path, text, duringWrite);
+    } catch (error) {
+      // A system error is the store's to explain; anything else (a test hook's) passes through.
+      throw typeof (error as NodeJS.ErrnoException).code === 'string' ? writeFailure(this.label, path, error) : error;
     }
   }
 
   private saveState(state: FileState): void {
-    writeAtomically(this.statePath, `${JSON.stringify(state)}\n`);
+    this.write(this.statePath, `${JSON.stringify(state)}\n`);
   }
 
   async readRuns(): Promise<RunRecord[]> {
@@ -142,40 +268,58 @@ export class FileStore implements Store {
   }
 
   async readJournal(run: string, afterSeq: number, limit: number): Promise<JournalEntry[]> {
-    return (this.state().journals[run] ?? []).filter((entry) => entry.seq > afterSeq).slice(0, limit);
+    return (this.state().journals[run] ?? [])
+      .filter((entry) => entry.seq > afterSeq)
+      .slice(0, limit)
+      .map(({ seq, key, column, before, written, version }) => ({ seq, key, column, before, written, version }));
   }
 
+  // The journal is stored as this very JSON text inside the state file.
   async journalSize(run: string): Promise<{ entries: number; bytes: number | null }> {
     const journal = this.state().journals[run] ?? [];
     return { entries: journal.length, bytes: Buffer.byteLength(JSON.stringify(journal)) };
   }
 
   async readConflicts(run: string, limit: number): Promise<Conflict[]> {
-    const journal = this.state().journals[run] ?? [];
-    return journal
+    return (this.state().journals[run] ?? [])
       .filter((entry) => entry.outcome === 'conflict')
       .reverse()
       .slice(0, limit)
-      .map((entry) => ({ key: entry.key, column: entry.detail?.column ?? null, expected: entry.detail?.expected ?? null, found: entry.detail?.found ?? null }));
+      .map((entry) => ({ key: entry.key, column: entry.column, reason: entry.reason ?? 'CHANGED', written: entry.written, found: entry.found ?? null }));
   }
 
-  decodeRendering(_shape: TableShape, _column: string, text: string): unknown {
-    return JSON.parse(text) as unknown;
+  decodeCell(_shape: TableShape, _column: string, value: CellValue): unknown {
+    return typeof value === 'string' ? (JSON.parse(value) as unknown) : value;
   }
 
-  private get lockPath(): string {
-    return `${this.path}.backfill.lock`;
-  }
-
+  // One lock per file, on its real path: every spelling of it (a symlink, `..`) takes the same one.
   async isLocked(): Promise<boolean> {
     return liveLockOwner(this.lockPath) !== undefined;
   }
 
-  async lock(): Promise<() => Promise<void>> {
-    const release = acquireLockFile(this.lockPath, this.label);
+  async lock(shape: TableShape): Promise<() => Promise<void>> {
+    // Checked first: a rename replaces even a read-only file, and its owner did not ask for that.
+    for (const target of [this.path, dirname(this.path)]) {
+      try {
+        accessSync(target, constants.W_OK);
+      } catch (error) {
+        throw writeFailure(this.label, target, error);
+      }
+    }
+    let release: () => void;
+    try {
+      release = acquireLockFile(this.lockPath, `${this.label} (${shape.table})`);
+    } catch (error) {
+      throw writeFailure(this.label, this.lockPath, error);
+    }
     // Temporary files of a writer that was killed mid-write: the real file was never touched.
     for (const name of readdirSync(dirname(this.path))) {
-      if (name.startsWith(`.${basename(this.path)}.backfill-tmp-`) || name.startsWith(`.${basename(this.statePath)}.backfill-tmp-`)) unlinkSync(join(dirname(this.path), name));
+      if (!name.startsWith(`.${basename(this.path)}.backfill-tmp-`) && !name.startsWith(`.${basename(this.statePath)}.backfill-tmp-`)) continue;
+      try {
+        unlinkSync(join(dirname(this.path), name));
+      } catch {
+        // gone already
+      }
     }
     return async () => release();
   }
@@ -197,92 +341,103 @@ export class FileStore implements Store {
   }
 
   /**
-   * The whole file in one step: the journal (before/after text of every changed value) is saved
-   * first, then the new file replaces the old atomically. Killed in between, the journal is ahead
-   * of the file; resuming recomputes the same changes, and rollback treats values still equal to
-   * their before-text as restored.
+   * The whole file in one step: the journal (each changed member's text before and as written) is
+   * saved first, then the new file replaces the old atomically. Killed in between, the journal is
+   * ahead of the file: a resumed run recomputes the same cells (one entry per key and member, so
+   * nothing is journaled twice), and rollback takes a member still holding its before-text as restored.
    */
   async applyBatch(run: RunRecord, shape: TableShape, _limit: number, decide: RowDecider, batch: number, hooks: BatchHooks): Promise<ApplyBatchOutcome> {
-    const { text, items } = this.read(shape.table);
-    const rows = this.rows(shape, items);
+    const { text, items, rows } = this.load(shape);
     const state = this.state();
     const journal = state.journals[run.name] ?? [];
-    const journaled = new Set(journal.map((entry) => JSON.stringify(entry.key)));
-    const edits: { start: number; end: number; text: string }[] = [];
+    const index = new Map(journal.map((entry, i) => [cellId(entry.key, entry.column), i]));
+    const edits: Edit[] = [];
+    let rowsChanged = 0;
     let skipped = 0;
-    rows.forEach((row, index) => {
+    rows.forEach((row, i) => {
       const { change, skipped: skip } = decide(row);
       if (skip) skipped += 1;
       if (change === null) return;
-      const before: Record<string, string> = {};
-      const after: Record<string, string> = {};
+      rowsChanged += 1;
       for (const [column, value] of Object.entries(change.values)) {
-        const span = items[index]!.members.get(column)!;
-        before[column] = text.slice(span.start, span.end);
-        after[column] = renderLike(before[column], value);
-        edits.push({ start: span.start, end: span.end, text: after[column] });
+        const span = items[i]!.members.get(column);
+        if (span === undefined) continue;
+        const before = text.slice(span.start, span.end);
+        const written = renderLike(before, value);
+        edits.push({ start: span.start, end: span.end, text: written });
+        const at = index.get(cellId(row.key, column));
+        // Journaled by an attempt killed before its rename: that write never landed, so this one's before counts.
+        if (at !== undefined) journal[at] = { ...journal[at]!, before, written };
+        else index.set(cellId(row.key, column), journal.push({ seq: (journal.at(-1)?.seq ?? 0) + 1, key: row.key, column, before, written, version: null }) - 1);
       }
-      if (!journaled.has(JSON.stringify(row.key))) journal.push({ seq: journal.length + 1, key: row.key, before, after });
     });
-    const next: RunRecord = { ...run, cursor: rows.length === 0 ? null : rows[rows.length - 1]!.key, rowsScanned: rows.length, rowsChanged: journal.length, rowsSkipped: skipped, updatedAt: new Date().toISOString() };
+    const next: RunRecord = {
+      ...run,
+      cursor: lastUsableKey(rows),
+      rowsScanned: rows.length,
+      rowsChanged: new Set(journal.map((entry) => keyId(entry.key))).size,
+      cellsChanged: journal.length,
+      rowsSkipped: skipped,
+      rowsRefused: 0,
+      updatedAt: new Date().toISOString(),
+    };
     state.journals[run.name] = journal;
     state.runs = state.runs.map((existing) => (existing.name === run.name ? next : existing));
-    if (edits.length > 0) {
-      this.saveState(state);
-      writeAtomically(this.path, applyEdits(text, edits), hooks.duringWrite);
-    }
-    await hooks.beforeCommit?.(batch);
     this.saveState(state);
+    if (edits.length > 0) this.write(this.path, applyEdits(text, edits), hooks.duringWrite);
+    await hooks.beforeCommit?.(batch);
     Object.assign(run, next);
-    return { done: true, rowsScanned: rows.length, rowsChanged: journal.length, rowsSkipped: skipped };
+    return { done: true, rowsScanned: rows.length, rowsChanged, cellsChanged: edits.length, rowsSkipped: skipped, refused: [] };
   }
 
+  /**
+   * Every journaled cell, newest first, judged on its own: a member still holding what the backfill
+   * wrote (or, after a rollback killed past its rename, its before-text) is restored byte for byte;
+   * any other is a conflict. The file is written before the outcomes, so a killed rollback reruns.
+   */
   async rollbackBatch(run: RunRecord, shape: TableShape, _limit: number, batch: number, hooks: BatchHooks): Promise<RollbackBatchOutcome> {
-    const { text, items } = this.read(shape.table);
-    const rows = this.rows(shape, items);
-    const byKey = new Map(rows.map((row, index) => [JSON.stringify(row.key), items[index]!]));
+    const { text, items, rows } = this.load(shape);
+    const byKey = new Map<string, ItemSpan>();
+    rows.forEach((row, i) => row.problem === undefined && byKey.set(keyId(row.key), items[i]!));
     const state = this.state();
-    const journal = state.journals[run.name] ?? [];
-    const edits: { start: number; end: number; text: string }[] = [];
+    const pending = (state.journals[run.name] ?? []).filter((entry) => entry.seq < (run.rollbackCursor ?? Infinity)).reverse();
+    const edits = new Map<number, Edit>();
     let restored = 0;
     let conflicts = 0;
-    for (const entry of [...journal].reverse()) {
-      if (entry.outcome !== undefined) continue;
-      const item = byKey.get(JSON.stringify(entry.key));
-      const columns = Object.keys(entry.after);
-      const spans = columns.map((column) => item?.members.get(column));
-      const currents = spans.map((span) => (span === undefined ? undefined : text.slice(span.start, span.end)));
-      const edited = columns.findIndex((column, i) => currents[i] === undefined || (currents[i] !== entry.before[column] && !isDeepStrictEqual(JSON.parse(currents[i]!), JSON.parse(entry.after[column]!))));
-      if (item === undefined || edited >= 0) {
+    for (const entry of pending) {
+      const span = byKey.get(keyId(entry.key))?.members.get(entry.column);
+      const found = span === undefined ? null : (edits.get(span.start)?.text ?? text.slice(span.start, span.end));
+      if (span !== undefined && found !== null && (holds(found, entry.written) || holds(found, entry.before))) {
+        edits.set(span.start, { start: span.start, end: span.end, text: entry.before });
+        entry.outcome = 'restored';
+        restored += 1;
+      } else {
         entry.outcome = 'conflict';
-        entry.detail = item === undefined ? { column: null, expected: null, found: null } : { column: columns[edited]!, expected: entry.after[columns[edited]!]!, found: currents[edited] ?? null };
+        entry.reason = byKey.has(keyId(entry.key)) ? 'CHANGED' : 'ROW_DELETED';
+        entry.found = found;
         conflicts += 1;
-        continue;
       }
-      columns.forEach((column, i) => edits.push({ start: spans[i]!.start, end: spans[i]!.end, text: entry.before[column]! }));
-      entry.outcome = 'restored';
-      restored += 1;
     }
-    if (edits.length > 0) writeAtomically(this.path, applyEdits(text, edits), hooks.duringWrite);
+    if (edits.size > 0) this.write(this.path, applyEdits(text, [...edits.values()]), hooks.duringWrite);
     await hooks.beforeCommit?.(batch);
-    const next: RunRecord = { ...run, rollbackCursor: 0, rowsRestored: run.rowsRestored + restored, conflicts: run.conflicts + conflicts, updatedAt: new Date().toISOString() };
+    const next: RunRecord = { ...run, rollbackCursor: pending.at(-1)?.seq ?? run.rollbackCursor ?? 0, cellsRestored: run.cellsRestored + restored, conflicts: run.conflicts + conflicts, updatedAt: new Date().toISOString() };
     state.runs = state.runs.map((existing) => (existing.name === run.name ? next : existing));
     this.saveState(state);
     Object.assign(run, next);
     return { done: true, restored, conflicts };
   }
 
-  async close(): Promise<void> {}
-}
-
-/** Applies non-overlapping replacements to a text in one pass. */
-function applyEdits(text: string, edits: readonly { start: number; end: number; text: string }[]): string {
-  const pieces: string[] = [];
-  let at = 0;
-  for (const edit of [...edits].sort((a, b) => a.start - b.start)) {
-    pieces.push(text.slice(at, edit.start), edit.text);
-    at = edit.end;
+  async prune(run: RunRecord): Promise<{ entries: number }> {
+    const state = this.state();
+    const entries = state.journals[run.name]?.length ?? 0;
+    delete state.journals[run.name];
+    // Marked pruned in the same write that drops the journal (prune() may have marked it already).
+    const prunedAt = run.prunedAt ?? new Date().toISOString();
+    state.runs = state.runs.map((existing) => (existing.name === run.name ? { ...existing, prunedAt } : existing));
+    this.saveState(state);
+    run.prunedAt = prunedAt;
+    return { entries };
   }
-  pieces.push(text.slice(at));
-  return pieces.join('');
+
+  async close(): Promise<void> {}
 }

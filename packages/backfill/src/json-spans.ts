@@ -157,3 +157,20 @@ export function renderLike(original: string, value: string | readonly string[]):
   const separator = elements.length > 1 ? original.slice(elements[0]!.end, elements[1]!.start) : original.includes('\n') ? `,${open}` : ', ';
   return `[${open}${value.map((tag) => JSON.stringify(tag)).join(separator)}${close}]`;
 }
+
+/** One replacement in a text: the bytes in [start, end) become `text`. */
+export interface Edit extends Span {
+  readonly text: string;
+}
+
+/** Applies non-overlapping replacements to a text in one pass. */
+export function applyEdits(text: string, edits: readonly Edit[]): string {
+  const pieces: string[] = [];
+  let at = 0;
+  for (const edit of [...edits].sort((a, b) => a.start - b.start)) {
+    pieces.push(text.slice(at, edit.start), edit.text);
+    at = edit.end;
+  }
+  pieces.push(text.slice(at));
+  return pieces.join('');
+}
