@@ -14,4 +14,5 @@ export * from './open.js';
 export * from './format.js';
 export { SqliteStore } from './sqlite-store.js';
 export { PostgresStore } from './postgres-store.js';
-export { FileStore, writeAtomically } from './file-store.js';
+export { FileStore } from './file-store.js';
+export { writeAtomically } from './file-io.js';
