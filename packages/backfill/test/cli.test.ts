@@ -40,7 +40,7 @@ describe('semfilter backfill on demo/wardrobe.db', () => {
     expect(JSON.parse(status.stdout)).toMatchObject([{ name: 'demo', table: 'items', state: 'done' }]);
     const rollback = semfilter('rollback', '--db', db, '--run', 'demo');
     expect(rollback.status, rollback.stderr).toBe(0);
-    expect(rollback.stdout).toMatch(/rolled back; rows restored: \d+; conflicts \(left as they are\): 0/);
+    expect(rollback.stdout).toMatch(/rolled back; cells restored: \d+; conflicts \(cells left as they are\): 0/);
   });
 
   it('fails with exit 2 and a message naming the store, table or column', () => {
@@ -65,7 +65,8 @@ describe('semfilter backfill on demo/wardrobe.db', () => {
     copyFileSync(DEMO, join(dir, 'raw.db'));
     const result = semfilter('validate', '--db', 'sqlite:raw.db', '--table', 'items', '--all');
     expect([result.status, result.stdout]).toEqual([1, '']);
-    expect(result.stderr).toMatch(/^FAIL: sqlite:raw.db table items \(no completed run/);
+    expect(result.stderr).toMatch(/^FAIL: sqlite:raw.db table items\n/);
+    expect(result.stderr).toMatch(/NOT CHECKED: no completed run of table items/);
     expect(result.stderr).toMatch(/FAIL FIXED_POINT: \d+ of 504 rows checked are not normalized: "SKU-/);
   });
 });
