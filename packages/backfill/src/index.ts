@@ -12,7 +12,7 @@ export * from './status.js';
 export * from './prune.js';
 export * from './open.js';
 export * from './format.js';
-export { SqliteStore } from './sqlite-store.js';
+export { SqliteStore, type SqliteStoreOptions } from './sqlite-store.js';
 export { PostgresStore } from './postgres-store.js';
 export { FileStore } from './file-store.js';
 export { writeAtomically } from './file-io.js';

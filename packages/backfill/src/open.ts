@@ -43,12 +43,12 @@ export function parseStoreUrl(url: string, cwd = process.cwd()): StoreUrl {
 }
 
 /** Opens the store `--db` names; read-only unless `writable` (plan, validate and status never write). */
-export async function openStore(url: string, options: { readonly writable: boolean; readonly cwd?: string }): Promise<Store> {
+export async function openStore(url: string, options: { readonly writable: boolean; readonly cwd?: string; readonly busyTimeoutMs?: number }): Promise<Store> {
   const parsed = parseStoreUrl(url, options.cwd);
   const label = redactUrl(url);
   switch (parsed.kind) {
     case 'sqlite':
-      return new SqliteStore(label, parsed.path, options.writable);
+      return new SqliteStore(label, parsed.path, options.writable, options.busyTimeoutMs === undefined ? {} : { busyTimeoutMs: options.busyTimeoutMs });
     case 'postgres':
       try {
         return await PostgresStore.connect(parsed.label, parsed.url, options.writable);

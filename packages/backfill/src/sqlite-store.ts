@@ -1,37 +1,123 @@
 import Database from 'better-sqlite3';
-import { existsSync, statSync } from 'node:fs';
-import { acquireLockFile, liveLockOwner } from './lock-file.js';
+import { accessSync, constants, existsSync, realpathSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { badInput, BackfillError } from './errors.js';
-import { BOOKKEEPING, quoteIdent as q, runRow, type StoredOutcome } from './sql.js';
-import { chooseColumns, type ApplyBatchOutcome, type BatchHooks, type Conflict, type RollbackBatchOutcome, type RowDecider, type ShapeOptions, type Store } from './store.js';
-import type { JournalEntry, Key, Row, RunRecord, TableShape } from './types.js';
+import { keyId, showKey } from './keys.js';
+import { acquireLockFile, liveLockOwner } from './lock-file.js';
+import { BOOKKEEPING, parseRunRecord, quoteIdent as q, runRow } from './sql.js';
+import { AffinityProbe, RowChecker } from './sqlite-affinity.js';
+import { isNotADatabase, storeError } from './sqlite-errors.js';
+import { BOOKKEEPING_DDL, journalBytes, pruneRun, readConflictCells, readJournalEntries, readRefusedRows, type JournalAccess } from './sqlite-journal.js';
+import { canonicalTable, describeTable, keyOf, keySql, tagUniqueIndexes, type TableMeta } from './sqlite-schema.js';
+import { applyWrites, rollbackCells, type SqliteBatchContext } from './sqlite-batch.js';
+import type { ApplyBatchOutcome, BatchHooks, Conflict, RollbackBatchOutcome, RowChange, RowDecider, ShapeOptions, Store, UniqueIndex } from './store.js';
+import type { CellValue, JournalEntry, Key, Refusal, Row, RunRecord, TableShape } from './types.js';
 import type { CellForm } from './values.js';
 
-type Db = Database.Database;
-
-/** Encodes a normalized value for a text column: one tag as itself, a list as a JSON array. */
-function encodeText(value: string | readonly string[]): string {
-  return typeof value === 'string' ? value : JSON.stringify(value);
+/** Options of a SQLite store beyond its file. */
+export interface SqliteStoreOptions {
+  /** How long to wait for another connection's lock before failing BUSY (`--busy-timeout`); default 10,000 ms. */
+  readonly busyTimeoutMs?: number | undefined;
+  /** Caps the file at this many pages (PRAGMA max_page_count): a host bounding growth, or a test filling the "disk". */
+  readonly maxPageCount?: number | undefined;
 }
 
-/** A SQLite database file, through better-sqlite3 (synchronous, one connection). */
-export class SqliteStore implements Store {
-  private readonly db: Db;
-  private readonly statements = new Map<string, Database.Statement>();
+const DEFAULT_BUSY_TIMEOUT_MS = 10_000;
+/** Keys per `IN (…)` lookup: well under SQLite's bound-parameter limit (32,766) for keys of several columns. */
+const KEYS_PER_QUERY = 200;
 
-  /** Opens `path`; read-only unless `writable`, so plan, validate and status cannot write. */
+function canWrite(path: string): boolean {
+  try {
+    accessSync(path, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A SQLite database file, through better-sqlite3 (synchronous, one connection). Every integer is
+ * read as a bigint, so 64-bit keys and values survive exactly; keys are compared and ordered by
+ * SQLite (row values for a key of several columns), never by JavaScript.
+ */
+export class SqliteStore implements Store {
+  private readonly db: Database.Database;
+  private readonly realPath: string;
+  private readonly busyTimeoutMs: number;
+  private readonly statements = new Map<string, Database.Statement>();
+  private readonly metas = new Map<string, TableMeta>();
+  private readonly checkers = new Map<string, RowChecker | null>();
+  private probeDb: AffinityProbe | undefined;
+  /** The statement cache and table check, for the journal module. */
+  private readonly access: JournalAccess = { stmt: (sql) => this.stmt(sql), hasTable: (name) => this.hasTable(name) };
+
+  /**
+   * Opens `path`. Apply and rollback open it read-write. Plan, validate and status open it
+   * read-write too when the file and its folder allow it, with `query_only` so this code cannot
+   * write: after a crash SQLite must roll back a hot journal before anyone may read, and a
+   * read-only connection cannot ("attempt to write a readonly database"). Otherwise read-only.
+   */
   constructor(
     readonly label: string,
-    private readonly path: string,
+    path: string,
     writable: boolean,
+    options: SqliteStoreOptions = {},
   ) {
     if (!existsSync(path) || !statSync(path).isFile()) throw badInput(`${label}: no such database file ${path}`);
+    this.realPath = realpathSync(path);
+    this.busyTimeoutMs = options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
+    if (!Number.isInteger(this.busyTimeoutMs) || this.busyTimeoutMs < 0) throw badInput(`--busy-timeout ${this.busyTimeoutMs}: expected a whole number of milliseconds, 0 or more`);
+    const pages = options.maxPageCount;
+    if (pages !== undefined && (!Number.isInteger(pages) || pages < 1)) throw badInput(`maxPageCount ${pages}: expected a whole number of pages, at least 1`);
+    const readWrite = writable || (canWrite(this.realPath) && canWrite(dirname(this.realPath)));
+    this.db = this.open(readWrite, writable);
+    if (pages !== undefined) this.db.pragma(`max_page_count = ${pages}`);
+  }
+
+  private open(readWrite: boolean, writable: boolean): Database.Database {
+    const attempt = (readonly: boolean): Database.Database => {
+      const db = new Database(this.realPath, { readonly, fileMustExist: true, timeout: this.busyTimeoutMs });
+      try {
+        db.defaultSafeIntegers(true);
+        if (!readonly && !writable) db.pragma('query_only = ON');
+        db.prepare('SELECT count(*) FROM sqlite_master').get(); // reads the header: recovers a hot journal now
+        return db;
+      } catch (error) {
+        db.close();
+        throw error;
+      }
+    };
     try {
-      this.db = new Database(path, { readonly: !writable, fileMustExist: true });
-      this.db.pragma('busy_timeout = 10000');
-      this.db.prepare('SELECT count(*) FROM sqlite_master').get();
+      try {
+        return attempt(!readWrite);
+      } catch (error) {
+        // a read-only mount or immutable file: a plain read-only connection may still do
+        if (writable || !readWrite || isNotADatabase(error) || String((error as { code?: unknown }).code).startsWith('SQLITE_BUSY')) throw error;
+        return attempt(true);
+      }
     } catch (error) {
-      throw badInput(`${label}: cannot open ${path} as a SQLite database (${(error as Error).message})`);
+      if (isNotADatabase(error)) throw badInput(`${this.label}: cannot open ${this.realPath} as a SQLite database (${(error as Error).message})`);
+      throw this.fail(error);
+    }
+  }
+
+  private fail(error: unknown, committed?: string): BackfillError {
+    return storeError(error, { label: this.label, path: this.realPath, busyTimeoutMs: this.busyTimeoutMs, committed });
+  }
+
+  /** Runs store work, turning whatever SQLite throws into a named BackfillError. */
+  private async guard<T>(work: () => T | Promise<T>, committed?: () => string): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      if (this.db.inTransaction) {
+        try {
+          this.db.exec('ROLLBACK');
+        } catch {
+          // SQLite already rolled back (disk full, I/O): nothing left to undo
+        }
+      }
+      throw this.fail(error, committed?.());
     }
   }
 
@@ -45,216 +131,200 @@ export class SqliteStore implements Store {
     return this.stmt(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?`).get(name) !== undefined;
   }
 
-  async describe(table: string | undefined, options: ShapeOptions): Promise<TableShape> {
-    if (table === undefined) throw badInput(`${this.label}: name the table with --table`);
-    if (!this.hasTable(table)) {
-      const tables = (this.stmt(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`).all() as { name: string }[]).map((row) => row.name);
-      throw badInput(`${this.label}: no table "${table}"; expected one of: ${tables.join(', ') || '(no tables)'}`);
-    }
-    const info = this.db.prepare(`PRAGMA table_info(${q(table)})`).all() as { name: string; type: string; pk: number }[];
-    const allColumns = info.map((column) => column.name);
-    const where = `${this.label} table ${table}`;
-    const keys = info.filter((column) => column.pk > 0);
-    let idColumn = options.id;
-    if (idColumn === undefined) {
-      if (keys.length !== 1) throw badInput(`${where} has ${keys.length === 0 ? 'no primary key' : 'a primary key of several columns'}; name a unique, non-null key column with --id`);
-      idColumn = keys[0]!.name;
-    } else if (!allColumns.includes(idColumn)) {
-      throw badInput(`${where} has no column "${idColumn}" (--id); expected one of: ${allColumns.join(', ')}`);
-    } else if (!(keys.length === 1 && keys[0]!.name === idColumn) && !this.uniqueIndexOn(table, idColumn)) {
-      throw badInput(`${where}: --id ${idColumn} is neither the primary key nor covered by a unique index on that column alone; batches need a unique key`);
-    }
-    const { columns, required } = chooseColumns(where, allColumns, options);
-    if (columns.includes(idColumn)) throw badInput(`${where}: the key column "${idColumn}" cannot also be a tag column`);
-    const columnTypes = Object.fromEntries(info.map((column) => [column.name, column.type]));
-    return { table, idColumn, columns, allColumns, columnTypes, required };
+  private get probe(): AffinityProbe {
+    return (this.probeDb ??= new AffinityProbe());
   }
 
-  private uniqueIndexOn(table: string, column: string): boolean {
-    const indexes = this.db.prepare(`PRAGMA index_list(${q(table)})`).all() as { name: string; unique: number }[];
-    return indexes.some((index) => {
-      if (index.unique !== 1) return false;
-      const columns = this.db.prepare(`PRAGMA index_info(${q(index.name)})`).all() as { name: string }[];
-      return columns.length === 1 && columns[0]!.name === column;
+  async describe(table: string | undefined, options: ShapeOptions): Promise<TableShape> {
+    if (table === undefined) throw badInput(`${this.label}: name the table with --table`);
+    return this.guard(() => {
+      const { shape, meta } = describeTable(this.db, this.label, table, options);
+      this.metas.set(meta.table, meta);
+      return shape;
     });
+  }
+
+  private metaOf(shape: TableShape): TableMeta {
+    let meta = this.metas.get(shape.table);
+    if (meta === undefined) {
+      meta = describeTable(this.db, this.label, shape.table, { id: shape.keyColumns, columns: shape.columns, required: shape.required }).meta;
+      this.metas.set(meta.table, meta);
+    }
+    return meta;
   }
 
   formOf(): CellForm {
     return 'text';
   }
 
-  private toRow(shape: TableShape, values: Record<string, unknown>): Row {
-    return { key: values[shape.idColumn] as Key, values };
+  private rowsOf(shape: TableShape, records: readonly Record<string, unknown>[]): Row[] {
+    return records.map((values) => ({ key: keyOf(shape.keyColumns, values), values }));
   }
 
-  async scan(shape: TableShape, after: Key | null, limit: number): Promise<Row[]> {
-    const t = q(shape.table);
-    const id = q(shape.idColumn);
-    const rows = (after === null ? this.stmt(`SELECT * FROM ${t} ORDER BY ${id} LIMIT ?`).all(limit) : this.stmt(`SELECT * FROM ${t} WHERE ${id} > ? ORDER BY ${id} LIMIT ?`).all(after, limit)) as Record<string, unknown>[];
-    return rows.map((values) => this.toRow(shape, values));
+  async scan(shape: TableShape, after: Key | null, limit: number, upTo?: Key | null): Promise<Row[]> {
+    return this.guard(() => {
+      const k = keySql(shape.keyColumns);
+      const bounds = [...(after === null ? [] : [`${k.expr} > ${k.param}`]), ...(upTo === undefined || upTo === null ? [] : [`${k.expr} <= ${k.param}`])];
+      const where = bounds.length === 0 ? '' : `WHERE ${bounds.join(' AND ')} `;
+      const records = this.stmt(`SELECT * FROM ${q(shape.table)} ${where}ORDER BY ${k.order} LIMIT ?`).all(...(after ?? []), ...(upTo ?? []), limit);
+      return this.rowsOf(shape, records as Record<string, unknown>[]);
+    });
   }
 
   async sample(shape: TableShape, size: number): Promise<Row[]> {
-    const rows = this.stmt(`SELECT * FROM ${q(shape.table)} ORDER BY random() LIMIT ?`).all(size) as Record<string, unknown>[];
-    return rows.map((values) => this.toRow(shape, values));
+    return this.guard(() => this.rowsOf(shape, this.stmt(`SELECT * FROM ${q(shape.table)} ORDER BY random() LIMIT ?`).all(size) as Record<string, unknown>[]));
+  }
+
+  /** Rows for these keys, any order; synchronous so apply and rollback can call it inside their transaction. */
+  private rowsByKeyNow(shape: TableShape, keys: readonly Key[]): Row[] {
+    const k = keySql(shape.keyColumns);
+    const list = shape.keyColumns.length === 1 ? `${k.expr} IN (${Array(KEYS_PER_QUERY).fill('?').join(', ')})` : `${k.expr} IN (VALUES ${Array(KEYS_PER_QUERY).fill(k.param).join(', ')})`;
+    const select = this.stmt(`SELECT * FROM ${q(shape.table)} WHERE ${list}`);
+    const rows: Row[] = [];
+    for (let start = 0; start < keys.length; start += KEYS_PER_QUERY) {
+      const chunk = keys.slice(start, start + KEYS_PER_QUERY);
+      // padded with its last key so that one prepared statement serves every lookup (a repeat finds nothing new)
+      while (chunk.length < KEYS_PER_QUERY) chunk.push(chunk[chunk.length - 1]!);
+      rows.push(...this.rowsOf(shape, select.all(...chunk.flat()) as Record<string, unknown>[]));
+    }
+    return rows;
+  }
+
+  async rowsByKey(shape: TableShape, keys: readonly Key[]): Promise<Row[]> {
+    return this.guard(() => this.rowsByKeyNow(shape, keys));
   }
 
   async count(shape: TableShape): Promise<number> {
-    return (this.stmt(`SELECT count(*) AS n FROM ${q(shape.table)}`).get() as { n: number }).n;
+    return this.guard(() => Number((this.stmt(`SELECT count(*) AS n FROM ${q(shape.table)}`).get() as { n: bigint }).n));
   }
 
-  async maxKey(shape: TableShape): Promise<Key | null> {
-    return (this.stmt(`SELECT max(${q(shape.idColumn)}) AS k FROM ${q(shape.table)}`).get() as { k: Key | null }).k;
+  async lastKey(shape: TableShape): Promise<Key | null> {
+    return this.guard(() => {
+      const k = keySql(shape.keyColumns);
+      const row = this.stmt(`SELECT ${k.order} FROM ${q(shape.table)} ORDER BY ${k.orderDesc} LIMIT 1`).get() as Record<string, unknown> | undefined;
+      return row === undefined ? null : keyOf(shape.keyColumns, row);
+    });
+  }
+
+  async uniqueIndexes(shape: TableShape): Promise<UniqueIndex[]> {
+    return this.guard(() => tagUniqueIndexes(this.db, shape));
+  }
+
+  /**
+   * Refusals plan can tell without writing: a text a numeric-affinity column would turn into a
+   * number, and a row the table's own CHECK / NOT NULL / STRICT rules refuse (asked of a copy of
+   * the table's definition in memory, so a read-only connection is enough).
+   */
+  async foresee(shape: TableShape, changes: readonly RowChange[]): Promise<Refusal[]> {
+    return this.guard(() => {
+      const meta = this.metaOf(shape);
+      if (!this.checkers.has(meta.table)) this.checkers.set(meta.table, RowChecker.create(meta.createSql, meta.table, meta.versionColumns));
+      const checker = this.checkers.get(meta.table) ?? null;
+      const current = new Map(checker === null ? [] : this.rowsByKeyNow(shape, changes.map((change) => change.key)).map((row) => [keyId(row.key), row.values]));
+      const refusals: Refusal[] = [];
+      for (const change of changes) {
+        const written = Object.fromEntries(Object.entries(change.values).map(([column, value]) => [column, typeof value === 'string' ? value : JSON.stringify(value)]));
+        const converted = Object.entries(written).map(([column, text]) => this.probe.conversion(column, meta.affinity[column] ?? 'BLOB', text)).find((message) => message !== null);
+        const row = current.get(keyId(change.key));
+        const message = converted ?? (checker !== null && row !== undefined ? checker.check({ ...row, ...written }) : null);
+        if (message !== null && message !== undefined) refusals.push({ key: change.key, message });
+      }
+      return refusals;
+    });
   }
 
   async readRuns(): Promise<RunRecord[]> {
-    if (!this.hasTable(BOOKKEEPING.runs)) return [];
-    return (this.stmt(`SELECT record FROM ${BOOKKEEPING.runs} ORDER BY started_at, name`).all() as { record: string }[]).map((row) => JSON.parse(row.record) as RunRecord);
+    return this.guard(() => {
+      if (!this.hasTable(BOOKKEEPING.runs)) return [];
+      const rows = this.stmt(`SELECT record FROM ${BOOKKEEPING.runs} ORDER BY started_at, name`).all() as { record: string }[];
+      return rows.map((row) => parseRunRecord(row.record, this.label));
+    });
   }
 
   async readJournal(run: string, afterSeq: number, limit: number): Promise<JournalEntry[]> {
-    if (!this.hasTable(BOOKKEEPING.journal)) return [];
-    const rows = this.stmt(`SELECT seq, row_key, before_values, after_values FROM ${BOOKKEEPING.journal} WHERE run_name = ? AND seq > ? ORDER BY seq LIMIT ?`).all(run, afterSeq, limit) as { seq: number; row_key: string; before_values: string; after_values: string }[];
-    return rows.map((row) => ({ seq: row.seq, key: JSON.parse(row.row_key) as Key, before: JSON.parse(row.before_values), after: JSON.parse(row.after_values) }));
+    return this.guard(() => readJournalEntries(this.access, run, afterSeq, limit));
   }
 
   async journalSize(run: string): Promise<{ entries: number; bytes: number | null }> {
-    if (!this.hasTable(BOOKKEEPING.journal)) return { entries: 0, bytes: 0 };
-    const row = this.stmt(`SELECT count(*) AS n, sum(length(row_key) + length(before_values) + length(after_values) + 8) AS b FROM ${BOOKKEEPING.journal} WHERE run_name = ?`).get(run) as { n: number; b: number | null };
-    return { entries: row.n, bytes: row.b ?? 0 };
+    return this.guard(() => journalBytes(this.access, run));
   }
 
   async readConflicts(run: string, limit: number): Promise<Conflict[]> {
-    if (!this.hasTable(BOOKKEEPING.journal)) return [];
-    const rows = this.stmt(`SELECT row_key, outcome_detail FROM ${BOOKKEEPING.journal} WHERE run_name = ? AND outcome = 'conflict' ORDER BY seq DESC LIMIT ?`).all(run, limit) as { row_key: string; outcome_detail: string }[];
-    return rows.map((row) => ({ key: JSON.parse(row.row_key) as Key, ...(JSON.parse(row.outcome_detail) as StoredOutcome) }));
+    return this.guard(() => readConflictCells(this.access, run, limit));
   }
 
-  decodeRendering(_shape: TableShape, _column: string, text: string): unknown {
-    return text;
+  async readRefusals(run: string, limit: number): Promise<Refusal[]> {
+    return this.guard(() => readRefusedRows(this.access, run, limit));
   }
 
+  decodeCell(_shape: TableShape, _column: string, value: CellValue): unknown {
+    return value; // journaled with its SQLite type: already what a scan reads
+  }
+
+  /**
+   * One lock file per table identity: next to the file's real path (a symlink or another spelling
+   * of the path finds the same lock), named by the table as sqlite_master spells it, in ASCII
+   * lower case as SQLite compares names (`Items` and `items` are one table).
+   */
   private lockPath(table: string): string {
-    return `${this.path}.backfill-${encodeURIComponent(table)}.lock`;
+    const name = canonicalTable(this.db, table)?.name ?? table;
+    return `${this.realPath}.backfill-${encodeURIComponent(name.replace(/[A-Z]/g, (letter) => letter.toLowerCase()))}.lock`;
   }
 
   async isLocked(table: string): Promise<boolean> {
-    return liveLockOwner(this.lockPath(table)) !== undefined;
+    return this.guard(() => liveLockOwner(this.lockPath(table)) !== undefined);
   }
 
-  async lock(table: string): Promise<() => Promise<void>> {
-    const release = acquireLockFile(this.lockPath(table), `${this.label} table ${table}`);
+  async lock(shape: TableShape): Promise<() => Promise<void>> {
+    const release = await this.guard(() => {
+      const file = statSync(this.realPath);
+      return acquireLockFile(this.lockPath(shape.table), `${this.label} table ${shape.table}`, { database: this.realPath, device: file.dev, inode: file.ino, table: shape.table });
+    });
     return async () => release();
   }
 
   async prepare(): Promise<void> {
-    this.db.exec(`CREATE TABLE IF NOT EXISTS ${BOOKKEEPING.runs} (name TEXT PRIMARY KEY, table_name TEXT NOT NULL, status TEXT NOT NULL, started_at TEXT NOT NULL, record TEXT NOT NULL);
-      CREATE TABLE IF NOT EXISTS ${BOOKKEEPING.journal} (run_name TEXT NOT NULL, seq INTEGER NOT NULL, row_key TEXT NOT NULL, before_values TEXT NOT NULL, after_values TEXT NOT NULL, outcome TEXT, outcome_detail TEXT, PRIMARY KEY (run_name, seq));`);
+    return this.guard(() => this.db.exec(BOOKKEEPING_DDL)).then(() => undefined);
   }
 
   async createRun(run: RunRecord): Promise<void> {
-    const row = runRow(run);
-    try {
+    return this.guard(() => {
+      const row = runRow(run);
+      if (this.stmt(`SELECT 1 FROM ${BOOKKEEPING.runs} WHERE name = ?`).get(row.name) !== undefined) throw badInput(`${this.label}: a run named "${run.name}" is already recorded; choose another --run`);
       this.stmt(`INSERT INTO ${BOOKKEEPING.runs} (name, table_name, status, started_at, record) VALUES (@name, @table_name, @status, @started_at, @record)`).run(row);
-    } catch (error) {
-      throw new BackfillError('STORE', `${this.label}: cannot record run "${run.name}" (${(error as Error).message})`);
-    }
+    });
+  }
+
+  private saveRunNow(run: RunRecord): void {
+    this.stmt(`UPDATE ${BOOKKEEPING.runs} SET status = @status, record = @record WHERE name = @name`).run(runRow(run));
   }
 
   async saveRun(run: RunRecord): Promise<void> {
-    const row = runRow(run);
-    this.stmt(`UPDATE ${BOOKKEEPING.runs} SET status = @status, record = @record WHERE name = @name`).run(row);
+    return this.guard(() => this.saveRunNow(run));
   }
 
-  /** BEGIN IMMEDIATE takes the write lock first, so no other writer slips in between read and write. */
-  private async transaction<T>(work: () => Promise<T>): Promise<T> {
-    this.db.exec('BEGIN IMMEDIATE');
-    try {
-      const result = await work();
-      this.db.exec('COMMIT');
-      return result;
-    } catch (error) {
-      if (this.db.inTransaction) this.db.exec('ROLLBACK');
-      throw error;
-    }
+  private context(): SqliteBatchContext {
+    return { db: this.db, label: this.label, stmt: (sql) => this.stmt(sql), probe: this.probe, rowsByKey: (shape, keys) => this.rowsByKeyNow(shape, keys), saveRun: (run) => this.saveRunNow(run) };
   }
 
   async applyBatch(run: RunRecord, shape: TableShape, limit: number, decide: RowDecider, batch: number, hooks: BatchHooks): Promise<ApplyBatchOutcome> {
-    if (run.upperBound === null) return { done: true, rowsScanned: 0, rowsChanged: 0, rowsSkipped: 0 };
-    const t = q(shape.table);
-    const id = q(shape.idColumn);
-    const select = run.cursor === null ? `SELECT * FROM ${t} WHERE ${id} <= ? ORDER BY ${id} LIMIT ?` : `SELECT * FROM ${t} WHERE ${id} > ? AND ${id} <= ? ORDER BY ${id} LIMIT ?`;
-    return this.transaction(async () => {
-      const params = run.cursor === null ? [run.upperBound, limit] : [run.cursor, run.upperBound, limit];
-      const rows = (this.stmt(select).all(...params) as Record<string, unknown>[]).map((values) => this.toRow(shape, values));
-      if (rows.length === 0) return null;
-      const journal = this.stmt(`INSERT INTO ${BOOKKEEPING.journal} (run_name, seq, row_key, before_values, after_values) VALUES (?, ?, ?, ?, ?)`);
-      let changed = 0;
-      let skipped = 0;
-      for (const row of rows) {
-        const { change, skipped: skip } = decide(row);
-        if (skip) skipped += 1;
-        if (change === null) continue;
-        const columns = Object.keys(change.values);
-        const before: Record<string, string> = {};
-        const after: Record<string, string> = {};
-        for (const column of columns) {
-          before[column] = row.values[column] as string;
-          after[column] = encodeText(change.values[column]!);
-        }
-        this.stmt(`UPDATE ${t} SET ${columns.map((column) => `${q(column)} = ?`).join(', ')} WHERE ${id} = ?`).run(...columns.map((column) => after[column]), row.key);
-        journal.run(run.name, run.rowsChanged + changed + 1, JSON.stringify(row.key), JSON.stringify(before), JSON.stringify(after));
-        changed += 1;
-      }
-      const next: RunRecord = { ...run, cursor: rows[rows.length - 1]!.key, rowsScanned: run.rowsScanned + rows.length, rowsChanged: run.rowsChanged + changed, rowsSkipped: run.rowsSkipped + skipped, updatedAt: new Date().toISOString() };
-      await this.saveRun(next);
-      await hooks.beforeCommit?.(batch);
-      return { next, outcome: { done: rows.length < limit, rowsScanned: rows.length, rowsChanged: changed, rowsSkipped: skipped } };
-    }).then((result) => {
-      if (result === null) return { done: true, rowsScanned: 0, rowsChanged: 0, rowsSkipped: 0 };
-      Object.assign(run, result.next);
-      return result.outcome;
-    });
+    const committed = () => `cursor at ${run.cursor === null ? 'the start: no batch was committed yet' : `${showKey(run.cursor)} after ${run.rowsScanned} rows`}`;
+    return this.guard(() => applyWrites(this.context(), this.metaOf(shape), run, shape, limit, decide, batch, hooks), committed);
   }
 
   async rollbackBatch(run: RunRecord, shape: TableShape, limit: number, batch: number, hooks: BatchHooks): Promise<RollbackBatchOutcome> {
-    const t = q(shape.table);
-    const id = q(shape.idColumn);
-    const before = run.rollbackCursor ?? Number.MAX_SAFE_INTEGER;
-    const result = await this.transaction(async () => {
-      const entries = this.stmt(`SELECT seq, row_key, before_values, after_values FROM ${BOOKKEEPING.journal} WHERE run_name = ? AND seq < ? ORDER BY seq DESC LIMIT ?`).all(run.name, before, limit) as { seq: number; row_key: string; before_values: string; after_values: string }[];
-      if (entries.length === 0) return null;
-      const mark = this.stmt(`UPDATE ${BOOKKEEPING.journal} SET outcome = ?, outcome_detail = ? WHERE run_name = ? AND seq = ?`);
-      let restored = 0;
-      let conflicts = 0;
-      for (const entry of entries) {
-        const key = JSON.parse(entry.row_key) as Key;
-        const was = JSON.parse(entry.before_values) as Record<string, string>;
-        const wrote = JSON.parse(entry.after_values) as Record<string, string>;
-        const columns = Object.keys(wrote);
-        const current = this.stmt(`SELECT ${columns.map(q).join(', ')} FROM ${t} WHERE ${id} = ?`).get(key) as Record<string, unknown> | undefined;
-        const edited = current === undefined ? undefined : columns.find((column) => current[column] !== wrote[column]);
-        if (current === undefined || edited !== undefined) {
-          const detail: StoredOutcome = current === undefined ? { column: null, expected: null, found: null } : { column: edited!, expected: wrote[edited!]!, found: current[edited!] === null ? null : String(current[edited!]) };
-          mark.run('conflict', JSON.stringify(detail), run.name, entry.seq);
-          conflicts += 1;
-          continue;
-        }
-        this.stmt(`UPDATE ${t} SET ${columns.map((column) => `${q(column)} = ?`).join(', ')} WHERE ${id} = ?`).run(...columns.map((column) => was[column]), key);
-        mark.run('restored', null, run.name, entry.seq);
-        restored += 1;
-      }
-      const next: RunRecord = { ...run, rollbackCursor: entries[entries.length - 1]!.seq, rowsRestored: run.rowsRestored + restored, conflicts: run.conflicts + conflicts, updatedAt: new Date().toISOString() };
-      await this.saveRun(next);
-      await hooks.beforeCommit?.(batch);
-      return { next, outcome: { done: entries.length < limit, restored, conflicts } };
-    });
-    if (result === null) return { done: true, restored: 0, conflicts: 0 };
-    Object.assign(run, result.next);
-    return result.outcome;
+    const committed = () => `rollback cursor at ${run.rollbackCursor === null ? 'the start: no rollback batch was committed yet' : `journal entry ${run.rollbackCursor}`}`;
+    return this.guard(() => rollbackCells(this.context(), this.metaOf(shape), run, shape, limit, batch, hooks), committed);
+  }
+
+  async prune(run: RunRecord): Promise<{ readonly entries: number }> {
+    return this.guard(() => ({ entries: pruneRun(this.db, this.access, run.name) }));
   }
 
   async close(): Promise<void> {
+    for (const checker of this.checkers.values()) checker?.close();
+    this.probeDb?.close();
     this.db.close();
   }
 }
+

@@ -80,6 +80,8 @@ export interface BatchHooks {
 export interface UniqueIndex {
   readonly name: string;
   readonly columns: readonly string[];
+  /** A partial index's WHERE clause (PostgreSQL): it constrains only the rows it holds for. */
+  readonly predicate?: string;
 }
 
 /**

@@ -1,0 +1,218 @@
+import { BackfillError } from './errors.js';
+import { decodeExact, encodeExact, showKey } from './keys.js';
+import { TAG_TYPES, type PgTable } from './postgres-catalog.js';
+import { isRefusal, refusalMessage } from './postgres-errors.js';
+import { cellText, decodeText, keyArrays, keyCompare, keyJoin, keyOrder, keyParams, keyTexts, keyTypes, ROW_VERSION, splitVersion, writeStatement, type CellWrite } from './postgres-sql.js';
+import { BOOKKEEPING, quoteIdent as q } from './sql.js';
+import { CONFLICT_REASON, type ApplyBatchOutcome, type BatchHooks, type ConflictReason, type RollbackBatchOutcome, type RowDecider } from './store.js';
+import { ON_REFUSAL, type CellValue, type Key, type Refusal, type RunRecord, type TableShape } from './types.js';
+import type { CellForm } from './values.js';
+
+/** What the batch functions need of the store: raw queries (errors pass through) inside its open transaction. */
+export interface PgSession {
+  readonly label: string;
+  query<R extends Record<string, unknown>>(sql: string, params?: unknown[]): Promise<R[]>;
+  /** Rows as arrays, in select-list order (no name collisions with the table's own columns). */
+  rows(sql: string, params?: unknown[]): Promise<unknown[][]>;
+  saveRun(run: RunRecord): Promise<void>;
+}
+
+/** A written row as UPDATE … RETURNING gives it: its new version and its written cells' text. */
+interface Written {
+  readonly version: string;
+  readonly cells: ReadonlyMap<string, CellValue>;
+}
+
+/**
+ * Runs one write for the whole batch inside a savepoint (the fast path: one statement); when the
+ * database refuses it for a row's values, rolls back to the savepoint and writes row by row, each
+ * in its own savepoint, so only the refused rows are left out.
+ */
+async function writeRows(session: PgSession, table: PgTable, keyColumns: readonly string[], writes: readonly CellWrite[], onRefused: (write: CellWrite, error: unknown) => void): Promise<(Written | null)[]> {
+  const run = async (some: readonly CellWrite[]): Promise<Map<number, Written>> => {
+    const statement = writeStatement(table, keyColumns, some);
+    const rows = await session.rows(statement.sql, statement.params);
+    return new Map(rows.map((row) => [Number(row[0]) - 1, { version: row[1] as string, cells: new Map(statement.columns.map((column, index) => [column, row[2 + index] as CellValue])) }]));
+  };
+  const results: (Written | null)[] = writes.map(() => null);
+  await session.query('SAVEPOINT semfilter_batch');
+  try {
+    for (const [index, written] of await run(writes)) results[index] = written;
+    await session.query('RELEASE SAVEPOINT semfilter_batch');
+    return results;
+  } catch (error) {
+    if (!isRefusal(error)) throw error;
+    await session.query('ROLLBACK TO SAVEPOINT semfilter_batch');
+  }
+  for (const [index, write] of writes.entries()) {
+    await session.query('SAVEPOINT semfilter_row');
+    try {
+      results[index] = (await run([write])).get(0) ?? null;
+      await session.query('RELEASE SAVEPOINT semfilter_row');
+    } catch (error) {
+      if (!isRefusal(error)) throw error;
+      await session.query('ROLLBACK TO SAVEPOINT semfilter_row');
+      onRefused(write, error);
+    }
+  }
+  return results;
+}
+
+/** applyBatch for PostgreSQL (see Store.applyBatch); runs inside the store's transaction. */
+export async function applyPgBatch(session: PgSession, table: PgTable, run: RunRecord, shape: TableShape, limit: number, decide: RowDecider, batch: number, hooks: BatchHooks): Promise<{ next: RunRecord; outcome: ApplyBatchOutcome } | null> {
+  if (run.upperBound === null) return null;
+  const keys = shape.keyColumns;
+  const types = keyTypes(table, keys);
+  const params: unknown[] = [];
+  const where: string[] = [];
+  if (run.cursor !== null) {
+    where.push(keyCompare('>', keys, types, 1));
+    params.push(...keyParams(run.cursor));
+  }
+  where.push(keyCompare('<=', keys, types, params.length + 1));
+  params.push(...keyParams(run.upperBound), limit);
+  const tags = shape.columns.map((column) => `t.${q(column)}::text`).join(', ');
+  // Only the key and the tag columns, as text: `before` is exactly the stored rendering, and the tag values decode as a full scan would.
+  const rows = await session.rows(`SELECT ${keyTexts(keys)}, ${tags} FROM ${table.qualified} AS t WHERE ${where.join(' AND ')} ORDER BY ${keyOrder(keys)} LIMIT $${params.length} FOR NO KEY UPDATE`, params);
+  if (rows.length === 0) return null;
+  const forms: Record<string, CellForm> = Object.fromEntries(shape.columns.map((column) => [column, TAG_TYPES[shape.columnTypes[column] ?? 'text'] ?? 'text']));
+  const writes: CellWrite[] = [];
+  const befores: Map<string, string | null>[] = [];
+  let skipped = 0;
+  for (const row of rows) {
+    const key = row.slice(0, keys.length) as string[];
+    const texts = row.slice(keys.length) as (string | null)[];
+    const values = Object.fromEntries(shape.columns.map((column, index) => [column, decodeText(forms[column]!, texts[index] ?? null)]));
+    const { change, skipped: skip } = decide({ key, values });
+    if (skip) skipped += 1;
+    if (change === null) continue;
+    const cells = new Map<string, string>();
+    const before = new Map<string, string | null>();
+    shape.columns.forEach((column, index) => {
+      const value = change.values[column];
+      if (value === undefined) return;
+      cells.set(column, cellText(forms[column]!, value));
+      before.set(column, texts[index] ?? null);
+    });
+    if (cells.size === 0) continue;
+    writes.push({ key, cells });
+    befores.push(before);
+  }
+  const refused: Refusal[] = [];
+  const written = writes.length === 0 ? [] : await writeRows(session, table, keys, writes, (write, error) => {
+    const message = refusalMessage(error);
+    if (run.onRefusal === ON_REFUSAL.STOP) {
+      throw new BackfillError('REFUSED', `${session.label} table ${shape.table}: the database refused row ${showKey(write.key)}: ${message}. Nothing of batch ${batch} was written; the run stays after its last committed batch. Fix the row and rerun, or rerun with \`--on-refusal skip\` to leave such rows as they are and list them`);
+    }
+    refused.push({ key: write.key, message });
+  });
+  const journal: [number[], string[], string[], (string | null)[], (CellValue | null)[], string[]] = [[], [], [], [], [], []];
+  let rowsChanged = 0;
+  written.forEach((result, index) => {
+    if (result === null) return;
+    rowsChanged += 1;
+    const rowKey = encodeExact(writes[index]!.key);
+    for (const [column, before] of befores[index]!) {
+      journal[0].push(run.cellsChanged + journal[0].length + 1);
+      journal[1].push(rowKey);
+      journal[2].push(column);
+      journal[3].push(before);
+      journal[4].push(result.cells.get(column) ?? null);
+      journal[5].push(result.version);
+    }
+  });
+  if (journal[0].length > 0) {
+    await session.query(`INSERT INTO ${BOOKKEEPING.journal} (run_name, seq, row_key, column_name, before_value, written_value, row_version) SELECT $1, s, k, c, b, w, v FROM unnest($2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[]) AS x(s, k, c, b, w, v)`, [run.name, ...journal]);
+  }
+  if (refused.length > 0) {
+    await session.query(`INSERT INTO ${BOOKKEEPING.refusals} (run_name, seq, row_key, message) SELECT $1, s, k, m FROM unnest($2::bigint[], $3::text[], $4::text[]) AS x(s, k, m)`, [run.name, refused.map((_refusal, index) => run.rowsRefused + index + 1), refused.map((refusal) => encodeExact(refusal.key)), refused.map((refusal) => refusal.message)]);
+  }
+  const cellsChanged = journal[0].length;
+  const next: RunRecord = {
+    ...run,
+    cursor: rows[rows.length - 1]!.slice(0, keys.length) as string[],
+    rowsScanned: run.rowsScanned + rows.length,
+    rowsChanged: run.rowsChanged + rowsChanged,
+    cellsChanged: run.cellsChanged + cellsChanged,
+    rowsSkipped: run.rowsSkipped + skipped,
+    rowsRefused: run.rowsRefused + refused.length,
+    updatedAt: new Date().toISOString(),
+  };
+  await session.saveRun(next);
+  await hooks.beforeCommit?.(batch);
+  return { next, outcome: { done: rows.length < limit, rowsScanned: rows.length, rowsChanged, cellsChanged, rowsSkipped: skipped, refused } };
+}
+
+interface JournalRow extends Record<string, unknown> {
+  seq: string;
+  row_key: string;
+  column_name: string;
+  before_value: string | null;
+  written_value: string | null;
+  row_version: string;
+}
+
+/** Why a cell is left as it is, or null when it still holds what the backfill wrote and may be restored. */
+function judge(entry: JournalRow, current: Written | undefined): ConflictReason | null {
+  if (current === undefined) return CONFLICT_REASON.ROW_DELETED;
+  if (current.version === entry.row_version) return null;
+  const now = splitVersion(current.version);
+  const then = splitVersion(entry.row_version);
+  // Same content from another transaction: the application wrote the row again (re-saved it, or
+  // deleted and re-inserted it) with the backfill's values; those values are its own now.
+  if (now.digest === then.digest && now.xmin !== then.xmin) return CONFLICT_REASON.REWRITTEN;
+  return current.cells.get(entry.column_name) === entry.written_value ? null : CONFLICT_REASON.CHANGED;
+}
+
+/** rollbackBatch for PostgreSQL (see Store.rollbackBatch); runs inside the store's transaction. */
+export async function rollbackPgBatch(session: PgSession, table: PgTable, run: RunRecord, shape: TableShape, limit: number, batch: number, hooks: BatchHooks): Promise<{ next: RunRecord; outcome: RollbackBatchOutcome } | null> {
+  const entries = await session.query<JournalRow>(
+    `SELECT j.seq::text AS seq, row_key, column_name, before_value, written_value, row_version FROM ${BOOKKEEPING.journal} AS j WHERE run_name = $1${run.rollbackCursor === null ? '' : ' AND seq < $3'} ORDER BY j.seq DESC LIMIT $2`,
+    run.rollbackCursor === null ? [run.name, limit] : [run.name, limit, run.rollbackCursor],
+  );
+  if (entries.length === 0) return null;
+  const keys = shape.keyColumns;
+  const rowKeys = [...new Set(entries.map((entry) => entry.row_key))];
+  // Columns journaled but since dropped from the table cannot be read; their entries are conflicts.
+  const columns = [...new Set(entries.map((entry) => entry.column_name))].filter((column) => table.columns.has(column));
+  const selected = [`v.i`, ROW_VERSION, ...columns.map((column) => `t.${q(column)}::text`)].join(', ');
+  const unnest = keys.map((_key, index) => `$${index + 1}::text[]`).join(', ');
+  const names = keys.map((_key, index) => `k${index}`).join(', ');
+  const found = await session.rows(
+    `SELECT ${selected} FROM unnest(${unnest}) WITH ORDINALITY AS v(${names}, i) JOIN ${table.qualified} AS t ON ${keyJoin(keys, keyTypes(table, keys))} FOR NO KEY UPDATE OF t`,
+    keyArrays(
+      rowKeys.map((rowKey) => decodeExact<Key>(rowKey)),
+      keys.length,
+    ),
+  );
+  const current = new Map<string, Written>(found.map((row) => [rowKeys[Number(row[0]) - 1]!, { version: row[1] as string, cells: new Map(columns.map((column, index) => [column, row[2 + index] as CellValue])) }]));
+  const restores = new Map<string, Map<string, string | null>>();
+  const outcomes: [string[], string[], (string | null)[]] = [[], [], []];
+  let conflicts = 0;
+  for (const entry of entries) {
+    const row = current.get(entry.row_key);
+    const reason = table.columns.has(entry.column_name) ? judge(entry, row) : CONFLICT_REASON.CHANGED;
+    outcomes[0].push(entry.seq);
+    if (reason === null) {
+      const cells = restores.get(entry.row_key) ?? new Map<string, string | null>();
+      cells.set(entry.column_name, entry.before_value);
+      restores.set(entry.row_key, cells);
+      outcomes[1].push('restored');
+      outcomes[2].push(null);
+    } else {
+      conflicts += 1;
+      outcomes[1].push('conflict');
+      outcomes[2].push(encodeExact({ reason, found: row?.cells.get(entry.column_name) ?? null }));
+    }
+  }
+  if (restores.size > 0) {
+    const statement = writeStatement(table, keys, [...restores].map(([rowKey, cells]) => ({ key: decodeExact<Key>(rowKey), cells })));
+    await session.rows(statement.sql, statement.params);
+  }
+  await session.query(`UPDATE ${BOOKKEEPING.journal} AS j SET outcome = x.o, outcome_detail = x.d FROM unnest($2::bigint[], $3::text[], $4::text[]) AS x(s, o, d) WHERE j.run_name = $1 AND j.seq = x.s`, [run.name, ...outcomes]);
+  const restored = entries.length - conflicts;
+  const next: RunRecord = { ...run, rollbackCursor: Number(entries[entries.length - 1]!.seq), cellsRestored: run.cellsRestored + restored, conflicts: run.conflicts + conflicts, updatedAt: new Date().toISOString() };
+  await session.saveRun(next);
+  await hooks.beforeCommit?.(batch);
+  return { next, outcome: { done: entries.length < limit, restored, conflicts } };
+}

@@ -1,0 +1,279 @@
+import type Database from 'better-sqlite3';
+import { createHash } from 'node:crypto';
+import { BackfillError } from './errors.js';
+import { decodeExact, encodeExact, keyId, sameCell, showKey } from './keys.js';
+import { BOOKKEEPING, quoteIdent as q } from './sql.js';
+import type { AffinityProbe } from './sqlite-affinity.js';
+import { isRowRefusal } from './sqlite-errors.js';
+import { keyOf, keySql, type TableMeta } from './sqlite-schema.js';
+import { CONFLICT_REASON, type ApplyBatchOutcome, type BatchHooks, type ConflictReason, type RollbackBatchOutcome, type RowDecider } from './store.js';
+import { ON_REFUSAL, type CellValue, type Key, type Refusal, type Row, type RunRecord, type TableShape } from './types.js';
+
+/** What the batch functions need from the store (one connection, its statement cache). */
+export interface SqliteBatchContext {
+  readonly db: Database.Database;
+  readonly label: string;
+  stmt(sql: string): Database.Statement;
+  readonly probe: AffinityProbe;
+  rowsByKey(shape: TableShape, keys: readonly Key[]): Row[];
+  saveRun(run: RunRecord): void;
+}
+
+const J = BOOKKEEPING.journal;
+
+/**
+ * A row's version: a digest of every stored column, each with its exact type, in table order. Apply
+ * computes it from the row it read plus what it wrote; rollback from a fresh read. Equal means
+ * no one has touched the row since (or rewrote it with exactly the same content).
+ */
+export function rowVersion(meta: TableMeta, values: Readonly<Record<string, unknown>>): string {
+  return createHash('sha1')
+    .update(encodeExact(meta.versionColumns.map((column) => values[column])))
+    .digest('base64');
+}
+
+/** One changed row: the columns it writes and their text, as stored (a list as JSON text). */
+interface Write {
+  readonly row: Row;
+  readonly columns: readonly string[];
+  readonly texts: readonly string[];
+  /** Set when the row is refused: SQLite's words, or ours for an affinity change. */
+  refusal?: string;
+}
+
+/** Thrown when SQLite rolled the whole transaction back while writing one row (a trigger's RAISE(ROLLBACK)). */
+class TransactionLost extends Error {
+  constructor(
+    readonly key: Key,
+    readonly reason: string,
+  ) {
+    super(reason);
+  }
+}
+
+function updateSql(shape: TableShape, columns: readonly string[]): string {
+  return `UPDATE ${q(shape.table)} SET ${columns.map((column) => `${q(column)} = ?`).join(', ')} WHERE ${keySql(shape.keyColumns).equals}`;
+}
+
+function refusedError(context: SqliteBatchContext, shape: TableShape, run: RunRecord, key: Key, message: string): BackfillError {
+  const cursor = run.cursor === null ? 'the start' : showKey(run.cursor);
+  return new BackfillError(
+    'REFUSED',
+    `${context.label} table ${shape.table}: the database refused row ${showKey(key)}: ${message}. With --on-refusal stop nothing of this batch was written (the run stays at cursor ${cursor}). Fix that row, or rerun with --on-refusal skip to record such rows, leave them as they are and go on.`,
+  );
+}
+
+/** Writes one row; a refusal is caught and returned, anything else is thrown. */
+function writeRow(context: SqliteBatchContext, shape: TableShape, write: Write): string | undefined {
+  try {
+    context.stmt(updateSql(shape, write.columns)).run(...write.texts, ...write.row.key);
+    return undefined;
+  } catch (error) {
+    if (!isRowRefusal(error)) throw error;
+    if (!context.db.inTransaction) throw new TransactionLost(write.row.key, (error as Error).message);
+    return (error as Error).message;
+  }
+}
+
+/**
+ * Writes the batch's rows. Fast path: all in one savepoint. When SQLite refuses one, the savepoint
+ * is rolled back and the rows redone one by one, each in its own savepoint, so a refused row is
+ * left as it was and the others are written.
+ */
+function writeAll(context: SqliteBatchContext, shape: TableShape, writes: readonly Write[], stop: boolean, run: RunRecord): void {
+  const { db } = context;
+  const ready = writes.filter((write) => write.refusal === undefined);
+  db.exec('SAVEPOINT semfilter_batch');
+  let refused = false;
+  for (const write of ready) {
+    const refusal = writeRow(context, shape, write);
+    if (refusal !== undefined) {
+      refused = true;
+      break;
+    }
+  }
+  if (!refused) {
+    db.exec('RELEASE semfilter_batch');
+    return;
+  }
+  db.exec('ROLLBACK TO semfilter_batch; RELEASE semfilter_batch');
+  for (const write of ready) {
+    db.exec('SAVEPOINT semfilter_row');
+    const refusal = writeRow(context, shape, write);
+    if (refusal === undefined) {
+      db.exec('RELEASE semfilter_row');
+      continue;
+    }
+    db.exec('ROLLBACK TO semfilter_row; RELEASE semfilter_row');
+    if (stop) throw refusedError(context, shape, run, write.row.key, refusal);
+    write.refusal = refusal;
+  }
+}
+
+/** The spec's apply batch (store-spec.md, applyBatch), for one SQLite connection. */
+export async function applyWrites(context: SqliteBatchContext, meta: TableMeta, run: RunRecord, shape: TableShape, limit: number, decide: RowDecider, batch: number, hooks: BatchHooks): Promise<ApplyBatchOutcome> {
+  const lost = new Map<string, string>();
+  for (;;) {
+    try {
+      return await applyOnce(context, meta, run, shape, limit, decide, batch, hooks, lost);
+    } catch (error) {
+      if (!(error instanceof TransactionLost)) throw error;
+      // SQLite rolled everything back for that row: refuse it and redo the batch without it
+      if (run.onRefusal === ON_REFUSAL.STOP) throw refusedError(context, shape, run, error.key, error.reason);
+      lost.set(keyId(error.key), error.reason);
+    }
+  }
+}
+
+async function applyOnce(context: SqliteBatchContext, meta: TableMeta, run: RunRecord, shape: TableShape, limit: number, decide: RowDecider, batch: number, hooks: BatchHooks, lost: ReadonlyMap<string, string>): Promise<ApplyBatchOutcome> {
+  const none: ApplyBatchOutcome = { done: true, rowsScanned: 0, rowsChanged: 0, cellsChanged: 0, rowsSkipped: 0, refused: [] };
+  if (run.upperBound === null) return none;
+  const { db } = context;
+  const k = keySql(shape.keyColumns);
+  const t = q(shape.table);
+  const stop = run.onRefusal === ON_REFUSAL.STOP;
+  // BEGIN IMMEDIATE takes the write lock first, so no other writer slips in between read and write.
+  db.exec('BEGIN IMMEDIATE');
+  const select =
+    run.cursor === null
+      ? context.stmt(`SELECT * FROM ${t} WHERE ${k.expr} <= ${k.param} ORDER BY ${k.order} LIMIT ?`)
+      : context.stmt(`SELECT * FROM ${t} WHERE ${k.expr} > ${k.param} AND ${k.expr} <= ${k.param} ORDER BY ${k.order} LIMIT ?`);
+  const records = (run.cursor === null ? select.all(...run.upperBound, limit) : select.all(...run.cursor, ...run.upperBound, limit)) as Record<string, unknown>[];
+  if (records.length === 0) {
+    db.exec('COMMIT');
+    return none;
+  }
+  const writes: Write[] = [];
+  let skipped = 0;
+  for (const values of records) {
+    const row: Row = { key: keyOf(shape.keyColumns, values), values };
+    const { change, skipped: skip } = decide(row);
+    if (skip) skipped += 1;
+    if (change === null) continue;
+    const columns = Object.keys(change.values);
+    const texts = columns.map((column) => {
+      const value = change.values[column]!;
+      return typeof value === 'string' ? value : JSON.stringify(value);
+    });
+    const write: Write = { row, columns, texts };
+    const reason = lost.get(keyId(row.key)) ?? columns.map((column, index) => context.probe.conversion(column, meta.affinity[column] ?? 'BLOB', texts[index]!)).find((message) => message !== null);
+    if (reason !== undefined && reason !== null) {
+      if (stop) throw refusedError(context, shape, run, row.key, reason);
+      write.refusal = reason;
+    }
+    writes.push(write);
+  }
+  writeAll(context, shape, writes, stop, run);
+
+  const journal = context.stmt(`INSERT INTO ${J} (run_name, seq, row_key, column_name, before_value, written_value, version) VALUES (?, ?, ?, ?, ?, ?, ?)`);
+  const refusals = context.stmt(`INSERT INTO ${BOOKKEEPING.refusals} (run_name, seq, row_key, message) VALUES (?, ?, ?, ?)`);
+  let cells = 0;
+  let changed = 0;
+  const refused: Refusal[] = [];
+  for (const write of writes) {
+    const rowKey = encodeExact(write.row.key);
+    if (write.refusal !== undefined) {
+      refused.push({ key: write.row.key, message: write.refusal });
+      refusals.run(run.name, run.rowsRefused + refused.length, rowKey, write.refusal);
+      continue;
+    }
+    const after: Record<string, unknown> = { ...write.row.values };
+    write.columns.forEach((column, index) => (after[column] = write.texts[index]));
+    const version = rowVersion(meta, after);
+    changed += 1;
+    write.columns.forEach((column, index) => {
+      cells += 1;
+      journal.run(run.name, run.cellsChanged + cells, rowKey, column, write.row.values[column] as CellValue, write.texts[index]!, version);
+    });
+  }
+  const next: RunRecord = {
+    ...run,
+    cursor: keyOf(shape.keyColumns, records[records.length - 1]!),
+    rowsScanned: run.rowsScanned + records.length,
+    rowsChanged: run.rowsChanged + changed,
+    cellsChanged: run.cellsChanged + cells,
+    rowsSkipped: run.rowsSkipped + skipped,
+    rowsRefused: run.rowsRefused + refused.length,
+    updatedAt: new Date().toISOString(),
+  };
+  context.saveRun(next);
+  await hooks.beforeCommit?.(batch);
+  db.exec('COMMIT');
+  Object.assign(run, next);
+  return { done: records.length < limit, rowsScanned: records.length, rowsChanged: changed, cellsChanged: cells, rowsSkipped: skipped, refused };
+}
+
+interface Entry {
+  readonly seq: bigint;
+  readonly row_key: string;
+  readonly column_name: string;
+  readonly before_value: CellValue;
+  readonly written_value: CellValue;
+  readonly version: string | null;
+}
+
+/** The spec's rollback batch: cell by cell, a cell restored only while it holds what apply wrote. */
+export async function rollbackCells(context: SqliteBatchContext, meta: TableMeta, run: RunRecord, shape: TableShape, limit: number, batch: number, hooks: BatchHooks): Promise<RollbackBatchOutcome> {
+  const { db } = context;
+  db.exec('BEGIN IMMEDIATE');
+  const columns = 'seq, row_key, column_name, before_value, written_value, version';
+  const entries = (
+    run.rollbackCursor === null
+      ? context.stmt(`SELECT ${columns} FROM ${J} WHERE run_name = ? ORDER BY seq DESC LIMIT ?`).all(run.name, limit)
+      : context.stmt(`SELECT ${columns} FROM ${J} WHERE run_name = ? AND seq < ? ORDER BY seq DESC LIMIT ?`).all(run.name, run.rollbackCursor, limit)
+  ) as Entry[];
+  if (entries.length === 0) {
+    db.exec('COMMIT');
+    return { done: true, restored: 0, conflicts: 0 };
+  }
+  const keys = new Map<string, Key>();
+  for (const entry of entries) if (!keys.has(entry.row_key)) keys.set(entry.row_key, decodeExact<Key>(entry.row_key));
+  const rows = new Map<string, { values: Record<string, unknown>; version: string }>();
+  for (const row of context.rowsByKey(shape, [...keys.values()])) {
+    rows.set(encodeExact(row.key), { values: { ...row.values }, version: rowVersion(meta, row.values) });
+  }
+  const mark = context.stmt(`UPDATE ${J} SET outcome = ?, outcome_detail = ? WHERE run_name = ? AND seq = ?`);
+  const k = keySql(shape.keyColumns);
+  let restored = 0;
+  let conflicts = 0;
+  for (const entry of entries) {
+    const current = rows.get(entry.row_key);
+    const column = entry.column_name;
+    let reason: ConflictReason | undefined;
+    if (current === undefined) reason = CONFLICT_REASON.ROW_DELETED;
+    else if (current.version !== entry.version && !sameCell(current.values[column] as CellValue, entry.written_value)) reason = CONFLICT_REASON.CHANGED;
+    if (reason !== undefined) {
+      const found = current === undefined ? null : (current.values[column] as CellValue);
+      mark.run('conflict', encodeExact({ reason, found }), run.name, entry.seq);
+      conflicts += 1;
+      continue;
+    }
+    const key = keys.get(entry.row_key)!;
+    try {
+      db.exec('SAVEPOINT semfilter_restore');
+      context.stmt(`UPDATE ${q(shape.table)} SET ${q(column)} = ? WHERE ${k.equals}`).run(entry.before_value, ...key);
+      db.exec('RELEASE semfilter_restore');
+    } catch (error) {
+      if (!isRowRefusal(error)) throw error;
+      throw new BackfillError(
+        'REFUSED',
+        `${context.label} table ${shape.table}: rollback cannot put back row ${showKey(key)} column ${column} (${encodeExact(entry.before_value)}): ${(error as Error).message}. Nothing of this rollback batch was restored; free that value (for example the row that holds it now under a unique index) and rerun rollback.`,
+      );
+    }
+    current!.values[column] = entry.before_value;
+    mark.run('restored', null, run.name, entry.seq);
+    restored += 1;
+  }
+  const next: RunRecord = {
+    ...run,
+    rollbackCursor: Number(entries[entries.length - 1]!.seq),
+    cellsRestored: run.cellsRestored + restored,
+    conflicts: run.conflicts + conflicts,
+    updatedAt: new Date().toISOString(),
+  };
+  context.saveRun(next);
+  await hooks.beforeCommit?.(batch);
+  db.exec('COMMIT');
+  Object.assign(run, next);
+  return { done: entries.length < limit, restored, conflicts };
+}
