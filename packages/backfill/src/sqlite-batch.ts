@@ -1,11 +1,10 @@
 import type Database from 'better-sqlite3';
-import { createHash } from 'node:crypto';
 import { BackfillError } from './errors.js';
 import { decodeExact, encodeExact, keyId, sameCell, showKey } from './keys.js';
 import { BOOKKEEPING, quoteIdent as q } from './sql.js';
 import type { AffinityProbe } from './sqlite-affinity.js';
 import { isRowRefusal } from './sqlite-errors.js';
-import { keyOf, keySql, type TableMeta } from './sqlite-schema.js';
+import { keyOf, keySql, ROWID_COLUMN, selectList, type TableMeta } from './sqlite-schema.js';
 import { CONFLICT_REASON, type ApplyBatchOutcome, type BatchHooks, type ConflictReason, type RollbackBatchOutcome, type RowDecider } from './store.js';
 import { ON_REFUSAL, type CellValue, type Key, type Refusal, type Row, type RunRecord, type TableShape } from './types.js';
 
@@ -22,14 +21,12 @@ export interface SqliteBatchContext {
 const J = BOOKKEEPING.journal;
 
 /**
- * A row's version: a digest of every stored column, each with its exact type, in table order. Apply
- * computes it from the row it read plus what it wrote; rollback from a fresh read. Equal means
- * no one has touched the row since (or rewrote it with exactly the same content).
+ * A row's version: its rowid where that tells a re-inserted row from the one apply wrote (see
+ * TableMeta.rowidIdentity), else null. Cells are judged by their own value either way; SQLite has
+ * no version an application's update of the same values would change (PostgreSQL's xmin).
  */
-export function rowVersion(meta: TableMeta, values: Readonly<Record<string, unknown>>): string {
-  return createHash('sha1')
-    .update(encodeExact(meta.versionColumns.map((column) => values[column])))
-    .digest('base64');
+function rowVersion(meta: TableMeta, values: Readonly<Record<string, unknown>>): string | null {
+  return meta.rowidIdentity ? String(values[ROWID_COLUMN]) : null;
 }
 
 /** One changed row: the columns it writes and their text, as stored (a list as JSON text). */
@@ -136,8 +133,8 @@ async function applyOnce(context: SqliteBatchContext, meta: TableMeta, run: RunR
   db.exec('BEGIN IMMEDIATE');
   const select =
     run.cursor === null
-      ? context.stmt(`SELECT * FROM ${t} WHERE ${k.expr} <= ${k.param} ORDER BY ${k.order} LIMIT ?`)
-      : context.stmt(`SELECT * FROM ${t} WHERE ${k.expr} > ${k.param} AND ${k.expr} <= ${k.param} ORDER BY ${k.order} LIMIT ?`);
+      ? context.stmt(`SELECT ${selectList(meta)} FROM ${t} WHERE ${k.expr} <= ${k.param} ORDER BY ${k.order} LIMIT ?`)
+      : context.stmt(`SELECT ${selectList(meta)} FROM ${t} WHERE ${k.expr} > ${k.param} AND ${k.expr} <= ${k.param} ORDER BY ${k.order} LIMIT ?`);
   const records = (run.cursor === null ? select.all(...run.upperBound, limit) : select.all(...run.cursor, ...run.upperBound, limit)) as Record<string, unknown>[];
   if (records.length === 0) {
     db.exec('COMMIT');
@@ -177,9 +174,7 @@ async function applyOnce(context: SqliteBatchContext, meta: TableMeta, run: RunR
       refusals.run(run.name, run.rowsRefused + refused.length, rowKey, write.refusal);
       continue;
     }
-    const after: Record<string, unknown> = { ...write.row.values };
-    write.columns.forEach((column, index) => (after[column] = write.texts[index]));
-    const version = rowVersion(meta, after);
+    const version = rowVersion(meta, write.row.values);
     changed += 1;
     write.columns.forEach((column, index) => {
       cells += 1;
@@ -228,7 +223,7 @@ export async function rollbackCells(context: SqliteBatchContext, meta: TableMeta
   }
   const keys = new Map<string, Key>();
   for (const entry of entries) if (!keys.has(entry.row_key)) keys.set(entry.row_key, decodeExact<Key>(entry.row_key));
-  const rows = new Map<string, { values: Record<string, unknown>; version: string }>();
+  const rows = new Map<string, { values: Record<string, unknown>; version: string | null }>();
   for (const row of context.rowsByKey(shape, [...keys.values()])) {
     rows.set(encodeExact(row.key), { values: { ...row.values }, version: rowVersion(meta, row.values) });
   }
@@ -241,7 +236,9 @@ export async function rollbackCells(context: SqliteBatchContext, meta: TableMeta
     const column = entry.column_name;
     let reason: ConflictReason | undefined;
     if (current === undefined) reason = CONFLICT_REASON.ROW_DELETED;
-    else if (current.version !== entry.version && !sameCell(current.values[column] as CellValue, entry.written_value)) reason = CONFLICT_REASON.CHANGED;
+    else if (!sameCell(current.values[column] as CellValue, entry.written_value)) reason = CONFLICT_REASON.CHANGED;
+    // Deleted and re-inserted under the same key (a new rowid) with what apply wrote: the application's value now.
+    else if (current.version !== entry.version) reason = CONFLICT_REASON.REWRITTEN;
     if (reason !== undefined) {
       const found = current === undefined ? null : (current.values[column] as CellValue);
       mark.run('conflict', encodeExact({ reason, found }), run.name, entry.seq);

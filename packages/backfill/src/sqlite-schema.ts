@@ -13,8 +13,22 @@ export interface TableMeta {
   readonly affinity: Readonly<Record<string, Affinity>>;
   /** Generated columns: SQLite computes them, so they are never written and not part of a row's version. */
   readonly generated: ReadonlySet<string>;
-  /** The columns a row version digests, in table order (every stored, non-generated column). */
-  readonly versionColumns: readonly string[];
+  /** Every stored (non-generated) column, in table order. */
+  readonly storedColumns: readonly string[];
+  /**
+   * Whether the rowid tells a row apart from one deleted and re-inserted under the same key: true
+   * for a rowid table whose key is not the rowid itself (a re-inserted row gets a new rowid).
+   * `INTEGER PRIMARY KEY` keys are the rowid, and WITHOUT ROWID tables have none.
+   */
+  readonly rowidIdentity: boolean;
+}
+
+/** How the store selects a row's rowid beside its columns, when it is the row's identity. */
+export const ROWID_COLUMN = 'semfilter rowid';
+
+/** `SELECT` list: the rowid (when it tells re-inserted rows apart) and every column. */
+export function selectList(meta: TableMeta): string {
+  return meta.rowidIdentity ? `rowid AS ${q(ROWID_COLUMN)}, *` : '*';
 }
 
 const num = (value: unknown): number => Number(value);
@@ -96,11 +110,16 @@ export function describeTable(db: Database.Database, label: string, typed: strin
     if (generated.has(column)) throw badInput(`${where}: column "${column}" is generated (GENERATED ALWAYS AS …): SQLite computes it and it cannot be written; normalize the columns it is computed from instead, and leave it out of --columns`);
   }
   refuseNullKeys(db, where, table, keyColumns, info);
-  const strict = num((db.prepare(`SELECT strict FROM pragma_table_list WHERE schema = 'main' AND name = ?`).get(table) as { strict?: unknown } | undefined)?.strict ?? 0) === 1;
+  const listed = db.prepare(`SELECT strict, wr FROM pragma_table_list WHERE schema = 'main' AND name = ?`).get(table) as { strict?: unknown; wr?: unknown } | undefined;
+  const strict = num(listed?.strict ?? 0) === 1;
+  const rowidAlias = primary.length === 1 && info.find((column) => column.name === primary[0])!.type.toUpperCase() === 'INTEGER' ? primary[0] : undefined;
+  // A column named like the rowid hides it.
+  const rowidHidden = allColumns.some((column) => ['rowid', '_rowid_', 'oid'].includes(column.toLowerCase()));
+  const rowidIdentity = num(listed?.wr ?? 0) !== 1 && !rowidHidden && !(keyColumns.length === 1 && keyColumns[0] === rowidAlias);
   const affinity = Object.fromEntries(info.map((column) => [column.name, affinityOf(column.type, strict)]));
   const columnTypes = Object.fromEntries(info.map((column) => [column.name, column.type]));
   const shape: TableShape = { table, keyColumns, columns, allColumns, columnTypes, required };
-  const meta: TableMeta = { table, createSql: found.sql, affinity, generated, versionColumns: allColumns.filter((column) => !generated.has(column)) };
+  const meta: TableMeta = { table, createSql: found.sql, affinity, generated, storedColumns: allColumns.filter((column) => !generated.has(column)), rowidIdentity };
   return { shape, meta };
 }
 

@@ -8,7 +8,7 @@ import { BOOKKEEPING, parseRunRecord, quoteIdent as q, runRow } from './sql.js';
 import { AffinityProbe, RowChecker } from './sqlite-affinity.js';
 import { isNotADatabase, storeError } from './sqlite-errors.js';
 import { BOOKKEEPING_DDL, journalBytes, pruneRun, readConflictCells, readJournalEntries, readRefusedRows, type JournalAccess } from './sqlite-journal.js';
-import { canonicalTable, describeTable, keyOf, keySql, tagUniqueIndexes, type TableMeta } from './sqlite-schema.js';
+import { canonicalTable, describeTable, keyOf, keySql, selectList, tagUniqueIndexes, type TableMeta } from './sqlite-schema.js';
 import { applyWrites, rollbackCells, type SqliteBatchContext } from './sqlite-batch.js';
 import type { ApplyBatchOutcome, BatchHooks, Conflict, RollbackBatchOutcome, RowChange, RowDecider, ShapeOptions, Store, UniqueIndex } from './store.js';
 import type { CellValue, JournalEntry, Key, Refusal, Row, RunRecord, TableShape } from './types.js';
@@ -179,7 +179,7 @@ export class SqliteStore implements Store {
   private rowsByKeyNow(shape: TableShape, keys: readonly Key[]): Row[] {
     const k = keySql(shape.keyColumns);
     const list = shape.keyColumns.length === 1 ? `${k.expr} IN (${Array(KEYS_PER_QUERY).fill('?').join(', ')})` : `${k.expr} IN (VALUES ${Array(KEYS_PER_QUERY).fill(k.param).join(', ')})`;
-    const select = this.stmt(`SELECT * FROM ${q(shape.table)} WHERE ${list}`);
+    const select = this.stmt(`SELECT ${selectList(this.metaOf(shape))} FROM ${q(shape.table)} WHERE ${list}`);
     const rows: Row[] = [];
     for (let start = 0; start < keys.length; start += KEYS_PER_QUERY) {
       const chunk = keys.slice(start, start + KEYS_PER_QUERY);
@@ -218,7 +218,7 @@ export class SqliteStore implements Store {
   async foresee(shape: TableShape, changes: readonly RowChange[]): Promise<Refusal[]> {
     return this.guard(() => {
       const meta = this.metaOf(shape);
-      if (!this.checkers.has(meta.table)) this.checkers.set(meta.table, RowChecker.create(meta.createSql, meta.table, meta.versionColumns));
+      if (!this.checkers.has(meta.table)) this.checkers.set(meta.table, RowChecker.create(meta.createSql, meta.table, meta.storedColumns));
       const checker = this.checkers.get(meta.table) ?? null;
       const current = new Map(checker === null ? [] : this.rowsByKeyNow(shape, changes.map((change) => change.key)).map((row) => [keyId(row.key), row.values]));
       const refusals: Refusal[] = [];

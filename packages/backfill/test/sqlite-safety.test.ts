@@ -207,6 +207,23 @@ describe('finding 2: rollback cell by cell', () => {
     expect(result.conflictCount).toBe(7);
     expect(result.restored).toBe(30 * 3 - 3 * 3 + 2); // rows 3, 5 and 6 journaled 3 cells each; row 3 gets two back
   });
+
+  it('a row deleted and re-inserted under the same text key with the backfill\'s own values is REWRITTEN, not overwritten', async () => {
+    // A TEXT key: the rowid is not the key, so a re-inserted row has a new rowid.
+    const path = database((db) => {
+      db.exec('CREATE TABLE items (sku TEXT PRIMARY KEY, style TEXT, mood TEXT)');
+      const insert = db.prepare('INSERT INTO items VALUES (?, ?, ?)');
+      for (let id = 1; id <= 10; id += 1) insert.run(`sku-${id}`, 'Smart_Casual', 'Calm');
+    });
+    await applyTo(path, { table: 'items', batchSize: 4, run: 'again' });
+    const db = new Database(path);
+    db.exec(`DELETE FROM items WHERE sku = 'sku-2'; INSERT INTO items VALUES ('sku-2', 'smart casual', 'calm');`);
+    db.close();
+    const result = await withStore(path, true, (store) => rollback(store, { run: 'again' }));
+    expect(result.conflicts.map((conflict) => `${showKey(conflict.key)} ${conflict.column} ${conflict.reason}`).sort()).toEqual(['"sku-2" mood REWRITTEN', '"sku-2" style REWRITTEN']);
+    expect(query<{ style: string }>(path, `SELECT style FROM items WHERE sku = 'sku-2'`)[0]!.style).toBe('smart casual');
+    expect(query<{ style: string }>(path, `SELECT style FROM items WHERE sku = 'sku-3'`)[0]!.style).toBe('Smart_Casual');
+  });
 });
 
 describe('finding 4: one lock per table identity', () => {
