@@ -17,49 +17,47 @@ export interface PgSession {
   saveRun(run: RunRecord): Promise<void>;
 }
 
-/** A written row as UPDATE … RETURNING gives it: its new version and its written cells' text. */
-interface Written {
-  readonly version: string;
-  readonly cells: ReadonlyMap<string, CellValue>;
-}
-
 /**
- * Runs one write for the whole batch inside a savepoint (the fast path: one statement); when the
- * database refuses it for a row's values, rolls back to the savepoint and writes row by row, each
- * in its own savepoint, so only the refused rows are left out.
+ * Writes the batch's rows and journals their cells. Fast path (not `careful`): one statement for
+ * the whole batch; a row the database refuses fails it, and the caller rolls the transaction back
+ * and runs the batch again carefully: row by row, each in its own savepoint, the refused rows left
+ * out and handed to `onRefused`. Gives, per write, whether it was written.
  */
-async function writeRows(session: PgSession, table: PgTable, keyColumns: readonly string[], writes: readonly CellWrite[], onRefused: (write: CellWrite, error: unknown) => void): Promise<(Written | null)[]> {
-  const run = async (some: readonly CellWrite[]): Promise<Map<number, Written>> => {
-    const statement = writeStatement(table, keyColumns, some);
-    const rows = await session.rows(statement.sql, statement.params);
-    return new Map(rows.map((row) => [Number(row[0]) - 1, { version: row[1] as string, cells: new Map(statement.columns.map((column, index) => [column, row[2 + index] as CellValue])) }]));
+async function writeRows(session: PgSession, table: PgTable, run: RunRecord, keyColumns: readonly string[], writes: readonly CellWrite[], befores: readonly ReadonlyMap<string, string | null>[], careful: boolean, onRefused: (write: CellWrite, error: unknown) => void): Promise<boolean[]> {
+  const written = writes.map(() => false);
+  const write = async (indexes: readonly number[], base: number): Promise<number[]> => {
+    const journal = { run: run.name, base, rowKeys: indexes.map((index) => encodeExact(writes[index]!.key)), befores: indexes.map((index) => befores[index]!) };
+    const statement = writeStatement(table, keyColumns, indexes.map((index) => writes[index]!), journal);
+    return (await session.rows(statement.sql, statement.params)).map((row) => indexes[Number(row[0]) - 1]!);
   };
-  const results: (Written | null)[] = writes.map(() => null);
-  await session.query('SAVEPOINT semfilter_batch');
-  try {
-    for (const [index, written] of await run(writes)) results[index] = written;
-    await session.query('RELEASE SAVEPOINT semfilter_batch');
-    return results;
-  } catch (error) {
-    if (!isRefusal(error)) throw error;
-    await session.query('ROLLBACK TO SAVEPOINT semfilter_batch');
+  if (!careful) {
+    for (const index of await write(writes.map((_write, index) => index), run.cellsChanged)) written[index] = true;
+    return written;
   }
-  for (const [index, write] of writes.entries()) {
+  let base = run.cellsChanged;
+  for (const [index, one] of writes.entries()) {
     await session.query('SAVEPOINT semfilter_row');
     try {
-      results[index] = (await run([write])).get(0) ?? null;
+      if ((await write([index], base)).length > 0) {
+        written[index] = true;
+        base += one.cells.size;
+      }
       await session.query('RELEASE SAVEPOINT semfilter_row');
     } catch (error) {
       if (!isRefusal(error)) throw error;
       await session.query('ROLLBACK TO SAVEPOINT semfilter_row');
-      onRefused(write, error);
+      onRefused(one, error);
     }
   }
-  return results;
+  return written;
 }
 
-/** applyBatch for PostgreSQL (see Store.applyBatch); runs inside the store's transaction. */
-export async function applyPgBatch(session: PgSession, table: PgTable, run: RunRecord, shape: TableShape, limit: number, decide: RowDecider, batch: number, hooks: BatchHooks): Promise<{ next: RunRecord; outcome: ApplyBatchOutcome } | null> {
+/**
+ * applyBatch for PostgreSQL (see Store.applyBatch); runs inside the store's transaction. `careful`
+ * writes row by row in savepoints (see writeRows): the store runs a batch so again after the fast
+ * path met a refusal.
+ */
+export async function applyPgBatch(session: PgSession, table: PgTable, run: RunRecord, shape: TableShape, limit: number, decide: RowDecider, batch: number, hooks: BatchHooks, careful: boolean): Promise<{ next: RunRecord; outcome: ApplyBatchOutcome } | null> {
   if (run.upperBound === null) return null;
   const keys = shape.keyColumns;
   const types = keyTypes(table, keys);
@@ -99,35 +97,23 @@ export async function applyPgBatch(session: PgSession, table: PgTable, run: RunR
     befores.push(before);
   }
   const refused: Refusal[] = [];
-  const written = writes.length === 0 ? [] : await writeRows(session, table, keys, writes, (write, error) => {
+  const written = writes.length === 0 ? [] : await writeRows(session, table, run, keys, writes, befores, careful, (write, error) => {
     const message = refusalMessage(error);
     if (run.onRefusal === ON_REFUSAL.STOP) {
       throw new BackfillError('REFUSED', `${session.label} table ${shape.table}: the database refused row ${showKey(write.key)}: ${message}. Nothing of batch ${batch} was written; the run stays after its last committed batch. Fix the row and rerun, or rerun with \`--on-refusal skip\` to leave such rows as they are and list them`);
     }
     refused.push({ key: write.key, message });
   });
-  const journal: [number[], string[], string[], (string | null)[], (CellValue | null)[], string[]] = [[], [], [], [], [], []];
   let rowsChanged = 0;
-  written.forEach((result, index) => {
-    if (result === null) return;
+  let cellsChanged = 0;
+  written.forEach((done, index) => {
+    if (!done) return;
     rowsChanged += 1;
-    const rowKey = encodeExact(writes[index]!.key);
-    for (const [column, before] of befores[index]!) {
-      journal[0].push(run.cellsChanged + journal[0].length + 1);
-      journal[1].push(rowKey);
-      journal[2].push(column);
-      journal[3].push(before);
-      journal[4].push(result.cells.get(column) ?? null);
-      journal[5].push(result.version);
-    }
+    cellsChanged += writes[index]!.cells.size;
   });
-  if (journal[0].length > 0) {
-    await session.query(`INSERT INTO ${BOOKKEEPING.journal} (run_name, seq, row_key, column_name, before_value, written_value, row_version) SELECT $1, s, k, c, b, w, v FROM unnest($2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[]) AS x(s, k, c, b, w, v)`, [run.name, ...journal]);
-  }
   if (refused.length > 0) {
     await session.query(`INSERT INTO ${BOOKKEEPING.refusals} (run_name, seq, row_key, message) SELECT $1, s, k, m FROM unnest($2::bigint[], $3::text[], $4::text[]) AS x(s, k, m)`, [run.name, refused.map((_refusal, index) => run.rowsRefused + index + 1), refused.map((refusal) => encodeExact(refusal.key)), refused.map((refusal) => refusal.message)]);
   }
-  const cellsChanged = journal[0].length;
   const next: RunRecord = {
     ...run,
     cursor: rows[rows.length - 1]!.slice(0, keys.length) as string[],
@@ -143,6 +129,12 @@ export async function applyPgBatch(session: PgSession, table: PgTable, run: RunR
   return { next, outcome: { done: rows.length < limit, rowsScanned: rows.length, rowsChanged, cellsChanged, rowsSkipped: skipped, refused } };
 }
 
+/** A row as rollback reads it now: its version and the journaled columns' text. */
+interface CurrentRow {
+  readonly version: string;
+  readonly cells: ReadonlyMap<string, CellValue>;
+}
+
 interface JournalRow extends Record<string, unknown> {
   seq: string;
   row_key: string;
@@ -153,7 +145,7 @@ interface JournalRow extends Record<string, unknown> {
 }
 
 /** Why a cell is left as it is, or null when it still holds what the backfill wrote and may be restored. */
-function judge(entry: JournalRow, current: Written | undefined): ConflictReason | null {
+function judge(entry: JournalRow, current: CurrentRow | undefined): ConflictReason | null {
   if (current === undefined) return CONFLICT_REASON.ROW_DELETED;
   if (current.version === entry.row_version) return null;
   const now = splitVersion(current.version);
@@ -185,7 +177,7 @@ export async function rollbackPgBatch(session: PgSession, table: PgTable, run: R
       keys.length,
     ),
   );
-  const current = new Map<string, Written>(found.map((row) => [rowKeys[Number(row[0]) - 1]!, { version: row[1] as string, cells: new Map(columns.map((column, index) => [column, row[2 + index] as CellValue])) }]));
+  const current = new Map<string, CurrentRow>(found.map((row) => [rowKeys[Number(row[0]) - 1]!, { version: row[1] as string, cells: new Map(columns.map((column, index) => [column, row[2 + index] as CellValue])) }]));
   const restores = new Map<string, Map<string, string | null>>();
   const outcomes: [string[], string[], (string | null)[]] = [[], [], []];
   let conflicts = 0;

@@ -124,7 +124,7 @@ export async function describeTable(query: CatalogQuery, label: string, table: s
   for (const column of columns) {
     const described = found.columns.get(column)!;
     if (keyColumns.includes(column)) throw badInput(`${where}: the key column "${column}" cannot also be a tag column`);
-    if (described.generated) throw badInput(`${where}: column "${column}" is generated (GENERATED ALWAYS AS … STORED) and cannot be written; the database computes it from other columns. Leave it out of --columns`);
+    if (described.generated) throw badInput(`${where}: column "${column}" is generated (GENERATED ALWAYS AS … STORED) and cannot be written; the database computes it from other columns. ${options.columns === undefined ? 'It is one of the default tag columns: name the tag columns with --columns, leaving it out' : 'Leave it out of --columns'}`);
     if (TAG_TYPES[described.base] === undefined) throw badInput(`${where}: column "${column}" is ${described.type}; expected text, varchar, text[], varchar[], json or jsonb`);
   }
   const columnTypes = Object.fromEntries([...found.columns.values()].map((column) => [column.name, column.base]));

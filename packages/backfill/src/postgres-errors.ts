@@ -7,6 +7,7 @@ interface PgErrorLike {
   readonly code?: string;
   readonly detail?: string;
   readonly constraint?: string;
+  readonly table?: string;
 }
 
 function fields(error: unknown): PgErrorLike {
@@ -27,6 +28,8 @@ export function sqlState(error: unknown): string | undefined {
  */
 export function isRefusal(error: unknown): boolean {
   const state = sqlState(error);
+  // A constraint of the backfill's own tables (a journal key) is a bug to report, never a row to skip.
+  if (fields(error).table?.startsWith('semfilter_backfill_')) return false;
   return state !== undefined && (state.startsWith('23') || state.startsWith('22'));
 }
 

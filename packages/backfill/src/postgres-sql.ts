@@ -1,6 +1,6 @@
 import pg from 'pg';
 import type { PgTable } from './postgres-catalog.js';
-import { quoteIdent as q } from './sql.js';
+import { BOOKKEEPING, quoteIdent as q } from './sql.js';
 import type { CellValue, Key } from './types.js';
 import type { CellForm } from './values.js';
 
@@ -24,8 +24,9 @@ export const SESSION_SETTINGS = `SET TimeZone = 'UTC'; SET DateStyle = 'ISO, YMD
  * they tell "untouched since the backfill wrote it" (both equal), "written again with the same
  * content" (digest equal, xmin not: re-saved, or deleted and re-inserted) and "edited" (digest
  * differs). xmin is 32-bit and wraps, but a wrapped xmin would also need the identical content.
+ * `ROW(t.*)`, not `t`: in a table with a column named `t`, a bare `t` is that column, not the row.
  */
-export const ROW_VERSION = `t.xmin::text || ':' || md5(t::text)`;
+export const ROW_VERSION = `t.xmin::text || ':' || md5(ROW(t.*)::text)`;
 
 /** Splits a version into its writer (xmin) and its content digest. */
 export function splitVersion(version: string): { readonly xmin: string; readonly digest: string } {
@@ -100,31 +101,60 @@ export interface CellWrite {
   readonly cells: ReadonlyMap<string, string | null>;
 }
 
+/** What apply journals with its write: one entry per written cell, numbered from `base + 1` in write order. */
+export interface JournalOf {
+  readonly run: string;
+  readonly base: number;
+  /** Per write: its key as the journal keeps it (encodeExact). */
+  readonly rowKeys: readonly string[];
+  /** Per write: each written cell's text before. */
+  readonly befores: readonly ReadonlyMap<string, string | null>[];
+}
+
 /**
  * One `UPDATE … FROM unnest(…)` for many rows: per column a "set" flag and a value, so a row
  * writes only its own columns (and may write NULL back). Values are cast to the column's base type
  * (never `varchar(n)`, whose explicit cast truncates silently): the column's own assignment then
- * refuses a value too long. Returns, per row, its position in `writes`, its new version and the
- * written cells' new text, in `columns` order.
+ * refuses a value too long. Gives one row per written row, its position in `writes` first.
+ *
+ * With `journal`, the same statement also inserts the journal entries, one per written cell, from
+ * what the UPDATE returns (the cell's new text, the row's new version): a data-modifying CTE, so a
+ * batch's write and its journal are one round trip and the written values never travel back and forth.
  */
-export function writeStatement(table: PgTable, keyColumns: readonly string[], writes: readonly CellWrite[]): { sql: string; params: unknown[]; columns: string[] } {
+export function writeStatement(table: PgTable, keyColumns: readonly string[], writes: readonly CellWrite[], journal?: JournalOf): { sql: string; params: unknown[] } {
   const types = keyTypes(table, keyColumns);
-  const columns = [...new Set(writes.flatMap((write) => [...write.cells.keys()]))];
+  const used = new Set(writes.flatMap((write) => [...write.cells.keys()]));
+  // Table order, so every batch journals a row's cells in the same order.
+  const columns = [...table.columns.keys()].filter((column) => used.has(column));
   const params: unknown[] = keyArrays(
     writes.map((write) => write.key),
     keyColumns.length,
   );
   const names = keyColumns.map((_column, index) => `k${index}`);
   const casts = keyColumns.map(() => 'text[]');
+  const add = (name: string, cast: string, values: unknown[]) => {
+    params.push(values);
+    names.push(name);
+    casts.push(cast);
+  };
   columns.forEach((column, index) => {
-    params.push(writes.map((write) => write.cells.has(column)));
-    params.push(writes.map((write) => write.cells.get(column) ?? null));
-    names.push(`s${index}`, `c${index}`);
-    casts.push('boolean[]', 'text[]');
+    add(`s${index}`, 'boolean[]', writes.map((write) => write.cells.has(column)));
+    add(`c${index}`, 'text[]', writes.map((write) => write.cells.get(column) ?? null));
+    if (journal !== undefined) add(`b${index}`, 'text[]', journal.befores.map((before) => before.get(column) ?? null));
   });
+  if (journal !== undefined) add('rk', 'text[]', [...journal.rowKeys]);
   const sets = columns.map((column, index) => `${q(column)} = CASE WHEN v.s${index} THEN v.c${index}::${table.columns.get(column)!.base} ELSE t.${q(column)} END`);
   const unnest = casts.map((cast, index) => `$${index + 1}::${cast}`).join(', ');
-  const returning = ['v.i', ROW_VERSION, ...columns.map((column) => `t.${q(column)}::text`)].join(', ');
-  const sql = `UPDATE ${table.qualified} AS t SET ${sets.join(', ')} FROM unnest(${unnest}) WITH ORDINALITY AS v(${names.join(', ')}, i) WHERE ${keyJoin(keyColumns, types)} RETURNING ${returning}`;
-  return { sql, params, columns };
+  const update = `UPDATE ${table.qualified} AS t SET ${sets.join(', ')} FROM unnest(${unnest}) WITH ORDINALITY AS v(${names.join(', ')}, i) WHERE ${keyJoin(keyColumns, types)}`;
+  if (journal === undefined) return { sql: `${update} RETURNING v.i`, params };
+  const first = params.length + 1;
+  params.push(journal.run, journal.base, columns);
+  const returned = ['v.i', 'v.rk', `${ROW_VERSION} AS version`, ...columns.flatMap((column, index) => [`v.s${index}`, `v.b${index}`, `t.${q(column)}::text AS w${index}`])];
+  const cells = columns.map((_column, index) => `(${index + 1}, w.s${index}, w.b${index}, w.w${index})`).join(', ');
+  const sql = `WITH w AS (${update} RETURNING ${returned.join(', ')}),
+    j AS (INSERT INTO ${BOOKKEEPING.journal} (run_name, seq, row_key, column_name, before_value, written_value, row_version)
+      SELECT $${first}, $${first + 1}::bigint + row_number() OVER (ORDER BY w.i, c.n), w.rk, ($${first + 2}::text[])[c.n], c.before, c.written, w.version
+      FROM w CROSS JOIN LATERAL (VALUES ${cells}) AS c(n, set, before, written) WHERE c.set)
+    SELECT w.i FROM w`;
+  return { sql, params };
 }

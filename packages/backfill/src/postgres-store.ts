@@ -1,14 +1,14 @@
 import pg from 'pg';
 import { redactSecrets, secretsOf } from './credentials.js';
 import { BackfillError } from './errors.js';
-import { decodeExact } from './keys.js';
 import { applyPgBatch, rollbackPgBatch, type PgSession } from './postgres-batches.js';
 import { describeTable, tagUniqueIndexes, TAG_TYPES, type PgTable } from './postgres-catalog.js';
-import { isSessionLost, pgFailure } from './postgres-errors.js';
+import { isRefusal, isSessionLost, pgFailure } from './postgres-errors.js';
 import { foreseeRefusals } from './postgres-foresee.js';
+import { BOOKKEEPING_DDL, measureJournal, readConflictEntries, readJournalEntries, readRefusalEntries, tablesExist } from './postgres-journal.js';
 import { decodeText, keyArrays, keyCompare, keyJoin, keyOrder, keyParams, keyTexts, keyTypes, SESSION_SETTINGS } from './postgres-sql.js';
 import { BOOKKEEPING, parseRunRecord, quoteIdent as q, runRow } from './sql.js';
-import type { ApplyBatchOutcome, BatchHooks, Conflict, ConflictReason, RollbackBatchOutcome, RowChange, RowDecider, ShapeOptions, Store, UniqueIndex } from './store.js';
+import type { ApplyBatchOutcome, BatchHooks, Conflict, RollbackBatchOutcome, RowChange, RowDecider, ShapeOptions, Store, UniqueIndex } from './store.js';
 import type { CellValue, JournalEntry, Key, Refusal, Row, RunRecord, TableShape } from './types.js';
 import type { CellForm } from './values.js';
 
@@ -170,58 +170,27 @@ export class PostgresStore implements Store {
     return this.guard(async () => foreseeRefusals(this.rows, await this.tableOf(shape), shape, changes));
   }
 
-  /** Whether the bookkeeping table exists (reads never create it). */
-  private async exists(name: string): Promise<boolean> {
-    const [row] = await this.query<{ ok: boolean }>(`SELECT to_regclass($1) IS NOT NULL AS ok`, [name]);
-    return row!.ok;
-  }
-
   async readRuns(): Promise<RunRecord[]> {
     return this.guard(async () => {
-      if (!(await this.exists(BOOKKEEPING.runs))) return [];
+      if (!(await tablesExist(this.query, [BOOKKEEPING.runs]))) return [];
       return (await this.query<{ record: string }>(`SELECT record FROM ${BOOKKEEPING.runs} ORDER BY started_at, name`)).map((row) => parseRunRecord(row.record, this.label));
     });
   }
 
   async readJournal(run: string, afterSeq: number, limit: number): Promise<JournalEntry[]> {
-    return this.guard(async () => {
-      if (!(await this.exists(BOOKKEEPING.journal))) return [];
-      const rows = await this.query<{ seq: string; row_key: string; column_name: string; before_value: string | null; written_value: string | null; row_version: string }>(
-        `SELECT j.seq::text AS seq, row_key, column_name, before_value, written_value, row_version FROM ${BOOKKEEPING.journal} AS j WHERE run_name = $1 AND seq > $2 ORDER BY j.seq LIMIT $3`,
-        [run, afterSeq, limit],
-      );
-      return rows.map((row) => ({ seq: Number(row.seq), key: decodeExact<Key>(row.row_key), column: row.column_name, before: row.before_value, written: row.written_value, version: row.row_version }));
-    });
+    return this.guard(() => readJournalEntries(this.query, run, afterSeq, limit));
   }
 
   async journalSize(run: string): Promise<{ entries: number; bytes: number | null }> {
-    return this.guard(async () => {
-      if (!(await this.exists(BOOKKEEPING.journal))) return { entries: 0, bytes: 0 };
-      // The table's pages, TOAST and indexes on disk, shared out by entries: one run's own bytes are not kept apart.
-      const [row] = await this.query<{ n: string; total: string; size: string }>(`SELECT count(*) FILTER (WHERE run_name = $1) AS n, count(*) AS total, pg_total_relation_size(to_regclass($2)) AS size FROM ${BOOKKEEPING.journal}`, [run, BOOKKEEPING.journal]);
-      const entries = Number(row!.n);
-      const total = Number(row!.total);
-      return { entries, bytes: total === 0 ? 0 : Math.round((Number(row!.size) * entries) / total) };
-    });
+    return this.guard(() => measureJournal(this.query, run));
   }
 
   async readConflicts(run: string, limit: number): Promise<Conflict[]> {
-    return this.guard(async () => {
-      if (!(await this.exists(BOOKKEEPING.journal))) return [];
-      const rows = await this.query<{ row_key: string; column_name: string; written_value: string | null; outcome_detail: string }>(`SELECT row_key, column_name, written_value, outcome_detail FROM ${BOOKKEEPING.journal} WHERE run_name = $1 AND outcome = 'conflict' ORDER BY seq DESC LIMIT $2`, [run, limit]);
-      return rows.map((row) => {
-        const { reason, found } = decodeExact<{ reason: ConflictReason; found: CellValue }>(row.outcome_detail);
-        return { key: decodeExact<Key>(row.row_key), column: row.column_name, reason, written: row.written_value, found };
-      });
-    });
+    return this.guard(() => readConflictEntries(this.query, run, limit));
   }
 
   async readRefusals(run: string, limit: number): Promise<Refusal[]> {
-    return this.guard(async () => {
-      if (!(await this.exists(BOOKKEEPING.refusals))) return [];
-      const rows = await this.query<{ row_key: string; message: string }>(`SELECT row_key, message FROM ${BOOKKEEPING.refusals} WHERE run_name = $1 ORDER BY seq LIMIT $2`, [run, limit]);
-      return rows.map((row) => ({ key: decodeExact<Key>(row.row_key), message: row.message }));
-    });
+    return this.guard(() => readRefusalEntries(this.query, run, limit));
   }
 
   decodeCell(shape: TableShape, column: string, value: CellValue): unknown {
@@ -262,16 +231,12 @@ export class PostgresStore implements Store {
 
   async prepare(): Promise<void> {
     await this.guard(async () => {
-      const names = [BOOKKEEPING.runs, BOOKKEEPING.journal, BOOKKEEPING.refusals];
       // Creating only what is missing: a role that may write these tables but not create in the schema still runs.
-      const [row] = await this.query<{ ok: boolean }>(`SELECT ${names.map((_name, index) => `to_regclass($${index + 1}) IS NOT NULL`).join(' AND ')} AS ok`, names);
-      if (row!.ok) return;
+      if (await tablesExist(this.query, [BOOKKEEPING.runs, BOOKKEEPING.journal, BOOKKEEPING.refusals])) return;
       await this.transaction(async () => {
         // Two applies on two tables may prepare at once; CREATE TABLE IF NOT EXISTS alone can still collide in the catalog.
         await this.query(`SELECT pg_advisory_xact_lock($1, 0)`, [PREPARE_LOCK_SPACE]);
-        await this.query(`CREATE TABLE IF NOT EXISTS ${BOOKKEEPING.runs} (name text PRIMARY KEY, table_name text NOT NULL, status text NOT NULL, started_at text NOT NULL, record text NOT NULL)`);
-        await this.query(`CREATE TABLE IF NOT EXISTS ${BOOKKEEPING.journal} (run_name text NOT NULL, seq bigint NOT NULL, row_key text NOT NULL, column_name text NOT NULL, before_value text, written_value text, row_version text NOT NULL, outcome text, outcome_detail text, PRIMARY KEY (run_name, seq))`);
-        await this.query(`CREATE TABLE IF NOT EXISTS ${BOOKKEEPING.refusals} (run_name text NOT NULL, seq bigint NOT NULL, row_key text NOT NULL, message text NOT NULL, PRIMARY KEY (run_name, seq))`);
+        for (const statement of BOOKKEEPING_DDL) await this.query(statement);
       });
     });
   }
@@ -293,7 +258,17 @@ export class PostgresStore implements Store {
   async applyBatch(run: RunRecord, shape: TableShape, limit: number, decide: RowDecider, batch: number, hooks: BatchHooks): Promise<ApplyBatchOutcome> {
     return this.guard(async () => {
       const table = await this.tableOf(shape);
-      const result = await this.transaction(() => applyPgBatch(this.session, table, run, shape, limit, decide, batch, hooks));
+      const attempt = (careful: boolean) => this.transaction(() => applyPgBatch(this.session, table, run, shape, limit, decide, batch, hooks, careful));
+      // Fast path first: one statement writes the batch and its journal, no savepoint (a savepoint and
+      // its release are two more round trips per batch). A refusal aborts it: the whole transaction
+      // rolls back, nothing of it stays, and the batch runs again row by row in savepoints.
+      let result: Awaited<ReturnType<typeof attempt>>;
+      try {
+        result = await attempt(false);
+      } catch (error) {
+        if (!isRefusal(error)) throw error;
+        result = await attempt(true);
+      }
       if (result === null) return { done: true, rowsScanned: 0, rowsChanged: 0, cellsChanged: 0, rowsSkipped: 0, refused: [] };
       Object.assign(run, result.next);
       return result.outcome;
@@ -315,8 +290,8 @@ export class PostgresStore implements Store {
       const next: RunRecord = { ...run, prunedAt: run.prunedAt ?? new Date().toISOString() };
       const entries = await this.transaction(async () => {
         let deleted = 0;
-        if (await this.exists(BOOKKEEPING.journal)) deleted = (await this.client.query(`DELETE FROM ${BOOKKEEPING.journal} WHERE run_name = $1`, [run.name])).rowCount ?? 0;
-        if (await this.exists(BOOKKEEPING.refusals)) await this.query(`DELETE FROM ${BOOKKEEPING.refusals} WHERE run_name = $1`, [run.name]);
+        if (await tablesExist(this.query, [BOOKKEEPING.journal])) deleted = (await this.client.query(`DELETE FROM ${BOOKKEEPING.journal} WHERE run_name = $1`, [run.name])).rowCount ?? 0;
+        if (await tablesExist(this.query, [BOOKKEEPING.refusals])) await this.query(`DELETE FROM ${BOOKKEEPING.refusals} WHERE run_name = $1`, [run.name]);
         // The record stays, marked pruned in the same transaction: rollback then says why it cannot run.
         await this.writeRun(next);
         return deleted;

@@ -34,7 +34,7 @@ async function sql<R extends pg.QueryResultRow = Record<string, unknown>>(url: s
 
 /** Every row in key order as PostgreSQL renders it, byte for byte. */
 async function dump(url: string, order: string, table = 'items'): Promise<string[]> {
-  return (await sql<{ line: string }>(url, `SELECT t::text AS line FROM ${table} t ORDER BY ${order}`)).map((row) => row.line);
+  return (await sql<{ line: string }>(url, `SELECT r::text AS line FROM ${table} r ORDER BY ${order}`)).map((row) => row.line);
 }
 
 async function withStore<T>(url: string, writable: boolean, work: (store: Store) => Promise<T>): Promise<T> {
@@ -103,7 +103,8 @@ describe('PostgreSQL: keys of every type, compared and ordered by the database (
 
 describe('PostgreSQL: rollback is per cell and knows rows rewritten since (finding 2)', () => {
   it('restores every untouched cell and lists each other cell with its column and reason', async () => {
-    const url = await fresh(`CREATE TABLE items (id integer PRIMARY KEY, name text, style text, occasion text[], mood jsonb); INSERT INTO items SELECT i, ${TAGS} FROM generate_series(1, 10) AS i`);
+    // A column named t: the row version must digest the whole row, not that column (ROW(t.*), not t).
+    const url = await fresh(`CREATE TABLE items (id integer PRIMARY KEY, name text, style text, occasion text[], mood jsonb, t text DEFAULT 'same'); INSERT INTO items SELECT i, ${TAGS} FROM generate_series(1, 10) AS i`);
     const before = await dump(url, 'id');
     const applied = await applyTo(url, { table: 'items', run: 'cells' });
     expect(applied.run.cellsChanged).toBe(30);
@@ -131,7 +132,7 @@ describe('PostgreSQL: rollback is per cell and knows rows rewritten since (findi
       ].sort(),
     );
     expect(result.conflicts.find((conflict) => conflict.key[0] === '1')).toMatchObject({ column: 'style', written: 'tag 1', found: 'App Style' });
-    const after = await sql<{ id: number; line: string }>(url, `SELECT id, t::text AS line FROM items t ORDER BY id`);
+    const after = await sql<{ id: number; line: string }>(url, `SELECT id, r::text AS line FROM items r ORDER BY id`);
     const line = (id: number) => after.find((row) => row.id === id)?.line;
     expect(line(1)).toBe(before[0]!.replace('Tag_1', '"App Style"'));
     expect(line(2)).toBe(before[1]!.replace('"item 2"', 'renamed'));
@@ -182,7 +183,7 @@ const REFUSING = `CREATE TABLE items (id integer PRIMARY KEY, style text UNIQUE 
 describe('PostgreSQL: rows the database refuses (finding 5)', () => {
   it('plan foresees the varchar and CHECK rows and the unique collision; apply skips the refused rows with the database words and finishes', async () => {
     const url = await fresh(REFUSING);
-    const before = await sql<{ id: number; line: string }>(url, `SELECT id, t::text AS line FROM items t ORDER BY id`);
+    const before = await sql<{ id: number; line: string }>(url, `SELECT id, r::text AS line FROM items r ORDER BY id`);
     const columns = ['style', 'occasion', 'mood'];
     const report = await withStore(url, false, async (store) => {
       const shape = await store.describe('items', { columns });
@@ -209,7 +210,7 @@ describe('PostgreSQL: rows the database refuses (finding 5)', () => {
       { key: ['5'], message: 'new row for relation "items" violates check constraint "style_min_length"' },
       { key: ['6'], message: 'value too long for type character varying(10)' },
     ]);
-    const after = await sql<{ id: number; line: string; style: string }>(url, `SELECT id, t::text AS line, style FROM items t ORDER BY id`);
+    const after = await sql<{ id: number; line: string; style: string }>(url, `SELECT id, r::text AS line, style FROM items r ORDER BY id`);
     for (const id of [3, 5, 6]) expect(after[id - 1]!.line, `refused row ${id} untouched`).toBe(before[id - 1]!.line);
     expect(after.map((row) => row.style)).toEqual(['casual', 'smart casual', 'SMART-CASUAL', 'classic', ' Boho ', 'Business', 'formal']);
   });
