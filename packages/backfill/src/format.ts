@@ -98,6 +98,7 @@ const CONFLICT_WORDS: Readonly<Record<Conflict['reason'], (conflict: Conflict) =
   ROW_DELETED: () => 'the row no longer exists',
   CHANGED: (conflict) => `holds ${showCell(conflict.found)}, the backfill wrote ${showCell(conflict.written)}`,
   REWRITTEN: () => "holds what the backfill wrote, but the row was rewritten since (re-saved or re-inserted), so the value is the application's",
+  REFUSED: (conflict) => `the database refused to put the old value back (${conflict.message ?? 'no message'}); it keeps ${showCell(conflict.found)}`,
 };
 
 /** rollback's summary, each conflicting cell listed with its reason. */

@@ -156,6 +156,34 @@ function judge(entry: JournalRow, current: CurrentRow | undefined): ConflictReas
   return current.cells.get(entry.column_name) === entry.written_value ? null : CONFLICT_REASON.CHANGED;
 }
 
+/**
+ * Puts the old values back: one statement for the batch; when the database refuses it (a unique
+ * index another row now holds the old value under), cell by cell, each in a savepoint, so a refused
+ * cell keeps what the backfill wrote, goes to `onRefused`, and the others are restored.
+ */
+async function restoreCells(session: PgSession, table: PgTable, keys: readonly string[], restores: ReadonlyMap<string, ReadonlyMap<string, string | null>>, onRefused: (rowKey: string, column: string, message: string) => void): Promise<void> {
+  const attempt = async (list: readonly (readonly [string, ReadonlyMap<string, string | null>])[]): Promise<unknown> => {
+    await session.query('SAVEPOINT semfilter_restore');
+    try {
+      const statement = writeStatement(table, keys, list.map(([rowKey, cells]) => ({ key: decodeExact<Key>(rowKey), cells })));
+      await session.rows(statement.sql, statement.params);
+      await session.query('RELEASE SAVEPOINT semfilter_restore');
+      return undefined;
+    } catch (error) {
+      if (!isRefusal(error)) throw error;
+      await session.query('ROLLBACK TO SAVEPOINT semfilter_restore');
+      return error;
+    }
+  };
+  if (restores.size === 0 || (await attempt([...restores])) === undefined) return;
+  for (const [rowKey, cells] of restores) {
+    for (const [column, before] of cells) {
+      const refused = await attempt([[rowKey, new Map([[column, before]])]]);
+      if (refused !== undefined) onRefused(rowKey, column, refusalMessage(refused));
+    }
+  }
+}
+
 /** rollbackBatch for PostgreSQL (see Store.rollbackBatch); runs inside the store's transaction. */
 export async function rollbackPgBatch(session: PgSession, table: PgTable, run: RunRecord, shape: TableShape, limit: number, batch: number, hooks: BatchHooks): Promise<{ next: RunRecord; outcome: RollbackBatchOutcome } | null> {
   const entries = await session.query<JournalRow>(
@@ -179,6 +207,8 @@ export async function rollbackPgBatch(session: PgSession, table: PgTable, run: R
   );
   const current = new Map<string, CurrentRow>(found.map((row) => [rowKeys[Number(row[0]) - 1]!, { version: row[1] as string, cells: new Map(columns.map((column, index) => [column, row[2 + index] as CellValue])) }]));
   const restores = new Map<string, Map<string, string | null>>();
+  /** Where each restored cell's outcome sits, to turn it into a conflict if the database refuses it. */
+  const outcomeAt = new Map<string, number>();
   const outcomes: [string[], string[], (string | null)[]] = [[], [], []];
   let conflicts = 0;
   for (const entry of entries) {
@@ -189,6 +219,7 @@ export async function rollbackPgBatch(session: PgSession, table: PgTable, run: R
       const cells = restores.get(entry.row_key) ?? new Map<string, string | null>();
       cells.set(entry.column_name, entry.before_value);
       restores.set(entry.row_key, cells);
+      outcomeAt.set(encodeExact([entry.row_key, entry.column_name]), outcomes[0].length - 1);
       outcomes[1].push('restored');
       outcomes[2].push(null);
     } else {
@@ -197,10 +228,12 @@ export async function rollbackPgBatch(session: PgSession, table: PgTable, run: R
       outcomes[2].push(encodeExact({ reason, found: row?.cells.get(entry.column_name) ?? null }));
     }
   }
-  if (restores.size > 0) {
-    const statement = writeStatement(table, keys, [...restores].map(([rowKey, cells]) => ({ key: decodeExact<Key>(rowKey), cells })));
-    await session.rows(statement.sql, statement.params);
-  }
+  await restoreCells(session, table, keys, restores, (rowKey, column, message) => {
+    const index = outcomeAt.get(encodeExact([rowKey, column]))!;
+    outcomes[1][index] = 'conflict';
+    outcomes[2][index] = encodeExact({ reason: CONFLICT_REASON.REFUSED, found: current.get(rowKey)?.cells.get(column) ?? null, message });
+    conflicts += 1;
+  });
   await session.query(`UPDATE ${BOOKKEEPING.journal} AS j SET outcome = x.o, outcome_detail = x.d FROM unnest($2::bigint[], $3::text[], $4::text[]) AS x(s, o, d) WHERE j.run_name = $1 AND j.seq = x.s`, [run.name, ...outcomes]);
   const restored = entries.length - conflicts;
   const next: RunRecord = { ...run, rollbackCursor: Number(entries[entries.length - 1]!.seq), cellsRestored: run.cellsRestored + restored, conflicts: run.conflicts + conflicts, updatedAt: new Date().toISOString() };

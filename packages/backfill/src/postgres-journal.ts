@@ -1,8 +1,8 @@
 import { decodeExact } from './keys.js';
 import type { CatalogQuery } from './postgres-catalog.js';
-import { BOOKKEEPING } from './sql.js';
-import type { Conflict, ConflictReason } from './store.js';
-import type { CellValue, JournalEntry, Key, Refusal } from './types.js';
+import { BOOKKEEPING, conflictFromRow, type ConflictRow } from './sql.js';
+import type { Conflict } from './store.js';
+import type { JournalEntry, Key, Refusal } from './types.js';
 
 // The bookkeeping tables on PostgreSQL: the runs, one journal entry per written cell (its text
 // before and after, and the row version the write left), and the rows the database refused.
@@ -46,11 +46,7 @@ export async function measureJournal(query: CatalogQuery, run: string): Promise<
 /** The cells a rollback left as they were, newest first. */
 export async function readConflictEntries(query: CatalogQuery, run: string, limit: number): Promise<Conflict[]> {
   if (!(await tablesExist(query, [BOOKKEEPING.journal]))) return [];
-  const rows = await query<{ row_key: string; column_name: string; written_value: string | null; outcome_detail: string }>(`SELECT row_key, column_name, written_value, outcome_detail FROM ${BOOKKEEPING.journal} WHERE run_name = $1 AND outcome = 'conflict' ORDER BY seq DESC LIMIT $2`, [run, limit]);
-  return rows.map((row) => {
-    const { reason, found } = decodeExact<{ reason: ConflictReason; found: CellValue }>(row.outcome_detail);
-    return { key: decodeExact<Key>(row.row_key), column: row.column_name, reason, written: row.written_value, found };
-  });
+  return (await query<ConflictRow & Record<string, unknown>>(`SELECT row_key, column_name, written_value, outcome_detail FROM ${BOOKKEEPING.journal} WHERE run_name = $1 AND outcome = 'conflict' ORDER BY seq DESC LIMIT $2`, [run, limit])).map(conflictFromRow);
 }
 
 /** The rows apply left because the database refused them, in the order apply met them. */

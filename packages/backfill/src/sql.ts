@@ -1,6 +1,7 @@
 import { badInput } from './errors.js';
 import { decodeExact, encodeExact } from './keys.js';
-import type { RunRecord } from './types.js';
+import type { Conflict } from './store.js';
+import type { CellValue, Key, RunRecord } from './types.js';
 
 /** Quotes an SQL identifier (both SQLite and Postgres use double quotes, doubled inside). */
 export function quoteIdent(name: string): string {
@@ -28,4 +29,19 @@ export function parseRunRecord(text: string, where: string): RunRecord {
     throw badInput(`${where}: run "${record.name}" was recorded by an earlier semfilter (one journal entry per row, table semfilter_backfill_journal); roll it back or finish it with that version, or drop its row from semfilter_backfill_runs once you no longer need it`);
   }
   return record;
+}
+
+/** A journal row of a cell rollback left, as both databases keep it. */
+export interface ConflictRow {
+  readonly row_key: string;
+  readonly column_name: string;
+  readonly written_value: CellValue;
+  /** encodeExact({ reason, found, message? }), written by rollback. */
+  readonly outcome_detail: string;
+}
+
+/** A rollback conflict from its journal row. */
+export function conflictFromRow(row: ConflictRow): Conflict {
+  const detail = decodeExact<Pick<Conflict, 'reason' | 'found' | 'message'>>(row.outcome_detail);
+  return { key: decodeExact<Key>(row.row_key), column: row.column_name, written: row.written_value, ...detail };
 }

@@ -251,11 +251,12 @@ export async function rollbackCells(context: SqliteBatchContext, meta: TableMeta
       context.stmt(`UPDATE ${q(shape.table)} SET ${q(column)} = ? WHERE ${k.equals}`).run(entry.before_value, ...key);
       db.exec('RELEASE semfilter_restore');
     } catch (error) {
-      if (!isRowRefusal(error)) throw error;
-      throw new BackfillError(
-        'REFUSED',
-        `${context.label} table ${shape.table}: rollback cannot put back row ${showKey(key)} column ${column} (${encodeExact(entry.before_value)}): ${(error as Error).message}. Nothing of this rollback batch was restored; free that value (for example the row that holds it now under a unique index) and rerun rollback.`,
-      );
+      // A trigger's RAISE(ROLLBACK) ends the whole transaction: nothing of the batch stays, so stop.
+      if (!isRowRefusal(error) || !db.inTransaction) throw error;
+      db.exec('ROLLBACK TO semfilter_restore; RELEASE semfilter_restore');
+      mark.run('conflict', encodeExact({ reason: CONFLICT_REASON.REFUSED, found: current!.values[column] as CellValue, message: (error as Error).message }), run.name, entry.seq);
+      conflicts += 1;
+      continue;
     }
     current!.values[column] = entry.before_value;
     mark.run('restored', null, run.name, entry.seq);

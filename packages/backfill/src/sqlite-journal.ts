@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { decodeExact } from './keys.js';
-import { BOOKKEEPING } from './sql.js';
-import type { Conflict, ConflictReason } from './store.js';
+import { BOOKKEEPING, conflictFromRow, type ConflictRow } from './sql.js';
+import type { Conflict } from './store.js';
 import type { CellValue, JournalEntry, Key, Refusal } from './types.js';
 
 // The bookkeeping tables of a SQLite store: runs, the per-cell journal, refused rows. Reads here
@@ -61,11 +61,7 @@ export function journalBytes(access: JournalAccess, run: string): { entries: num
 /** Cells rollback left as they were, newest first. */
 export function readConflictCells(access: JournalAccess, run: string, limit: number): Conflict[] {
   if (!access.hasTable(J)) return [];
-  const rows = access.stmt(`SELECT row_key, column_name, written_value, outcome_detail FROM ${J} WHERE run_name = ? AND outcome = 'conflict' ORDER BY seq DESC LIMIT ?`).all(run, limit) as { row_key: string; column_name: string; written_value: CellValue; outcome_detail: string }[];
-  return rows.map((row) => {
-    const detail = decodeExact<{ reason: ConflictReason; found: CellValue }>(row.outcome_detail);
-    return { key: decodeExact<Key>(row.row_key), column: row.column_name, reason: detail.reason, written: row.written_value, found: detail.found };
-  });
+  return (access.stmt(`SELECT row_key, column_name, written_value, outcome_detail FROM ${J} WHERE run_name = ? AND outcome = 'conflict' ORDER BY seq DESC LIMIT ?`).all(run, limit) as ConflictRow[]).map(conflictFromRow);
 }
 
 /** Rows apply left because the database refused them, in the order they were met. */

@@ -49,6 +49,11 @@ export const CONFLICT_REASON = {
    * with the same content), so the value is the application's now.
    */
   REWRITTEN: 'REWRITTEN',
+  /**
+   * The database refused to put the old value back (another row now holds it under a unique index,
+   * a CHECK added since): the cell keeps what the backfill wrote; `message` gives the database's words.
+   */
+  REFUSED: 'REFUSED',
 } as const;
 
 /** One conflict reason. */
@@ -63,6 +68,8 @@ export interface Conflict {
   readonly written: CellValue;
   /** What the cell holds now (null for NULL or a deleted row). */
   readonly found: CellValue;
+  /** The database's words, for REFUSED. */
+  readonly message?: string;
 }
 
 /** Decides one row for apply: its change (null when nothing changes) or that it is skipped. */
