@@ -48,9 +48,16 @@ class TransactionLost extends Error {
   }
 }
 
+/**
+ * `OR ABORT` overrides a conflict clause of the table's own (`UNIQUE ON CONFLICT REPLACE` would
+ * delete the other row, `… IGNORE` would skip the write silently): a conflict is a refusal.
+ */
 function updateSql(shape: TableShape, columns: readonly string[]): string {
-  return `UPDATE ${q(shape.table)} SET ${columns.map((column) => `${q(column)} = ?`).join(', ')} WHERE ${keySql(shape.keyColumns).equals}`;
+  return `UPDATE OR ABORT ${q(shape.table)} SET ${columns.map((column) => `${q(column)} = ?`).join(', ')} WHERE ${keySql(shape.keyColumns).equals}`;
 }
+
+/** What a write that changed no row means: a trigger's RAISE(IGNORE) skipped it. */
+const IGNORED = 'the write was ignored (a BEFORE UPDATE trigger with RAISE(IGNORE)); left as it was';
 
 function refusedError(context: SqliteBatchContext, shape: TableShape, run: RunRecord, key: Key, message: string): BackfillError {
   const cursor = run.cursor === null ? 'the start' : showKey(run.cursor);
@@ -60,14 +67,13 @@ function refusedError(context: SqliteBatchContext, shape: TableShape, run: RunRe
   );
 }
 
-/** Writes one row; a refusal is caught and returned, anything else is thrown. */
-function writeRow(context: SqliteBatchContext, shape: TableShape, write: Write): string | undefined {
+/** Writes cells of one row; a refusal is caught and its words returned, anything else is thrown. */
+function writeCells(context: SqliteBatchContext, shape: TableShape, key: Key, columns: readonly string[], values: readonly unknown[]): string | undefined {
   try {
-    context.stmt(updateSql(shape, write.columns)).run(...write.texts, ...write.row.key);
-    return undefined;
+    return context.stmt(updateSql(shape, columns)).run(...values, ...key).changes === 1 ? undefined : IGNORED;
   } catch (error) {
     if (!isRowRefusal(error)) throw error;
-    if (!context.db.inTransaction) throw new TransactionLost(write.row.key, (error as Error).message);
+    if (!context.db.inTransaction) throw new TransactionLost(key, (error as Error).message);
     return (error as Error).message;
   }
 }
@@ -83,7 +89,7 @@ function writeAll(context: SqliteBatchContext, shape: TableShape, writes: readon
   db.exec('SAVEPOINT semfilter_batch');
   let refused = false;
   for (const write of ready) {
-    const refusal = writeRow(context, shape, write);
+    const refusal = writeCells(context, shape, write.row.key, write.columns, write.texts);
     if (refusal !== undefined) {
       refused = true;
       break;
@@ -96,7 +102,7 @@ function writeAll(context: SqliteBatchContext, shape: TableShape, writes: readon
   db.exec('ROLLBACK TO semfilter_batch; RELEASE semfilter_batch');
   for (const write of ready) {
     db.exec('SAVEPOINT semfilter_row');
-    const refusal = writeRow(context, shape, write);
+    const refusal = writeCells(context, shape, write.row.key, write.columns, write.texts);
     if (refusal === undefined) {
       db.exec('RELEASE semfilter_row');
       continue;
@@ -228,7 +234,6 @@ export async function rollbackCells(context: SqliteBatchContext, meta: TableMeta
     rows.set(encodeExact(row.key), { values: { ...row.values }, version: rowVersion(meta, row.values) });
   }
   const mark = context.stmt(`UPDATE ${J} SET outcome = ?, outcome_detail = ? WHERE run_name = ? AND seq = ?`);
-  const k = keySql(shape.keyColumns);
   let restored = 0;
   let conflicts = 0;
   for (const entry of entries) {
@@ -245,19 +250,16 @@ export async function rollbackCells(context: SqliteBatchContext, meta: TableMeta
       conflicts += 1;
       continue;
     }
-    const key = keys.get(entry.row_key)!;
-    try {
-      db.exec('SAVEPOINT semfilter_restore');
-      context.stmt(`UPDATE ${q(shape.table)} SET ${q(column)} = ? WHERE ${k.equals}`).run(entry.before_value, ...key);
-      db.exec('RELEASE semfilter_restore');
-    } catch (error) {
-      // A trigger's RAISE(ROLLBACK) ends the whole transaction: nothing of the batch stays, so stop.
-      if (!isRowRefusal(error) || !db.inTransaction) throw error;
+    // A trigger's RAISE(ROLLBACK) ends the whole transaction (TransactionLost): nothing of the batch stays, so it stops.
+    db.exec('SAVEPOINT semfilter_restore');
+    const refusal = writeCells(context, shape, keys.get(entry.row_key)!, [column], [entry.before_value]);
+    if (refusal !== undefined) {
       db.exec('ROLLBACK TO semfilter_restore; RELEASE semfilter_restore');
-      mark.run('conflict', encodeExact({ reason: CONFLICT_REASON.REFUSED, found: current!.values[column] as CellValue, message: (error as Error).message }), run.name, entry.seq);
+      mark.run('conflict', encodeExact({ reason: CONFLICT_REASON.REFUSED, found: current!.values[column] as CellValue, message: refusal }), run.name, entry.seq);
       conflicts += 1;
       continue;
     }
+    db.exec('RELEASE semfilter_restore');
     current!.values[column] = entry.before_value;
     mark.run('restored', null, run.name, entry.seq);
     restored += 1;

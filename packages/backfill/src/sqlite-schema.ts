@@ -109,13 +109,14 @@ export function describeTable(db: Database.Database, label: string, typed: strin
     if (keyColumns.includes(column)) throw badInput(`${where}: the key column "${column}" cannot also be a tag column`);
     if (generated.has(column)) throw badInput(`${where}: column "${column}" is generated (GENERATED ALWAYS AS …): SQLite computes it and it cannot be written; normalize the columns it is computed from instead, and leave it out of --columns`);
   }
-  refuseNullKeys(db, where, table, keyColumns, info);
   const listed = db.prepare(`SELECT strict, wr FROM pragma_table_list WHERE schema = 'main' AND name = ?`).get(table) as { strict?: unknown; wr?: unknown } | undefined;
   const strict = num(listed?.strict ?? 0) === 1;
-  const rowidAlias = primary.length === 1 && info.find((column) => column.name === primary[0])!.type.toUpperCase() === 'INTEGER' ? primary[0] : undefined;
+  const withoutRowid = num(listed?.wr ?? 0) === 1;
+  const keyIsRowid = keyColumns.length === 1 && keyColumns[0] === rowidAliasOf(info, withoutRowid);
+  refuseNullKeys(db, where, table, keyColumns, info, keyIsRowid);
   // A column named like the rowid hides it.
   const rowidHidden = allColumns.some((column) => ['rowid', '_rowid_', 'oid'].includes(column.toLowerCase()));
-  const rowidIdentity = num(listed?.wr ?? 0) !== 1 && !rowidHidden && !(keyColumns.length === 1 && keyColumns[0] === rowidAlias);
+  const rowidIdentity = !withoutRowid && !rowidHidden && !keyIsRowid;
   const affinity = Object.fromEntries(info.map((column) => [column.name, affinityOf(column.type, strict)]));
   const columnTypes = Object.fromEntries(info.map((column) => [column.name, column.type]));
   const shape: TableShape = { table, keyColumns, columns, allColumns, columnTypes, required };
@@ -124,13 +125,21 @@ export function describeTable(db: Database.Database, label: string, typed: strin
 }
 
 /**
+ * The column that is the rowid under another name: the only primary-key column, declared exactly
+ * `INTEGER`, in a table that has a rowid (SQLite's rule; `INT PRIMARY KEY` is an ordinary column).
+ */
+function rowidAliasOf(info: readonly ColumnInfo[], withoutRowid: boolean): string | undefined {
+  const primary = info.filter((column) => column.pk > 0);
+  return !withoutRowid && primary.length === 1 && primary[0]!.type.toUpperCase() === 'INTEGER' ? primary[0]!.name : undefined;
+}
+
+/**
  * A NULL key (legal in a primary key that is not INTEGER PRIMARY KEY, and in a unique index) is
  * never greater than a cursor, so batches would skip its row without a word: refuse the table.
  */
-function refuseNullKeys(db: Database.Database, where: string, table: string, keyColumns: readonly string[], info: readonly ColumnInfo[]): void {
+function refuseNullKeys(db: Database.Database, where: string, table: string, keyColumns: readonly string[], info: readonly ColumnInfo[], keyIsRowid: boolean): void {
   const nullable = keyColumns.filter((column) => info.find((item) => item.name === column)?.notnull !== 1);
-  const rowidAlias = keyColumns.length === 1 && info.find((item) => item.name === keyColumns[0])?.pk === 1 && info.filter((item) => item.pk > 0).length === 1 && /^integer$/i.test(info.find((item) => item.name === keyColumns[0])!.type);
-  if (nullable.length === 0 || rowidAlias) return;
+  if (nullable.length === 0 || keyIsRowid) return; // the rowid is never NULL
   const count = num((db.prepare(`SELECT count(*) AS n FROM ${q(table)} WHERE ${nullable.map((column) => `${q(column)} IS NULL`).join(' OR ')}`).get() as { n: unknown }).n);
   if (count > 0) {
     throw badInput(`${where}: ${count} row${count === 1 ? ' has' : 's have'} NULL in the key column${nullable.length === 1 ? '' : 's'} ${nullable.join(', ')}; batches go by key order and would pass over ${count === 1 ? 'it' : 'them'} without a word. Give ${count === 1 ? 'it a key' : 'them keys'}, or name other unique, non-null columns with --id`);

@@ -295,6 +295,30 @@ describe('finding 5: rows the database refuses', () => {
     expect(dump(path)).toEqual(before);
   });
 
+  it('a conflict clause of the table (ON CONFLICT REPLACE, IGNORE) or a RAISE(IGNORE) trigger never deletes a row or fakes a write', async () => {
+    for (const clause of ['REPLACE', 'IGNORE']) {
+      const path = database((db) => {
+        db.exec(`CREATE TABLE items (id INTEGER PRIMARY KEY, style TEXT UNIQUE ON CONFLICT ${clause}, note TEXT, mood TEXT);
+          CREATE TRIGGER keep_calm BEFORE UPDATE OF mood ON items WHEN NEW.mood = 'calm' BEGIN SELECT RAISE(IGNORE); END;`);
+        const insert = db.prepare('INSERT INTO items VALUES (?, ?, ?, ?)');
+        insert.run(1, 'casual', 'keep me', 'Happy');
+        insert.run(2, 'Casual ', 'and me', 'Happy'); // normalizes to row 1's style
+        insert.run(3, 'boho', 'me too', 'CALM'); // the trigger ignores the write of "calm"
+      });
+      const before = dump(path);
+      const result = await applyTo(path, { table: 'items', columns: ['style', 'mood'], batchSize: 10, run: 'r' });
+      expect(result.run, clause).toMatchObject({ rowsRefused: 2 });
+      expect(result.refusals.map((refusal) => `${showKey(refusal.key)}: ${refusal.message}`), clause).toEqual([expect.stringMatching(/^2: UNIQUE constraint failed: items\.style/), expect.stringMatching(/^3: the write was ignored/)]);
+      const after = dump(path);
+      expect(after, clause).toHaveLength(3);
+      expect(after[1], clause).toBe(before[1]);
+      expect(after[2], clause).toBe(before[2]);
+      expect(result.journal.entries, clause).toBe(result.run.cellsChanged);
+      await withStore(path, true, (store) => rollback(store, { run: 'r' }));
+      expect(dump(path), clause).toEqual(before);
+    }
+  });
+
   it('with --on-refusal stop: REFUSED naming the row, and the batch is left unwritten', async () => {
     const path = refusing();
     const before = dump(path);
