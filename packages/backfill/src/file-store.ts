@@ -360,11 +360,9 @@ export class FileStore implements Store {
     const state = this.state();
     const entries = state.journals[run.name]?.length ?? 0;
     delete state.journals[run.name];
-    // Marked pruned in the same write that drops the journal (prune() may have marked it already).
-    const prunedAt = run.prunedAt ?? new Date().toISOString();
-    state.runs = state.runs.map((existing) => (existing.name === run.name ? { ...existing, prunedAt } : existing));
+    // Saved, marked pruned, in the same write that drops the journal.
+    state.runs = state.runs.map((existing) => (existing.name === run.name ? run : existing));
     this.saveState(state);
-    run.prunedAt = prunedAt;
     return { entries };
   }
 

@@ -39,7 +39,12 @@ export interface PgTable {
   readonly relname: string;
   /** Schema-qualified and quoted, for statements. */
   readonly qualified: string;
-  /** `to_regclass(…)::text`: search-path-relative, the same for every spelling of the table. */
+  /**
+   * `format('%I.%I', schema, name)`: always schema-qualified, quoted only where needed
+   * (`public.items`, `"My Schema"."Items"`). The same for every spelling of the table and, unlike
+   * `oid::regclass::text`, independent of the search_path: a later session with another search_path
+   * (another role, `?options=-csearch_path=…`) that resolves it reaches this same table.
+   */
   readonly canonical: string;
   readonly columns: ReadonlyMap<string, PgColumn>;
   readonly checks: readonly { readonly name: string; readonly expr: string }[];
@@ -50,7 +55,7 @@ async function readTable(query: CatalogQuery, label: string, table: string): Pro
   let rel: { oid: string; schema: string; name: string; canonical: string } | undefined;
   type Rel = NonNullable<typeof rel>;
   try {
-    [rel] = await query<Rel>(`SELECT c.oid::bigint::text AS oid, n.nspname AS schema, c.relname AS name, c.oid::regclass::text AS canonical FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass($1) AND c.relkind IN ('r', 'p')`, [table]);
+    [rel] = await query<Rel>(`SELECT c.oid::bigint::text AS oid, n.nspname AS schema, c.relname AS name, format('%I.%I', n.nspname, c.relname) AS canonical FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass($1) AND c.relkind IN ('r', 'p')`, [table]);
   } catch (error) {
     // to_regclass raises on a name it cannot parse (`a b`, `x.y.z.w`) instead of returning NULL.
     const state = sqlState(error);
@@ -107,8 +112,10 @@ function chooseKey(where: string, table: PgTable, options: ShapeOptions): string
 }
 
 /**
- * Reads and checks a table for a backfill. shape.table is `to_regclass(…)::text`, so `two`,
- * `public.two` and `"two"` give one name: one run history and one lock.
+ * Reads and checks a table for a backfill. shape.table is the schema-qualified name
+ * (`PgTable.canonical`), so `two`, `public.two`, `"two"` and `PUBLIC.TWO` give one name,
+ * `public.two`: one run history and one lock, and a run's table found again by that name from a
+ * session with any search_path.
  */
 export async function describeTable(query: CatalogQuery, label: string, table: string | undefined, options: ShapeOptions): Promise<{ shape: TableShape; table: PgTable }> {
   if (table === undefined) throw badInput(`${label}: name the table with --table`);

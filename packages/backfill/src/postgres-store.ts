@@ -130,8 +130,12 @@ export class PostgresStore implements Store {
     });
   }
 
-  async sample(shape: TableShape, size: number): Promise<Row[]> {
-    return this.guard(async () => this.toRows(shape, await this.rows(`SELECT ${this.selectList(shape)} FROM ${(await this.tableOf(shape)).qualified} AS t ORDER BY random() LIMIT $1`, [size])));
+  async sample(shape: TableShape, size: number, upTo: Key | null = null): Promise<Row[]> {
+    return this.guard(async () => {
+      const table = await this.tableOf(shape);
+      const within = upTo === null ? '' : `WHERE ${keyCompare('<=', shape.keyColumns, keyTypes(table, shape.keyColumns), 2)}`;
+      return this.toRows(shape, await this.rows(`SELECT ${this.selectList(shape)} FROM ${table.qualified} AS t ${within} ORDER BY random() LIMIT $1`, [size, ...(upTo === null ? [] : keyParams(upTo))]));
+    });
   }
 
   async rowsByKey(shape: TableShape, keys: readonly Key[]): Promise<Row[]> {
@@ -197,6 +201,7 @@ export class PostgresStore implements Store {
     return decodeText(this.formOf(shape, column), value);
   }
 
+  /** `table` as runs record it (schema-qualified, see describeTable): to_regclass finds the same oid whatever this session's search_path. */
   async isLocked(table: string): Promise<boolean> {
     return this.guard(async () => {
       const [row] = await this.query<{ held: boolean }>(`SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND classid = $1::oid AND objid = ${LOCK_OBJID} AND objsubid = 2 AND granted) AS held`, [LOCK_SPACE, table]);
@@ -287,16 +292,14 @@ export class PostgresStore implements Store {
 
   async prune(run: RunRecord): Promise<{ entries: number }> {
     return this.guard(async () => {
-      const next: RunRecord = { ...run, prunedAt: run.prunedAt ?? new Date().toISOString() };
       const entries = await this.transaction(async () => {
         let deleted = 0;
         if (await tablesExist(this.query, [BOOKKEEPING.journal])) deleted = (await this.client.query(`DELETE FROM ${BOOKKEEPING.journal} WHERE run_name = $1`, [run.name])).rowCount ?? 0;
         if (await tablesExist(this.query, [BOOKKEEPING.refusals])) await this.query(`DELETE FROM ${BOOKKEEPING.refusals} WHERE run_name = $1`, [run.name]);
         // The record stays, marked pruned in the same transaction: rollback then says why it cannot run.
-        await this.writeRun(next);
+        await this.writeRun(run);
         return deleted;
       });
-      Object.assign(run, next);
       return { entries };
     });
   }

@@ -30,9 +30,6 @@ export async function prune(store: Store, options: { readonly run: string; reado
   try {
     const size = await store.journalSize(found.name);
     const run: RunRecord = { ...found, prunedAt: new Date((options.now ?? Date.now)()).toISOString() };
-    // Marked first: a prune killed halfway leaves a run that refuses rollback (its journal is
-    // incomplete) and that a second prune finishes.
-    await store.saveRun(run);
     const { entries } = await store.prune(run);
     return { store: store.label, run, entries, bytes: size.bytes };
   } finally {

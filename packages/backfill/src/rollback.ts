@@ -27,6 +27,11 @@ export interface RollbackResult {
 /** How many conflicts a result lists (the count is always complete). */
 export const CONFLICTS_LISTED = 1000;
 
+/** A pruned run has no journal: rolling it back would restore nothing and call it done. */
+function refusePruned(store: Store, run: RunRecord): void {
+  if (run.prunedAt !== null) throw badInput(`${store.label}: run "${run.name}" was pruned at ${run.prunedAt}: its journal is gone, so it cannot be rolled back`);
+}
+
 /**
  * Restores journaled before-values, newest first, cell by cell: a cell that still holds what the
  * backfill wrote (in a row the application did not rewrite whole) gets its old value back; every
@@ -39,13 +44,14 @@ export async function rollback(store: Store, options: RollbackOptions): Promise<
   if (found === undefined) {
     throw badInput(`${store.label}: no backfill run named "${options.run}"; ${runs.length === 0 ? 'no run was ever recorded here' : `expected one of: ${runs.map((run) => run.name).join(', ')}`}`);
   }
-  if (found.prunedAt !== null) throw badInput(`${store.label}: run "${found.name}" was pruned at ${found.prunedAt}: its journal is gone, so it cannot be rolled back`);
+  refusePruned(store, found);
   const shape = await store.describe(found.table, { id: found.keyColumns, columns: found.columns, required: found.required });
   const release = await store.lock(shape);
   const started = now();
   try {
     // Read again under the lock: an apply may have committed more batches since.
     const run = (await store.readRuns()).find((candidate) => candidate.name === options.run)!;
+    refusePruned(store, run); // a prune may have finished while this waited for the lock
     let mode: RollbackResult['mode'] = 'rolled-back';
     if (run.status === RUN_STATUS.ROLLED_BACK) mode = 'already-rolled-back';
     else {

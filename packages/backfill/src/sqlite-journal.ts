@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import { decodeExact } from './keys.js';
 import { BOOKKEEPING, conflictFromRow, type ConflictRow } from './sql.js';
 import type { Conflict } from './store.js';
-import type { CellValue, JournalEntry, Key, Refusal } from './types.js';
+import type { CellValue, JournalEntry, Key, Refusal, RunRecord } from './types.js';
 
 // The bookkeeping tables of a SQLite store: runs, the per-cell journal, refused rows. Reads here
 // answer [] when a table is missing, since plan, validate and status never create anything.
@@ -71,12 +71,12 @@ export function readRefusedRows(access: JournalAccess, run: string, limit: numbe
   return rows.map((row) => ({ key: decodeExact<Key>(row.row_key), message: row.message }));
 }
 
-/** Deletes a run's journal and refusals in one transaction; the number of journal entries dropped. */
-export function pruneRun(db: Database.Database, access: JournalAccess, run: string): number {
-  if (!access.hasTable(J)) return 0;
+/** Deletes a run's journal and refusals and saves its record in one transaction; the number of journal entries dropped. */
+export function pruneRun(db: Database.Database, access: JournalAccess, run: RunRecord, saveRun: (run: RunRecord) => void): number {
   db.exec('BEGIN IMMEDIATE');
-  const entries = access.stmt(`DELETE FROM ${J} WHERE run_name = ?`).run(run).changes;
-  if (access.hasTable(R)) access.stmt(`DELETE FROM ${R} WHERE run_name = ?`).run(run);
+  const entries = access.hasTable(J) ? access.stmt(`DELETE FROM ${J} WHERE run_name = ?`).run(run.name).changes : 0;
+  if (access.hasTable(R)) access.stmt(`DELETE FROM ${R} WHERE run_name = ?`).run(run.name);
+  saveRun(run); // marked pruned in the same transaction: rollback then says why it cannot run
   db.exec('COMMIT');
   return entries;
 }

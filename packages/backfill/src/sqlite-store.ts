@@ -171,8 +171,12 @@ export class SqliteStore implements Store {
     });
   }
 
-  async sample(shape: TableShape, size: number): Promise<Row[]> {
-    return this.guard(() => this.rowsOf(shape, this.stmt(`SELECT * FROM ${q(shape.table)} ORDER BY random() LIMIT ?`).all(size) as Record<string, unknown>[]));
+  async sample(shape: TableShape, size: number, upTo: Key | null = null): Promise<Row[]> {
+    return this.guard(() => {
+      const k = keySql(shape.keyColumns);
+      const within = upTo === null ? '' : `WHERE ${k.expr} <= ${k.param} `;
+      return this.rowsOf(shape, this.stmt(`SELECT * FROM ${q(shape.table)} ${within}ORDER BY random() LIMIT ?`).all(...(upTo ?? []), size) as Record<string, unknown>[]);
+    });
   }
 
   /** Rows for these keys, any order; synchronous so apply and rollback can call it inside their transaction. */
@@ -318,7 +322,7 @@ export class SqliteStore implements Store {
   }
 
   async prune(run: RunRecord): Promise<{ readonly entries: number }> {
-    return this.guard(() => ({ entries: pruneRun(this.db, this.access, run.name) }));
+    return this.guard(() => ({ entries: pruneRun(this.db, this.access, run, (next) => this.saveRunNow(next)) }));
   }
 
   async close(): Promise<void> {

@@ -108,8 +108,8 @@ export interface Store {
    * given, key <= `upTo` (files ignore it), in key order, every column.
    */
   scan(shape: TableShape, after: Key | null, limit: number, upTo?: Key | null): Promise<Row[]>;
-  /** Read-only: up to `size` rows picked at random. */
-  sample(shape: TableShape, size: number): Promise<Row[]>;
+  /** Read-only: up to `size` rows picked at random (with key <= `upTo` when given; files ignore it). */
+  sample(shape: TableShape, size: number, upTo?: Key | null): Promise<Row[]>;
   /** Read-only: the rows with these keys (missing ones left out), in no particular order. */
   rowsByKey(shape: TableShape, keys: readonly Key[]): Promise<Row[]>;
   count(shape: TableShape): Promise<number>;
@@ -150,7 +150,7 @@ export interface Store {
   applyBatch(run: RunRecord, shape: TableShape, limit: number, decide: RowDecider, batch: number, hooks: BatchHooks): Promise<ApplyBatchOutcome>;
   /** Next journal batch before the rollback cursor, cell by cell, restored where unchanged, in one transaction. */
   rollbackBatch(run: RunRecord, shape: TableShape, limit: number, batch: number, hooks: BatchHooks): Promise<RollbackBatchOutcome>;
-  /** Drops a finished run's journal and refusals (its record stays, marked pruned). */
+  /** Drops a finished run's journal and refusals and saves its record (marked pruned by the caller), in one transaction. */
   prune(run: RunRecord): Promise<{ readonly entries: number }>;
   close(): Promise<void>;
 }
