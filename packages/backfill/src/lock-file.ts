@@ -1,4 +1,5 @@
-import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { linkSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname } from 'node:path';
 import { BackfillError } from './errors.js';
@@ -8,8 +9,6 @@ export interface LockOwner {
   readonly host: string;
   readonly pid: number;
   readonly since: string;
-  /** What the holder locked, for a person reading the file (a database's real path, device and inode). */
-  readonly target?: Readonly<Record<string, unknown>>;
 }
 
 /** A lock file that cannot be made is about the folder, not about another backfill: say so. */
@@ -39,9 +38,9 @@ export function liveLockOwner(path: string): LockOwner | undefined {
   let owner: LockOwner;
   try {
     owner = JSON.parse(readFileSync(path, 'utf8')) as LockOwner;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    // A holder killed between creating and writing the file leaves it empty: stale.
+  } catch {
+    // No lock; or an unreadable one, which only an earlier version could leave (it wrote the owner
+    // after creating the file): stale.
     return undefined;
   }
   // A lock from another host cannot be checked from here, so it counts as held.
@@ -49,45 +48,76 @@ export function liveLockOwner(path: string): LockOwner | undefined {
   return processAlive(owner.pid) ? owner : undefined;
 }
 
+/** A name beside `path` no other process uses. */
+const besides = (path: string, what: string) => `${path}.${what}-${process.pid}-${randomBytes(6).toString('hex')}`;
+
 /**
- * Takes an exclusive lock file (O_EXCL), replacing one whose holder is dead. Returns its release.
- * `what` names the table for the refusal message; `target` is written into the file for diagnostics.
+ * Takes an exclusive lock file, replacing one whose holder is dead. Returns its release. The file
+ * appears with its owner already in it (written aside, then hard-linked into place, which fails
+ * when the lock exists), so no one ever reads an empty lock as stale. A dead holder's lock is
+ * moved aside before it is judged again, so two processes cannot both take it over.
+ * `what` names the table for the refusal message.
  */
-export function acquireLockFile(path: string, what: string, target?: Readonly<Record<string, unknown>>): () => void {
-  const me: LockOwner = { host: hostname(), pid: process.pid, since: new Date().toISOString(), ...(target === undefined ? {} : { target }) };
-  for (let attempt = 0; attempt < 3; attempt += 1) {
+export function acquireLockFile(path: string, what: string): () => void {
+  const me: LockOwner = { host: hostname(), pid: process.pid, since: new Date().toISOString() };
+  const mine = JSON.stringify(me);
+  for (let attempt = 0; attempt < 5; attempt += 1) {
+    const draft = besides(path, 'new');
     try {
-      const fd = openSync(path, 'wx');
-      try {
-        writeSync(fd, JSON.stringify(me));
-      } catch (error) {
-        closeSync(fd);
-        unlinkSync(path); // an empty lock file would read as stale, but leave nothing behind
-        throw error;
-      }
-      closeSync(fd);
+      writeFileSync(draft, mine, { flag: 'wx' });
+      linkSync(draft, path);
       return () => {
-        try {
-          unlinkSync(path);
-        } catch {
-          // already gone: nothing to release
-        }
+        // Only our own lock: never one another process took over after ours was judged stale.
+        if (readIfThere(path) === mine) unlinkQuietly(path);
       };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw cannotCreate(path, what, error) ?? error;
-      const owner = liveLockOwner(path);
-      if (owner !== undefined) {
-        throw new BackfillError(
-          'LOCKED',
-          `${what} is locked by another backfill (pid ${owner.pid} on ${owner.host}, since ${owner.since}; lock file ${path}): one apply or rollback per table at a time. Wait for it to finish; if that process is gone, delete the lock file.`,
-        );
-      }
-      try {
-        unlinkSync(path); // the holder died (SIGKILL, power loss): its run can be resumed
-      } catch {
-        // someone else removed it first; try again
-      }
+    } finally {
+      unlinkQuietly(draft);
     }
+    const owner = liveLockOwner(path);
+    if (owner !== undefined) throw held(path, what, owner);
+    // The holder died (SIGKILL, power loss): move its lock aside, then look at what was moved.
+    const aside = besides(path, 'stale');
+    try {
+      renameSync(path, aside);
+    } catch {
+      continue; // someone else moved it first; try again
+    }
+    const moved = liveLockOwner(aside);
+    if (moved !== undefined) {
+      // Between the look and the move another process took the lock over: give it back.
+      try {
+        linkSync(aside, path);
+      } finally {
+        unlinkQuietly(aside);
+      }
+      throw held(path, what, moved);
+    }
+    unlinkQuietly(aside);
   }
-  throw new BackfillError('LOCKED', `${what}: could not take the lock file ${path} after 3 attempts`);
+  throw new BackfillError('LOCKED', `${what}: could not take the lock file ${path} after 5 attempts (other processes keep taking it)`);
+}
+
+function held(path: string, what: string, owner: LockOwner): BackfillError {
+  return new BackfillError(
+    'LOCKED',
+    `${what} is locked by another backfill (pid ${owner.pid} on ${owner.host}, since ${owner.since}; lock file ${path}): one apply or rollback per table at a time. Wait for it to finish; if that process is gone, delete the lock file.`,
+  );
+}
+
+function readIfThere(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+function unlinkQuietly(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch {
+    // already gone
+  }
 }

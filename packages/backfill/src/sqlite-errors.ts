@@ -121,7 +121,9 @@ export function storeError(error: unknown, context: ErrorContext): BackfillError
   if (code === 'SQLITE_READONLY_ROLLBACK' || code === 'SQLITE_READONLY_RECOVERY') {
     return new BackfillError('READ_ONLY', `${context.label}: the database needs recovery after a crash (SQLite must roll back the hot journal ${context.path}-journal before anyone can read it), and this user cannot write the file or its folder. Run any semfilter backfill command once as a user who can write there (it recovers the file first), then rerun.`);
   }
-  if (code.startsWith('SQLITE_READONLY') || code === 'EACCES' || code === 'EROFS' || code === 'EPERM' || code === 'SQLITE_PERM') {
+  // CANTOPEN on a write: SQLite could not create its rollback journal beside the file.
+  const journalRefused = code === 'SQLITE_CANTOPEN' && !writable(dirname(context.path));
+  if (journalRefused || code.startsWith('SQLITE_READONLY') || code === 'EACCES' || code === 'EROFS' || code === 'EPERM' || code === 'SQLITE_PERM') {
     return new BackfillError('READ_ONLY', readOnlyMessage(context, detail));
   }
   if (code === 'SQLITE_FULL' || code === 'ENOSPC' || code === 'EDQUOT') {

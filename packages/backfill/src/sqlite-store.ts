@@ -3,7 +3,7 @@ import { accessSync, constants, existsSync, realpathSync, statSync } from 'node:
 import { dirname } from 'node:path';
 import { badInput, BackfillError } from './errors.js';
 import { keyId, showKey } from './keys.js';
-import { acquireLockFile, liveLockOwner } from './lock-file.js';
+import { sqliteLockOwner, takeSqliteLock } from './sqlite-lock.js';
 import { BOOKKEEPING, parseRunRecord, quoteIdent as q, runRow } from './sql.js';
 import { AffinityProbe, RowChecker } from './sqlite-affinity.js';
 import { isNotADatabase, storeError } from './sqlite-errors.js';
@@ -265,26 +265,15 @@ export class SqliteStore implements Store {
     return value; // journaled with its SQLite type: already what a scan reads
   }
 
-  /**
-   * One lock file per table identity: next to the file's real path (a symlink or another spelling
-   * of the path finds the same lock), named by the table as sqlite_master spells it, in ASCII
-   * lower case as SQLite compares names (`Items` and `items` are one table).
-   */
-  private lockPath(table: string): string {
-    const name = canonicalTable(this.db, table)?.name ?? table;
-    return `${this.realPath}.backfill-${encodeURIComponent(name.replace(/[A-Z]/g, (letter) => letter.toLowerCase()))}.lock`;
-  }
-
+  /** Whether a backfill holds the table now; `table` as a run records it (the store's own name). */
   async isLocked(table: string): Promise<boolean> {
-    return this.guard(() => liveLockOwner(this.lockPath(table)) !== undefined);
+    return this.guard(() => sqliteLockOwner(this.db, canonicalTable(this.db, table)?.name ?? table) !== undefined);
   }
 
+  /** The table's lock, kept in the database itself (see sqlite-lock.ts): one per table, whatever path reached the file. */
   async lock(shape: TableShape): Promise<() => Promise<void>> {
-    const release = await this.guard(() => {
-      const file = statSync(this.realPath);
-      return acquireLockFile(this.lockPath(shape.table), `${this.label} table ${shape.table}`, { database: this.realPath, device: file.dev, inode: file.ino, table: shape.table });
-    });
-    return async () => release();
+    const release = await this.guard(() => takeSqliteLock(this.db, shape.table, `${this.label} table ${shape.table}`));
+    return async () => this.guard(release).then(() => undefined);
   }
 
   async prepare(): Promise<void> {

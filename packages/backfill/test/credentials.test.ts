@@ -214,7 +214,7 @@ describe('semfilter backfill on PostgreSQL with a password that needs encoding',
 
     const rollback = semfilter(undo![1]!.split(' '), { PGPASSWORD: PASSWORD });
     expect(rollback.status, rollback.stderr).toBe(0);
-    expect(rollback.stdout).toMatch(/run "r1" on items: rolled back/);
+    expect(rollback.stdout).toMatch(/run "r1" on public\.items: rolled back/);
     expectNoSecret(rollback.stdout + rollback.stderr, PASSWORD);
   });
 });

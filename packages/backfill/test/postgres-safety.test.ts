@@ -147,7 +147,8 @@ describe('PostgreSQL: one lock per table identity (finding 4)', () => {
   it('two, public.two and "two" are one table: one run history and one lock', async () => {
     const url = await fresh(`CREATE TABLE two (id integer PRIMARY KEY, style text); INSERT INTO two SELECT i, 'Tag_' || i FROM generate_series(1, 30) AS i`);
     await withStore(url, false, async (store) => {
-      for (const spelling of ['two', 'public.two', '"two"', 'PUBLIC.TWO']) expect((await store.describe(spelling, {})).table).toBe('two');
+      // Schema-qualified, so the name reaches this table from a session with any search_path.
+      for (const spelling of ['two', 'public.two', '"two"', 'PUBLIC.TWO']) expect((await store.describe(spelling, {})).table).toBe('public.two');
     });
     let release!: () => void;
     const paused = new Promise<void>((resolve) => (release = resolve));
@@ -170,8 +171,40 @@ describe('PostgreSQL: one lock per table identity (finding 4)', () => {
     } finally {
       release();
     }
-    expect((await first).run).toMatchObject({ status: 'done', rowsChanged: 30 });
+    expect((await first).run).toMatchObject({ status: 'done', table: 'public.two', rowsChanged: 30 });
     expect(await withStore(url, false, (store) => store.isLocked('two'))).toBe(false);
+  });
+
+  it('names a table schema-qualified and quoted where needed', async () => {
+    const url = await fresh(`CREATE SCHEMA "My Schema"; CREATE TABLE "My Schema"."Items" (id integer PRIMARY KEY, style text)`);
+    await withStore(url, false, async (store) => {
+      expect((await store.describe('"My Schema"."Items"', {})).table).toBe('"My Schema"."Items"');
+    });
+  });
+
+  it("a run's table is found again from a session whose search_path puts another schema's table of that name first", async () => {
+    // Same rows in both; alice's already hold the values apply writes to public's, so restoring into
+    // the wrong table would show in either.
+    const url = await fresh(
+      `CREATE SCHEMA alice;
+       CREATE TABLE public.items (id integer PRIMARY KEY, name text, style text, occasion text[], mood jsonb); INSERT INTO public.items SELECT i, ${TAGS} FROM generate_series(1, 10) AS i;
+       CREATE TABLE alice.items (LIKE public.items INCLUDING ALL); INSERT INTO alice.items SELECT i, 'item ' || i, 'tag ' || i, ARRAY['work ' || i, 'weekend'], to_jsonb('calm ' || i) FROM generate_series(1, 10) AS i`,
+    );
+    // node-postgres passes the URL's `options` to the server as the startup parameter.
+    const aliceFirst = `${url}?options=-csearch_path%3Dalice,public`;
+    expect(await withStore(aliceFirst, false, (store) => store.describe('items', {}))).toMatchObject({ table: 'alice.items' });
+    const before = await dump(url, 'id', 'public.items');
+    const aliceBefore = await dump(url, 'id', 'alice.items');
+    const applied = await applyTo(url, { table: 'items', run: 'pub' });
+    expect(applied.run).toMatchObject({ table: 'public.items', cellsChanged: 30 });
+    expect(await dump(url, 'id', 'public.items')).not.toEqual(before);
+    expect((await withStore(aliceFirst, false, (store) => store.readRuns())).find((run) => run.name === 'pub')?.table).toBe('public.items');
+    expect((await withStore(aliceFirst, false, (store) => validate(store, { run: 'pub', all: true }))).verdict).toBe('PASS');
+    expect(await withStore(aliceFirst, false, (store) => store.isLocked('public.items'))).toBe(false);
+    const undone = await withStore(aliceFirst, true, (store) => rollback(store, { run: 'pub' }));
+    expect(undone).toMatchObject({ run: { table: 'public.items' }, restored: 30, conflictCount: 0 });
+    expect(await dump(url, 'id', 'public.items')).toEqual(before);
+    expect(await dump(url, 'id', 'alice.items')).toEqual(aliceBefore);
   });
 });
 

@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { copyFileSync, existsSync, linkSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -227,7 +227,7 @@ describe('finding 2: rollback cell by cell', () => {
 });
 
 describe('finding 4: one lock per table identity', () => {
-  it('a symlink to the file and another spelling of the table are LOCKED while an apply holds it', async () => {
+  it('a symlink or a hard link to the file and another spelling of the table are LOCKED while an apply holds it', async () => {
     const path = database((db) => {
       db.exec('CREATE TABLE Items (id INTEGER PRIMARY KEY, style TEXT)');
       const insert = db.prepare('INSERT INTO Items VALUES (?, ?)');
@@ -235,15 +235,22 @@ describe('finding 4: one lock per table identity', () => {
     });
     const link = join(dirname(path), 'link-to-wardrobe.db');
     symlinkSync(path, link);
+    const hard = join(dirname(path), 'another-name.db');
+    linkSync(path, hard);
     let release!: () => void;
     const paused = new Promise<void>((resolve) => (release = resolve));
     let inside!: () => void;
     const holding = new Promise<void>((resolve) => (inside = resolve));
-    const first = applyTo(path, { table: 'Items', run: 'one', batchSize: 10, hooks: { beforeCommit: async () => (inside(), await paused) } });
+    // Held between batches (a write transaction held open would make the others wait on SQLite itself).
+    const first = applyTo(path, { table: 'Items', run: 'one', batchSize: 10, hooks: { afterCommit: async () => (inside(), await paused) } });
     await holding;
-    const errors = [await failure(applyTo(link, { table: 'items', run: 'two' })), await failure(applyTo(path, { table: 'ITEMS', run: 'three' })), await failure(applyTo(link, { table: 'Items', run: 'four' }))];
-    const lines = await withStore(link, false, (store) => status(store));
-    const lockFile = JSON.parse(readFileSync(`${path}.backfill-items.lock`, 'utf8')) as { target: { device: number; inode: number } };
+    const errors = [
+      await failure(applyTo(link, { table: 'items', run: 'two' })),
+      await failure(applyTo(path, { table: 'ITEMS', run: 'three' })),
+      await failure(applyTo(link, { table: 'Items', run: 'four' })),
+      await failure(applyTo(hard, { table: 'items', run: 'five' })),
+    ];
+    const lines = await withStore(hard, false, (store) => status(store));
     release();
     await first;
     for (const error of errors) {
@@ -251,8 +258,7 @@ describe('finding 4: one lock per table identity', () => {
       expect(error.message).toMatch(/locked by another backfill/);
       expect(error.message).toMatch(/one apply or rollback per table at a time/);
     }
-    expect(lines[0]).toMatchObject({ name: 'one', state: 'running' }); // seen as held through the symlink too
-    expect(lockFile.target).toMatchObject({ device: statSync(path).dev, inode: statSync(path).ino }); // for a person diagnosing it
+    expect(lines[0]).toMatchObject({ name: 'one', state: 'running' }); // seen as held through the hard link too
     expect(query<{ style: string }>(path, 'SELECT DISTINCT style FROM items')).toEqual([{ style: 'smart casual' }]);
   });
 });
@@ -407,7 +413,7 @@ describe('finding 10: store errors are named, with what to do', () => {
   // As root, chmod 444 does not stop writes; the immutable attribute does (ext4, CAP_LINUX_IMMUTABLE).
   const chattr = (flag: '+i' | '-i', target: string) => spawnSync('chattr', [flag, target]).status === 0;
 
-  it('READ_ONLY: an immutable file, and a folder where the lock file cannot be made', async (context) => {
+  it('READ_ONLY: an immutable file, and a folder where SQLite cannot make its rollback journal', async (context) => {
     const path = small();
     if (!chattr('+i', path)) return context.skip();
     try {
@@ -423,8 +429,7 @@ describe('finding 10: store errors are named, with what to do', () => {
     try {
       const error = await failure(applyTo(path, { table: 'items', run: 'ro' }));
       expect(error.code).toBe('READ_ONLY');
-      expect(error.message).toMatch(/lock file/);
-      expect(error.message).toContain(`the folder ${folder} is not writable`);
+      expect(error.message).toContain(`its folder ${folder} is read-only (SQLite writes its rollback journal next to the file)`);
     } finally {
       chattr('-i', folder);
     }

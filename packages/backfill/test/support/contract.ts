@@ -126,7 +126,9 @@ export function backfillContract(harness: Harness, options: { readonly batches: 
     const paused = new Promise<void>((resolve) => (release = resolve));
     let inside!: () => void;
     const holding = new Promise<void>((resolve) => (inside = resolve));
-    const first = applyTo(url, { run: 'one', hooks: { beforeCommit: async () => { inside(); await paused; } } });
+    // Held between batches: a SQLite write transaction kept open would make the second apply wait
+    // for the database itself (BUSY) before it ever reached the run lock.
+    const first = applyTo(url, { run: 'one', hooks: { afterCommit: async () => { inside(); await paused; } } });
     await holding;
     const second = applyTo(url, { run: 'two' }).then(() => null, (error: unknown) => error);
     const error = await second;
