@@ -5,7 +5,9 @@
 import { apply, openStore } from '@semfilter/backfill';
 
 const [url, run, batch, killAt, phase] = process.argv.slice(2) as [string, string, string, string, string];
-const kill = () => process.kill(process.pid, 'SIGKILL');
+const kill = (): void => {
+  process.kill(process.pid, 'SIGKILL');
+};
 const store = await openStore(url, { writable: true });
 await apply(store, {
   table: 'items',
