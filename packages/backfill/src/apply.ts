@@ -55,8 +55,9 @@ export const REFUSALS_LISTED = 1000;
 
 const UNFINISHED: readonly string[] = [RUN_STATUS.RUNNING, RUN_STATUS.ROLLING_BACK];
 
+/** `items-20261205T140000Z`; a quoted or schema-qualified table name (`"My Shop"."Items"`) kept to characters a shell takes as they are. */
 function newRunName(table: string, date: Date): string {
-  return `${table}-${date.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}`;
+  return `${table.replace(/[^A-Za-z0-9_.-]+/g, '_')}-${date.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}`;
 }
 
 /** Finds the run to continue, or says why none may start; null means "start a new one". */

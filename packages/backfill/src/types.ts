@@ -18,7 +18,11 @@ export type CellValue = string | number | bigint | Uint8Array | null;
 
 /** Which table, which key and which tag columns a backfill works on, with how each column stores tags. */
 export interface TableShape {
-  /** The table's own name as the store knows it (not as typed: `Items` in SQLite is `items`). */
+  /**
+   * The table's own name as the store knows it, not as typed: SQLite as sqlite_master spells it
+   * (`ITEMS` reaches `items`), PostgreSQL schema-qualified (`items` reaches `public.items`, whatever
+   * a later session's search_path), files `items`.
+   */
   readonly table: string;
   /** The unique, non-null key columns batches are ordered by (the primary key unless `--id`). */
   readonly keyColumns: readonly string[];
