@@ -3,7 +3,8 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apply, openStore, rollback, type Store } from '@semfilter/backfill';
+import { apply, rollback } from '@semfilter/backfill';
+import { withStore } from './support/with-store.js';
 import { postgresHarness, sqliteHarness, type Harness } from './support/harness.js';
 import { startPostgres, type PostgresServer } from './support/postgres-server.js';
 
@@ -63,19 +64,11 @@ function concurrencySuite(kind: 'sqlite' | 'postgres', harness: Harness): void {
     const before = await readRows(kind, url);
     const seed = Date.now() % 100_000;
     const stopApp = await startApp(kind, url, seed);
-    const withStore = async <T>(work: (store: Store) => Promise<T>) => {
-      const store = await openStore(url, { writable: true });
-      try {
-        return await work(store);
-      } finally {
-        await store.close();
-      }
-    };
-    const applied = await withStore((store) => apply(store, { table: 'items', required: ['style'], batchSize: 10, throttleMs: 3, run: 'live' }));
+    const applied = await withStore(url, true, (store) => apply(store, { table: 'items', required: ['style'], batchSize: 10, throttleMs: 3, run: 'live' }));
     const shadow = await stopApp();
     const touched = Object.keys(shadow).length;
     expect(touched, 'the application wrote while apply ran').toBeGreaterThan(50);
-    const result = await withStore((store) => rollback(store, { run: 'live', batchSize: 13 }));
+    const result = await withStore(url, true, (store) => rollback(store, { run: 'live', batchSize: 13 }));
     const after = await readRows(kind, url);
 
     const expected: Rows = new Map(before);

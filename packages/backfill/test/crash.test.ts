@@ -1,9 +1,10 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apply, BackfillError, openStore, rollback, status, validate, type Store } from '@semfilter/backfill';
+import { apply, BackfillError, rollback, status, validate } from '@semfilter/backfill';
 import { postgresHarness, sqliteHarness, type Harness } from './support/harness.js';
 import { startPostgres, type PostgresServer } from './support/postgres-server.js';
+import { withStore } from './support/with-store.js';
 
 // Issue 15: kill -9 at random points of apply and of rollback, 20 times each on SQLite and on
 // PostgreSQL; every interrupted command, resumed, ends exactly as an uninterrupted one.
@@ -17,15 +18,6 @@ beforeAll(async () => {
   server = await startPostgres();
 }, 120_000);
 afterAll(() => server?.stop());
-
-async function withStore<T>(url: string, work: (store: Store) => Promise<T>): Promise<T> {
-  const store = await openStore(url, { writable: true });
-  try {
-    return await work(store);
-  } finally {
-    await store.close();
-  }
-}
 
 /** Retries while a killed holder's lock is still held (PostgreSQL frees it when it notices the closed socket). */
 async function unlocked<T>(work: () => Promise<T>): Promise<T> {
@@ -68,7 +60,7 @@ function crashSuite(name: string, harness: Harness): void {
   describe(`kill -9 at random points on ${name}`, () => {
     let counter = 0;
     const fresh = () => harness.create(`crash_${name}_${process.pid}_${(counter += 1)}`, SIZE);
-    const applyIn = (url: string, batchSize: number) => withStore(url, (store) => apply(store, { table: 'items', required: ['style'], batchSize, run: 'r' }));
+    const applyIn = (url: string, batchSize: number) => withStore(url, true, (store) => apply(store, { table: 'items', required: ['style'], batchSize, run: 'r' }));
     /** A fresh table with an apply child killed at a random moment of its whole length; retried when the child finished first. */
     async function killedApply(whole: number): Promise<string> {
       for (;;) {
@@ -86,12 +78,12 @@ function crashSuite(name: string, harness: Harness): void {
       const states: Record<string, number> = {};
       for (let kill = 1; kill <= KILLS; kill += 1) {
         const url = await killedApply(whole);
-        const state = (await withStore(url, (store) => status(store)))[0]?.state ?? 'before the run was recorded';
+        const state = (await withStore(url, true, (store) => status(store)))[0]?.state ?? 'before the run was recorded';
         states[state] = (states[state] ?? 0) + 1;
         const resumed = await unlocked(() => applyIn(url, BATCH));
         expect(resumed.run.status).toBe('done');
         expect(await harness.dump(url), `kill ${kill}`).toEqual(expected);
-        expect((await withStore(url, (store) => validate(store, { table: 'items', all: true }))).verdict, `kill ${kill}`).toBe('PASS');
+        expect((await withStore(url, true, (store) => validate(store, { table: 'items', all: true }))).verdict, `kill ${kill}`).toBe('PASS');
       }
       console.log(`${name}: apply killed ${KILLS} times over ${whole.toFixed(0)} ms; the run was then: ${JSON.stringify(states)}`);
       // Most kills must land inside the run, not before it started or after it ended ('running':
@@ -111,12 +103,12 @@ function crashSuite(name: string, harness: Harness): void {
       for (let kill = 1; kill <= KILLS; kill += 1) {
         let table = await applied();
         while (!(await runChild('rollback', table.url, 'r', Math.random() * whole)).killed) table = await applied();
-        const state = (await withStore(table.url, (store) => status(store)))[0]!.state;
+        const state = (await withStore(table.url, true, (store) => status(store)))[0]!.state;
         states[state] = (states[state] ?? 0) + 1;
-        const result = await unlocked(() => withStore(table.url, (store) => rollback(store, { run: 'r', batchSize: BATCH })));
+        const result = await unlocked(() => withStore(table.url, true, (store) => rollback(store, { run: 'r', batchSize: BATCH })));
         expect(result.conflictCount, `kill ${kill}`).toBe(0);
         expect(await harness.dump(table.url), `kill ${kill}`).toEqual(table.before);
-        expect((await withStore(table.url, (store) => status(store)))[0]!.state).toBe('rolled_back');
+        expect((await withStore(table.url, true, (store) => status(store)))[0]!.state).toBe('rolled_back');
       }
       console.log(`${name}: rollback killed ${KILLS} times over ${whole.toFixed(0)} ms; the run was then: ${JSON.stringify(states)}`);
       expect((states['rollback-interrupted'] ?? 0) + (states.rolling_back ?? 0)).toBeGreaterThanOrEqual(KILLS / 2);

@@ -3,19 +3,11 @@ import { chmodSync, lstatSync, mkdtempSync, readdirSync, readFileSync, statfsSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { apply, BackfillError, openStore, plan, rollback, validate, type ApplyOptions, type Store } from '@semfilter/backfill';
+import { apply, BackfillError, plan, rollback, validate, type ApplyOptions } from '@semfilter/backfill';
+import { withStore } from './support/with-store.js';
 
-async function withStore<T>(url: string, work: (store: Store) => Promise<T>): Promise<T> {
-  const store = await openStore(url, { writable: true });
-  try {
-    return await work(store);
-  } finally {
-    await store.close();
-  }
-}
-
-const applyTo = (url: string, options: Partial<ApplyOptions> = {}) => withStore(url, (store) => apply(store, { table: 'items', ...options }));
-const rollbackOf = (url: string, run: string) => withStore(url, (store) => rollback(store, { run }));
+const applyTo = (url: string, options: Partial<ApplyOptions> = {}) => withStore(url, true, (store) => apply(store, { table: 'items', ...options }));
+const rollbackOf = (url: string, run: string) => withStore(url, true, (store) => rollback(store, { run }));
 const folder = () => mkdtempSync(join(tmpdir(), 'semfilter-file-safety-'));
 
 /** What rejected, as the error itself (so a test can look at its code and message). */
@@ -68,7 +60,7 @@ describe('per-cell rollback of a wardrobe file', () => {
       const applied = await applyTo(url, { run: 'cells' });
       expect(applied.run).toMatchObject({ rowsChanged: 3, cellsChanged: 7, rowsRefused: 0 });
       expect(applied.journal.entries).toBe(7);
-      const journal = await withStore(url, (store) => store.readJournal('cells', 0, 100));
+      const journal = await withStore(url, true, (store) => store.readJournal('cells', 0, 100));
       expect(journal.map((entry) => [entry.seq, entry.key, entry.column])).toEqual([
         [1, ['a'], 'style'], [2, ['a'], 'occasion'], [3, ['b'], 'style'], [4, ['b'], 'occasion'], [5, ['b'], 'mood'], [6, ['c'], 'style'], [7, ['c'], 'mood'],
       ]);
@@ -88,7 +80,7 @@ describe('per-cell rollback of a wardrobe file', () => {
       expect(result.conflicts.map((conflict) => JSON.parse(conflict.written as string))).toEqual([['relaxed', 'happy'], ['weekend'], 'smart casual', 'smart casual']);
       // a's occasion restored next to the app's style; c restored; b stays deleted; nothing else moved.
       expect(readFileSync(path, 'utf8')).toBe(appEdits(before, 'Smart_Casual'));
-      const [run] = await withStore(url, (store) => store.readRuns());
+      const [run] = await withStore(url, true, (store) => store.readRuns());
       expect(run).toMatchObject({ status: 'rolled_back', cellsRestored: 3, conflicts: 4 });
     });
   }
@@ -102,7 +94,7 @@ describe('per-cell rollback of a wardrobe file', () => {
       const crash = () => {
         throw new Error('crash');
       };
-      await expect(withStore(url, (store) => rollback(store, { run: 'again', hooks: { [point]: crash } }))).rejects.toThrow('crash');
+      await expect(withStore(url, true, (store) => rollback(store, { run: 'again', hooks: { [point]: crash } }))).rejects.toThrow('crash');
       const result = await rollbackOf(url, 'again');
       expect(result).toMatchObject({ restored: 3, conflictCount: 4, run: { status: 'rolled_back', cellsRestored: 3, conflicts: 4 } });
       expect(readFileSync(path, 'utf8')).toBe(appEdits(before, 'Smart_Casual'));
@@ -126,7 +118,7 @@ describe('per-cell rollback of a wardrobe file', () => {
   it('keys of several fields (--id sku,size); a repeated key is a NO_KEY problem shown by its position', async () => {
     const { url, path } = wardrobe('jsonl', ['{"sku":"x","size":1,"style":"CASUAL"}', '{"sku":"x","size":2,"style":"Classic"}', '{"sku":"x","size":1,"style":"Business"}', ''].join('\n'));
     const before = readFileSync(path, 'utf8');
-    const report = await withStore(url, async (store) => plan(store, await store.describe(undefined, { id: ['sku', 'size'], columns: ['style'] })));
+    const report = await withStore(url, true, async (store) => plan(store, await store.describe(undefined, { id: ['sku', 'size'], columns: ['style'] })));
     expect(report.problems.listed).toEqual([expect.objectContaining({ key: ['#2'], code: 'NO_KEY', message: expect.stringMatching(/item 2 repeats the key \(sku, size\) \("x", 1\) of item 0/) })]);
     const applied = await applyTo(url, { run: 'pair', id: ['sku', 'size'], columns: ['style'] });
     expect(applied.run).toMatchObject({ keyColumns: ['sku', 'size'], cellsChanged: 2, rowsSkipped: 1 });
@@ -155,7 +147,7 @@ describe('one lock per wardrobe file, whatever path names it', () => {
     const holding = new Promise<void>((resolve) => (inside = resolve));
     const first = applyTo(url, { run: 'one', hooks: { beforeCommit: async () => { inside(); await paused; } } });
     await holding;
-    const locked = await withStore(`file:${link}`, (store) => store.isLocked('items'));
+    const locked = await withStore(`file:${link}`, true, (store) => store.isLocked('items'));
     const error = await failure(applyTo(`file:${link}`, { run: 'two' }));
     release();
     await first;
@@ -247,7 +239,7 @@ describe('write errors are named, and leave the file as it was', () => {
       const resumed = await applyTo(`file:${path}`, { run: 'full' });
       expect(resumed.mode).toBe('resumed');
       expect(readFileSync(path, 'utf8')).toBe(readFileSync(reference.path, 'utf8'));
-      expect((await withStore(`file:${path}`, (store) => validate(store, { table: 'items', run: 'full' }))).verdict).toBe('PASS');
+      expect((await withStore(`file:${path}`, true, (store) => validate(store, { table: 'items', run: 'full' }))).verdict).toBe('PASS');
     });
   });
 });

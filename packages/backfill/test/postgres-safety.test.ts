@@ -1,7 +1,8 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apply, BackfillError, openStore, plan, rollback, validate, type ApplyOptions, type Store } from '@semfilter/backfill';
+import { apply, BackfillError, plan, rollback, validate, type ApplyOptions } from '@semfilter/backfill';
 import { startPostgres, type PostgresServer } from './support/postgres-server.js';
+import { withStore } from './support/with-store.js';
 
 // Issue 15 on PostgreSQL, one test (or group) per finding: keys of every type (6), per-cell
 // rollback (2), one lock per table identity (4), rows the database refuses (5) and store errors
@@ -35,15 +36,6 @@ async function sql<R extends pg.QueryResultRow = Record<string, unknown>>(url: s
 /** Every row in key order as PostgreSQL renders it, byte for byte. */
 async function dump(url: string, order: string, table = 'items'): Promise<string[]> {
   return (await sql<{ line: string }>(url, `SELECT r::text AS line FROM ${table} r ORDER BY ${order}`)).map((row) => row.line);
-}
-
-async function withStore<T>(url: string, writable: boolean, work: (store: Store) => Promise<T>): Promise<T> {
-  const store = await openStore(url, { writable });
-  try {
-    return await work(store);
-  } finally {
-    await store.close();
-  }
 }
 
 const applyTo = (url: string, options: ApplyOptions) => withStore(url, true, (store) => apply(store, options));

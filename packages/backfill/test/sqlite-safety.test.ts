@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { apply, BackfillError, examineCell, openStore, plan, rollback, showKey, SqliteStore, status, type ApplyOptions, type Store } from '@semfilter/backfill';
+import { apply, BackfillError, examineCell, plan, rollback, showKey, SqliteStore, status, type ApplyOptions, type Store } from '@semfilter/backfill';
+import { withStore as withStoreAt } from './support/with-store.js';
 
 // Issue 15, SQLite: each test below failed on the store before the rewrite; the comment on each
 // says which finding it covers. Real database files in a temporary folder, real child processes.
@@ -52,14 +53,7 @@ function query<T>(path: string, sql: string, ...params: unknown[]): T[] {
   }
 }
 
-async function withStore<T>(path: string, writable: boolean, work: (store: Store) => Promise<T>): Promise<T> {
-  const store = await openStore(`sqlite:${path}`, { writable });
-  try {
-    return await work(store);
-  } finally {
-    await store.close();
-  }
-}
+const withStore = <T>(path: string, writable: boolean, work: (store: Store) => Promise<T>): Promise<T> => withStoreAt(`sqlite:${path}`, writable, work);
 
 const applyTo = (path: string, options: ApplyOptions) => withStore(path, true, (store) => apply(store, options));
 

@@ -1,7 +1,8 @@
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { apply, openStore, prune, rollback, status, validate, type Store } from '@semfilter/backfill';
+import { apply, prune, rollback, status, validate } from '@semfilter/backfill';
 import { fileHarness, sqliteHarness } from './support/harness.js';
+import { withStore } from './support/with-store.js';
 
 // Issue 15, finding 9: validate checks the run's own rows, says INCONCLUSIVE rather than PASS when
 // it could not check, and by default covers rare rows; finding 10's journal half: prune and sizes.
@@ -9,14 +10,6 @@ const sqlite = sqliteHarness();
 let counter = 0;
 const fresh = (size = 240) => sqlite.create(`validate_${process.pid}_${(counter += 1)}`, size);
 
-async function withStore<T>(url: string, writable: boolean, work: (store: Store) => Promise<T>): Promise<T> {
-  const store = await openStore(url, { writable });
-  try {
-    return await work(store);
-  } finally {
-    await store.close();
-  }
-}
 const run = (url: string, name = 'r') => withStore(url, true, (store) => apply(store, { table: 'items', required: ['style'], batchSize: 50, run: name }));
 const check = (url: string, options: Parameters<typeof validate>[1] = { table: 'items' }) => withStore(url, false, (store) => validate(store, options));
 const write = (url: string, sql: string, ...params: unknown[]) => {

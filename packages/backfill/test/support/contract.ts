@@ -1,22 +1,14 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { expect, it } from 'vitest';
-import { apply, BackfillError, openStore, plan, rollback, status, validate, type ApplyOptions, type Store } from '@semfilter/backfill';
+import { apply, BackfillError, plan, rollback, status, validate, type ApplyOptions } from '@semfilter/backfill';
 import { BAD_ROWS, EDITED_ROW, TWINS, type Harness } from './harness.js';
+import { withStore } from './with-store.js';
 
 const CHILD = fileURLToPath(new URL('./apply-child.ts', import.meta.url));
 const SIZE = 240;
 const BATCH = 25;
 const OPTIONS = { table: 'items', required: ['style'], batchSize: BATCH } as const;
-
-async function withStore<T>(url: string, writable: boolean, work: (store: Store) => Promise<T>): Promise<T> {
-  const store = await openStore(url, { writable });
-  try {
-    return await work(store);
-  } finally {
-    await store.close();
-  }
-}
 
 const applyTo = (url: string, options: Partial<ApplyOptions> = {}) => withStore(url, true, (store) => apply(store, { ...OPTIONS, ...options }));
 
