@@ -4,10 +4,9 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { bucketOf, decide, fnv1a32, growthbookHash } from '@semfilter/core/rollout';
 
-// GrowthBook's own cross-SDK cases, read at test time from the shared folder next to the repository
-// (not copied, so an update of the vectors is tested as it lands).
+// GrowthBook's own cross-SDK cases (test/fixtures/growthbook-cases.json: source and licence beside it).
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const CASES = JSON.parse(readFileSync(resolve(ROOT, '../shared/vectors/growthbook-cases.json'), 'utf8')) as {
+const CASES = JSON.parse(readFileSync(resolve(ROOT, 'test/fixtures/growthbook-cases.json'), 'utf8')) as {
   hash: [seed: string, value: string, version: number, expected: number | null][];
   feature: [name: string, context: GrowthBookContext, key: string, expected: { value: unknown; on: boolean; source: string }][];
 };

@@ -1,6 +1,6 @@
 /**
  * GrowthBook's bucketing hash, so a team that already buckets users with GrowthBook puts every user
- * in the same bucket here (vectors: ../shared/vectors/growthbook-cases.json, `hash` rows).
+ * in the same bucket here (vectors: test/fixtures/growthbook-cases.json, `hash` rows).
  */
 
 /**
