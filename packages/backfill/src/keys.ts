@@ -27,6 +27,12 @@ function reviver(_key: string, value: unknown): unknown {
 
 /** JSON text that keeps bigints and bytes exactly (for keys, cursors and journaled cells). */
 export function encodeExact(value: unknown): string {
+  // The journal encodes a key per changed row: a key of one integer or text skips the replacer.
+  if (Array.isArray(value) && value.length === 1) {
+    const [part] = value as unknown[];
+    if (typeof part === 'bigint') return `[{"${BIGINT_TAG}":"${part}"}]`;
+    if (typeof part === 'string' || typeof part === 'number') return `[${JSON.stringify(part)}]`;
+  }
   return JSON.stringify(value, replacer);
 }
 
