@@ -4,7 +4,7 @@ import { TAG_TYPES, type PgTable } from './postgres-catalog.js';
 import { isRefusal, refusalMessage } from './postgres-errors.js';
 import { cellText, decodeText, keyArrays, keyCompare, keyJoin, keyOrder, keyParams, keyTexts, keyTypes, ROW_VERSION, splitVersion, writeStatement, type CellWrite } from './postgres-sql.js';
 import { BOOKKEEPING, quoteIdent as q } from './sql.js';
-import { CONFLICT_REASON, type ApplyBatchOutcome, type BatchHooks, type ConflictReason, type RollbackBatchOutcome, type RowDecider } from './store.js';
+import { afterBatch, CONFLICT_REASON, type ApplyBatchOutcome, type BatchHooks, type ConflictReason, type RollbackBatchOutcome, type RowDecider } from './store.js';
 import { ON_REFUSAL, type CellValue, type Key, type Refusal, type RunRecord, type TableShape } from './types.js';
 import type { CellForm } from './values.js';
 
@@ -114,19 +114,11 @@ export async function applyPgBatch(session: PgSession, table: PgTable, run: RunR
   if (refused.length > 0) {
     await session.query(`INSERT INTO ${BOOKKEEPING.refusals} (run_name, seq, row_key, message) SELECT $1, s, k, m FROM unnest($2::bigint[], $3::text[], $4::text[]) AS x(s, k, m)`, [run.name, refused.map((_refusal, index) => run.rowsRefused + index + 1), refused.map((refusal) => encodeExact(refusal.key)), refused.map((refusal) => refusal.message)]);
   }
-  const next: RunRecord = {
-    ...run,
-    cursor: rows[rows.length - 1]!.slice(0, keys.length) as string[],
-    rowsScanned: run.rowsScanned + rows.length,
-    rowsChanged: run.rowsChanged + rowsChanged,
-    cellsChanged: run.cellsChanged + cellsChanged,
-    rowsSkipped: run.rowsSkipped + skipped,
-    rowsRefused: run.rowsRefused + refused.length,
-    updatedAt: new Date().toISOString(),
-  };
+  const outcome: ApplyBatchOutcome = { done: rows.length < limit, rowsScanned: rows.length, rowsChanged, cellsChanged, rowsSkipped: skipped, refused };
+  const next = afterBatch(run, rows[rows.length - 1]!.slice(0, keys.length) as string[], outcome);
   await session.saveRun(next);
   await hooks.beforeCommit?.(batch);
-  return { next, outcome: { done: rows.length < limit, rowsScanned: rows.length, rowsChanged, cellsChanged, rowsSkipped: skipped, refused } };
+  return { next, outcome };
 }
 
 /** A row as rollback reads it now: its version and the journaled columns' text. */

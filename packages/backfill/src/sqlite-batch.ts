@@ -4,8 +4,9 @@ import { decodeExact, encodeExact, keyId, sameCell, showKey } from './keys.js';
 import { BOOKKEEPING, quoteIdent as q } from './sql.js';
 import type { AffinityProbe } from './sqlite-affinity.js';
 import { isRowRefusal } from './sqlite-errors.js';
+import type { JournalRow } from './sqlite-journal.js';
 import { keyOf, keySql, ROWID_COLUMN, selectList, type TableMeta } from './sqlite-schema.js';
-import { CONFLICT_REASON, type ApplyBatchOutcome, type BatchHooks, type ConflictReason, type RollbackBatchOutcome, type RowDecider } from './store.js';
+import { afterBatch, CONFLICT_REASON, type ApplyBatchOutcome, type BatchHooks, type ConflictReason, type RollbackBatchOutcome, type RowDecider } from './store.js';
 import { ON_REFUSAL, type CellValue, type Key, type Refusal, type Row, type RunRecord, type TableShape } from './types.js';
 
 /** What the batch functions need from the store (one connection, its statement cache). */
@@ -208,30 +209,13 @@ async function applyOnce(context: SqliteBatchContext, meta: TableMeta, run: RunR
     });
   }
   insertJournal(context, journal);
-  const next: RunRecord = {
-    ...run,
-    cursor: keyOf(shape.keyColumns, records[records.length - 1]!),
-    rowsScanned: run.rowsScanned + records.length,
-    rowsChanged: run.rowsChanged + changed,
-    cellsChanged: run.cellsChanged + cells,
-    rowsSkipped: run.rowsSkipped + skipped,
-    rowsRefused: run.rowsRefused + refused.length,
-    updatedAt: new Date().toISOString(),
-  };
+  const outcome: ApplyBatchOutcome = { done: records.length < limit, rowsScanned: records.length, rowsChanged: changed, cellsChanged: cells, rowsSkipped: skipped, refused };
+  const next = afterBatch(run, keyOf(shape.keyColumns, records[records.length - 1]!), outcome);
   context.saveRun(next);
   await hooks.beforeCommit?.(batch);
   db.exec('COMMIT');
   Object.assign(run, next);
-  return { done: records.length < limit, rowsScanned: records.length, rowsChanged: changed, cellsChanged: cells, rowsSkipped: skipped, refused };
-}
-
-interface Entry {
-  readonly seq: bigint;
-  readonly row_key: string;
-  readonly column_name: string;
-  readonly before_value: CellValue;
-  readonly written_value: CellValue;
-  readonly version: string | null;
+  return outcome;
 }
 
 /** The spec's rollback batch: cell by cell, a cell restored only while it holds what apply wrote. */
@@ -243,7 +227,7 @@ export async function rollbackCells(context: SqliteBatchContext, meta: TableMeta
     run.rollbackCursor === null
       ? context.stmt(`SELECT ${columns} FROM ${J} WHERE run_name = ? ORDER BY seq DESC LIMIT ?`).all(run.name, limit)
       : context.stmt(`SELECT ${columns} FROM ${J} WHERE run_name = ? AND seq < ? ORDER BY seq DESC LIMIT ?`).all(run.name, run.rollbackCursor, limit)
-  ) as Entry[];
+  ) as JournalRow[];
   if (entries.length === 0) {
     db.exec('COMMIT');
     return { done: true, restored: 0, conflicts: 0 };

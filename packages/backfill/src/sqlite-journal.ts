@@ -24,7 +24,8 @@ export const BOOKKEEPING_DDL = `CREATE TABLE IF NOT EXISTS ${BOOKKEEPING.runs} (
   CREATE TABLE IF NOT EXISTS ${J} (run_name TEXT NOT NULL, seq INTEGER NOT NULL, row_key TEXT NOT NULL, column_name TEXT NOT NULL, before_value, written_value, version TEXT, outcome TEXT, outcome_detail TEXT, PRIMARY KEY (run_name, seq));
   CREATE TABLE IF NOT EXISTS ${R} (run_name TEXT NOT NULL, seq INTEGER NOT NULL, row_key TEXT NOT NULL, message TEXT NOT NULL, PRIMARY KEY (run_name, seq));`;
 
-interface JournalRow {
+/** A journal row as SQLite gives it (values with their own types). */
+export interface JournalRow {
   readonly seq: bigint;
   readonly row_key: string;
   readonly column_name: string;

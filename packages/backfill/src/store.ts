@@ -30,6 +30,20 @@ export interface ApplyBatchOutcome {
   readonly refused: readonly Refusal[];
 }
 
+/** The run after an apply batch: the cursor at the batch's last key, the batch's counts added. */
+export function afterBatch(run: RunRecord, cursor: Key, batch: ApplyBatchOutcome): RunRecord {
+  return {
+    ...run,
+    cursor,
+    rowsScanned: run.rowsScanned + batch.rowsScanned,
+    rowsChanged: run.rowsChanged + batch.rowsChanged,
+    cellsChanged: run.cellsChanged + batch.cellsChanged,
+    rowsSkipped: run.rowsSkipped + batch.rowsSkipped,
+    rowsRefused: run.rowsRefused + batch.refused.length,
+    updatedAt: new Date().toISOString(),
+  };
+}
+
 /** What one rollback batch did, counted in cells. */
 export interface RollbackBatchOutcome {
   readonly done: boolean;

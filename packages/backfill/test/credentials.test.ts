@@ -1,10 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commandDbArgument, parsePostgresUrl, redactSecrets, redactUrl, secretsOf } from '@semfilter/backfill';
-import { startPostgres, type PostgresServer } from './support/postgres-server.js';
+import { freePort, startPostgres, type PostgresServer } from './support/postgres-server.js';
 
 // The built command, as `npx semfilter` runs it (`npm test` builds first), as in cli.test.ts.
 const BIN = fileURLToPath(new URL('../../cli/dist/bin.js', import.meta.url));
@@ -12,18 +11,6 @@ const BIN = fileURLToPath(new URL('../../cli/dist/bin.js', import.meta.url));
 function semfilter(args: readonly string[], env: NodeJS.ProcessEnv = {}) {
   const result = spawnSync(process.execPath, [BIN, 'backfill', ...args], { encoding: 'utf8', env: { ...process.env, PGPASSWORD: '', ...env } });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
-/** A port on 127.0.0.1 that nothing listens on: taken from the OS, then let go. */
-async function closedPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** Every piece of the test passwords that would show a leak, whole or in part (`s3c@retpw` once leaked as `***@retpw`). */
@@ -102,7 +89,7 @@ describe('credentials in --db: redactUrl, secretsOf, redactSecrets', () => {
 
 describe('semfilter backfill with a password in --db and no server', () => {
   it('exits 2 naming the store, with no password in any form and no stack trace', async () => {
-    const port = await closedPort();
+    const port = await freePort();
     for (const { url, secret, label } of FORMS(port)) {
       for (const args of [['plan', '--table', 'items'], ['apply', '--table', 'items', '--run', 'r1'], ['validate', '--table', 'items'], ['status'], ['rollback', '--run', 'r1'], ['plan', '--table', 'items', '--json']]) {
         const [sub, ...rest] = args;

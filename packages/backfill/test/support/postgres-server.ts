@@ -23,7 +23,8 @@ export function postgresBin(): string {
   return join(root, versions[0]!, 'bin');
 }
 
-async function freePort(): Promise<number> {
+/** A port on 127.0.0.1 that nothing listens on now: taken from the OS, then let go. */
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
