@@ -6,6 +6,7 @@ import type { BatchHooks, ShapeOptions, Store } from './store.js';
 import { showKey } from './keys.js';
 import { ON_REFUSAL, RUN_STATUS, type OnRefusal, type Refusal, type RunRecord, type TableShape } from './types.js';
 import { createNormalizer } from './values.js';
+import { runShape } from './runs.js';
 
 /** Progress after each batch, for a bar on a terminal or a JSON line elsewhere. */
 export interface ApplyProgress {
@@ -94,7 +95,7 @@ export async function apply(store: Store, options: ApplyOptions): Promise<ApplyR
     let mode: ApplyResult['mode'] = 'resumed';
     if (run !== null) {
       // A resumed run keeps its own key and columns: changing them halfway would mix two backfills.
-      shape = await store.describe(shape.table, { id: run.keyColumns, columns: run.columns, required: run.required });
+      shape = await runShape(store, run);
       if (run.status === RUN_STATUS.DONE) mode = 'already-done';
       // The refusal policy is the operator's choice for this attempt: a run stopped on a refusal
       // goes on with --on-refusal skip.

@@ -1,3 +1,6 @@
+import { showKey } from './keys.js';
+import type { Key } from './types.js';
+
 /** Why a backfill command stopped; stable codes so the CLI can pick an exit status. */
 export const BACKFILL_ERROR = {
   /** Bad arguments, a missing table or column, an unreadable file: the user can fix the input. */
@@ -33,4 +36,12 @@ export class BackfillError extends Error {
 /** Shorthand for a BAD_INPUT error. */
 export function badInput(message: string): BackfillError {
   return new BackfillError('BAD_INPUT', message);
+}
+
+/** A row the database refused under `--on-refusal stop`: which, the database's words, and how to go on. */
+export function refusedRowError(label: string, table: string, key: Key, message: string): BackfillError {
+  return new BackfillError(
+    'REFUSED',
+    `${label} table ${table}: the database refused row ${showKey(key)}: ${message}. With --on-refusal stop nothing of this batch was written; the run stays after its last committed batch. Fix that row and rerun, or rerun with --on-refusal skip to leave such rows as they are and list them.`,
+  );
 }

@@ -10,6 +10,7 @@ export * from './validate.js';
 export * from './rollback.js';
 export * from './status.js';
 export * from './prune.js';
+export * from './runs.js';
 export * from './open.js';
 export * from './format.js';
 export { SqliteStore, type SqliteStoreOptions } from './sqlite-store.js';

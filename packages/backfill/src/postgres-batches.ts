@@ -1,6 +1,6 @@
-import { BackfillError } from './errors.js';
-import { decodeExact, encodeExact, showKey } from './keys.js';
-import { TAG_TYPES, type PgTable } from './postgres-catalog.js';
+import { refusedRowError } from './errors.js';
+import { decodeExact, encodeExact } from './keys.js';
+import { formOfType, type PgTable } from './postgres-catalog.js';
 import { isRefusal, refusalMessage } from './postgres-errors.js';
 import { cellText, decodeText, keyArrays, keyCompare, keyJoin, keyOrder, keyParams, keyTexts, keyTypes, ROW_VERSION, splitVersion, writeStatement, type CellWrite } from './postgres-sql.js';
 import { BOOKKEEPING, quoteIdent as q } from './sql.js';
@@ -73,7 +73,7 @@ export async function applyPgBatch(session: PgSession, table: PgTable, run: RunR
   // Only the key and the tag columns, as text: `before` is exactly the stored rendering, and the tag values decode as a full scan would.
   const rows = await session.rows(`SELECT ${keyTexts(keys)}, ${tags} FROM ${table.qualified} AS t WHERE ${where.join(' AND ')} ORDER BY ${keyOrder(keys)} LIMIT $${params.length} FOR NO KEY UPDATE`, params);
   if (rows.length === 0) return null;
-  const forms: Record<string, CellForm> = Object.fromEntries(shape.columns.map((column) => [column, TAG_TYPES[shape.columnTypes[column] ?? 'text'] ?? 'text']));
+  const forms: Record<string, CellForm> = Object.fromEntries(shape.columns.map((column) => [column, formOfType(shape.columnTypes[column])]));
   const writes: CellWrite[] = [];
   const befores: Map<string, string | null>[] = [];
   let skipped = 0;
@@ -100,7 +100,7 @@ export async function applyPgBatch(session: PgSession, table: PgTable, run: RunR
   const written = writes.length === 0 ? [] : await writeRows(session, table, run, keys, writes, befores, careful, (write, error) => {
     const message = refusalMessage(error);
     if (run.onRefusal === ON_REFUSAL.STOP) {
-      throw new BackfillError('REFUSED', `${session.label} table ${shape.table}: the database refused row ${showKey(write.key)}: ${message}. Nothing of batch ${batch} was written; the run stays after its last committed batch. Fix the row and rerun, or rerun with \`--on-refusal skip\` to leave such rows as they are and list them`);
+      throw refusedRowError(session.label, shape.table, write.key, message);
     }
     refused.push({ key: write.key, message });
   });

@@ -8,6 +8,11 @@ import type { CellForm } from './values.js';
 /** Column types a tag column may have, by the form its values take. */
 export const TAG_TYPES: Readonly<Record<string, CellForm>> = { text: 'text', 'character varying': 'text', 'text[]': 'array', 'character varying[]': 'array', json: 'json', jsonb: 'json' };
 
+/** How a column of this base type keeps tags (`text` for a type that is not a tag type). */
+export function formOfType(base: string | undefined): CellForm {
+  return TAG_TYPES[base ?? 'text'] ?? 'text';
+}
+
 /** Runs one query and gives its rows; driver errors pass through (the store maps them once, at its edge). */
 export type CatalogQuery = <R extends Record<string, unknown>>(sql: string, params?: unknown[]) => Promise<R[]>;
 

@@ -1,4 +1,4 @@
-import { TAG_TYPES, type PgTable } from './postgres-catalog.js';
+import { formOfType, type PgTable } from './postgres-catalog.js';
 import { cellText, keyArrays, keyJoin, keyTypes } from './postgres-sql.js';
 import { quoteIdent as q } from './sql.js';
 import type { RowChange } from './store.js';
@@ -21,7 +21,7 @@ function lengthRefusal(table: PgTable, change: RowChange): string | null {
   for (const [column, value] of Object.entries(change.values)) {
     const described = table.columns.get(column);
     if (described?.maxChars === null || described === undefined) continue;
-    const form = TAG_TYPES[described.base] ?? 'text';
+    const form = formOfType(described.base);
     // An array column checks each element; a text column the text written (a JSON list as its text).
     const texts = form === 'array' ? (typeof value === 'string' ? [value] : value) : [cellText(form, value)];
     if (texts.some((text) => overflows(text, described.maxChars!))) return `value too long for type character varying(${described.maxChars})`;
@@ -53,7 +53,7 @@ export async function foreseeRefusals(read: ReadRows, table: PgTable, shape: Tab
     const names = keys.map((_key, index) => `k${index}`);
     const casts = keys.map(() => 'text[]');
     columns.forEach((column, index) => {
-      const form = TAG_TYPES[table.columns.get(column)!.base] ?? 'text';
+      const form = formOfType(table.columns.get(column)!.base);
       params.push(rest.map(({ change }) => change.values[column] !== undefined));
       params.push(rest.map(({ change }) => (change.values[column] === undefined ? null : cellText(form, change.values[column]!))));
       names.push(`s${index}`, `c${index}`);

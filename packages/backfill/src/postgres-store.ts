@@ -2,7 +2,7 @@ import pg from 'pg';
 import { redactSecrets, secretsOf } from './credentials.js';
 import { BackfillError } from './errors.js';
 import { applyPgBatch, rollbackPgBatch, type PgSession } from './postgres-batches.js';
-import { describeTable, tagUniqueIndexes, TAG_TYPES, type PgTable } from './postgres-catalog.js';
+import { describeTable, formOfType, tagUniqueIndexes, type PgTable } from './postgres-catalog.js';
 import { isRefusal, isSessionLost, pgFailure } from './postgres-errors.js';
 import { foreseeRefusals } from './postgres-foresee.js';
 import { BOOKKEEPING_DDL, measureJournal, readConflictEntries, readJournalEntries, readRefusalEntries, tablesExist } from './postgres-journal.js';
@@ -98,7 +98,7 @@ export class PostgresStore implements Store {
   }
 
   formOf(shape: TableShape, column: string): CellForm {
-    return TAG_TYPES[shape.columnTypes[column] ?? 'text'] ?? 'text';
+    return formOfType(shape.columnTypes[column]);
   }
 
   private toRows(shape: TableShape, rows: unknown[][]): Row[] {

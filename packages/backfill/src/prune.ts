@@ -1,6 +1,7 @@
 import { badInput } from './errors.js';
 import type { Store } from './store.js';
 import { RUN_STATUS, type RunRecord } from './types.js';
+import { namedRun, runShape } from './runs.js';
 
 /** What `prune` did. */
 export interface PruneResult {
@@ -17,15 +18,11 @@ export interface PruneResult {
  * record stays (marked pruned); rollback of it is refused from then on.
  */
 export async function prune(store: Store, options: { readonly run: string; readonly now?: () => number }): Promise<PruneResult> {
-  const runs = await store.readRuns();
-  const found = runs.find((run) => run.name === options.run);
-  if (found === undefined) {
-    throw badInput(`${store.label}: no backfill run named "${options.run}"; ${runs.length === 0 ? 'no run was ever recorded here' : `expected one of: ${runs.map((run) => run.name).join(', ')}`}`);
-  }
+  const found = namedRun(store, await store.readRuns(), options.run);
   if (found.status !== RUN_STATUS.DONE && found.status !== RUN_STATUS.ROLLED_BACK) {
     throw badInput(`${store.label}: run "${found.name}" is ${found.status === RUN_STATUS.RUNNING ? 'unfinished' : 'being rolled back'}; finish it (apply --run ${found.name}) or roll it back before pruning its journal`);
   }
-  const shape = await store.describe(found.table, { id: found.keyColumns, columns: found.columns, required: found.required });
+  const shape = await runShape(store, found);
   const release = await store.lock(shape);
   try {
     const size = await store.journalSize(found.name);

@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import { badInput } from './errors.js';
 import type { BatchHooks, Conflict, Store } from './store.js';
 import { RUN_STATUS, type RunRecord } from './types.js';
+import { namedRun, runShape } from './runs.js';
 
 /** Options of `rollback`. */
 export interface RollbackOptions {
@@ -40,12 +41,9 @@ function refusePruned(store: Store, run: RunRecord): void {
 export async function rollback(store: Store, options: RollbackOptions): Promise<RollbackResult> {
   const now = options.now ?? Date.now;
   const runs = await store.readRuns();
-  const found = runs.find((run) => run.name === options.run);
-  if (found === undefined) {
-    throw badInput(`${store.label}: no backfill run named "${options.run}"; ${runs.length === 0 ? 'no run was ever recorded here' : `expected one of: ${runs.map((run) => run.name).join(', ')}`}`);
-  }
+  const found = namedRun(store, runs, options.run);
   refusePruned(store, found);
-  const shape = await store.describe(found.table, { id: found.keyColumns, columns: found.columns, required: found.required });
+  const shape = await runShape(store, found);
   const release = await store.lock(shape);
   const started = now();
   try {

@@ -22,11 +22,6 @@ export function affinityOf(declared: string, strict: boolean): Affinity {
   return 'NUMERIC';
 }
 
-/** Whether a text written into a column of this affinity can come back as another type. */
-export function convertsText(affinity: Affinity): boolean {
-  return affinity === 'NUMERIC' || affinity === 'INTEGER' || affinity === 'REAL';
-}
-
 const PROBE_COLUMN = { NUMERIC: 'n', INTEGER: 'i', REAL: 'r' } as const;
 
 /**
@@ -48,7 +43,7 @@ export class AffinityProbe {
    * when it stays text.
    */
   conversion(column: string, affinity: Affinity, text: string): string | null {
-    if (affinity !== 'NUMERIC' && affinity !== 'INTEGER' && affinity !== 'REAL') return null;
+    if (affinity === 'TEXT' || affinity === 'BLOB') return null; // a text stays text there
     const name = PROBE_COLUMN[affinity];
     let statement = this.statements.get(name);
     if (statement === undefined) this.statements.set(name, (statement = this.db.prepare(`UPDATE probe SET ${name} = ? RETURNING ${name} AS v, typeof(${name}) AS t`)));
@@ -58,9 +53,23 @@ export class AffinityProbe {
     return `column ${column} has ${affinity} affinity: SQLite would store ${JSON.stringify(text)} as ${kind} ${String(stored.v)}; left as it was`;
   }
 
+  /** The first of a row's writes that would change type (its refusal words), or null when all stay text. */
+  firstConversion(affinity: Readonly<Record<string, Affinity>>, texts: Readonly<Record<string, string>>): string | null {
+    for (const [column, text] of Object.entries(texts)) {
+      const message = this.conversion(column, affinity[column] ?? 'BLOB', text);
+      if (message !== null) return message;
+    }
+    return null;
+  }
+
   close(): void {
     this.db.close();
   }
+}
+
+/** How a SQLite text column keeps tags: one tag as itself, a list as JSON text. */
+export function cellTexts(values: Readonly<Record<string, string | readonly string[]>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(values).map(([column, value]) => [column, typeof value === 'string' ? value : JSON.stringify(value)]));
 }
 
 /**

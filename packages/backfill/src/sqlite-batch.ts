@@ -1,8 +1,8 @@
 import type Database from 'better-sqlite3';
-import { BackfillError } from './errors.js';
-import { decodeExact, encodeExact, keyId, sameCell, showKey } from './keys.js';
+import { refusedRowError } from './errors.js';
+import { decodeExact, encodeExact, keyId, sameCell } from './keys.js';
 import { BOOKKEEPING, quoteIdent as q } from './sql.js';
-import type { AffinityProbe } from './sqlite-affinity.js';
+import { cellTexts, type AffinityProbe } from './sqlite-affinity.js';
 import { isRowRefusal } from './sqlite-errors.js';
 import type { JournalRow } from './sqlite-journal.js';
 import { keyOf, keySql, ROWID_COLUMN, selectList, type TableMeta } from './sqlite-schema.js';
@@ -80,14 +80,6 @@ function insertJournal(context: SqliteBatchContext, rows: readonly unknown[]): v
 /** What a write that changed no row means: a trigger's RAISE(IGNORE) skipped it. */
 const IGNORED = 'the write was ignored (a BEFORE UPDATE trigger with RAISE(IGNORE)); left as it was';
 
-function refusedError(context: SqliteBatchContext, shape: TableShape, run: RunRecord, key: Key, message: string): BackfillError {
-  const cursor = run.cursor === null ? 'the start' : showKey(run.cursor);
-  return new BackfillError(
-    'REFUSED',
-    `${context.label} table ${shape.table}: the database refused row ${showKey(key)}: ${message}. With --on-refusal stop nothing of this batch was written (the run stays at cursor ${cursor}). Fix that row, or rerun with --on-refusal skip to record such rows, leave them as they are and go on.`,
-  );
-}
-
 /** Writes cells of one row; a refusal is caught and its words returned, anything else is thrown. */
 function writeCells(context: SqliteBatchContext, shape: TableShape, key: Key, columns: readonly string[], values: readonly unknown[]): string | undefined {
   try {
@@ -104,7 +96,7 @@ function writeCells(context: SqliteBatchContext, shape: TableShape, key: Key, co
  * is rolled back and the rows redone one by one, each in its own savepoint, so a refused row is
  * left as it was and the others are written.
  */
-function writeAll(context: SqliteBatchContext, shape: TableShape, writes: readonly Write[], stop: boolean, run: RunRecord): void {
+function writeAll(context: SqliteBatchContext, shape: TableShape, writes: readonly Write[], stop: boolean): void {
   const { db } = context;
   const ready = writes.filter((write) => write.refusal === undefined);
   db.exec('SAVEPOINT semfilter_batch');
@@ -129,7 +121,7 @@ function writeAll(context: SqliteBatchContext, shape: TableShape, writes: readon
       continue;
     }
     db.exec('ROLLBACK TO semfilter_row; RELEASE semfilter_row');
-    if (stop) throw refusedError(context, shape, run, write.row.key, refusal);
+    if (stop) throw refusedRowError(context.label, shape.table, write.row.key, refusal);
     write.refusal = refusal;
   }
 }
@@ -143,7 +135,7 @@ export async function applyWrites(context: SqliteBatchContext, meta: TableMeta, 
     } catch (error) {
       if (!(error instanceof TransactionLost)) throw error;
       // SQLite rolled everything back for that row: refuse it and redo the batch without it
-      if (run.onRefusal === ON_REFUSAL.STOP) throw refusedError(context, shape, run, error.key, error.reason);
+      if (run.onRefusal === ON_REFUSAL.STOP) throw refusedRowError(context.label, shape.table, error.key, error.reason);
       lost.set(keyId(error.key), error.reason);
     }
   }
@@ -174,20 +166,16 @@ async function applyOnce(context: SqliteBatchContext, meta: TableMeta, run: RunR
     const { change, skipped: skip } = decide(row);
     if (skip) skipped += 1;
     if (change === null) continue;
-    const columns = Object.keys(change.values);
-    const texts = columns.map((column) => {
-      const value = change.values[column]!;
-      return typeof value === 'string' ? value : JSON.stringify(value);
-    });
-    const write: Write = { row, columns, texts };
-    const reason = lost.get(keyId(row.key)) ?? columns.map((column, index) => context.probe.conversion(column, meta.affinity[column] ?? 'BLOB', texts[index]!)).find((message) => message !== null);
+    const byColumn = cellTexts(change.values);
+    const write: Write = { row, columns: Object.keys(byColumn), texts: Object.values(byColumn) };
+    const reason = (lost.size === 0 ? undefined : lost.get(keyId(row.key))) ?? context.probe.firstConversion(meta.affinity, byColumn);
     if (reason !== undefined && reason !== null) {
-      if (stop) throw refusedError(context, shape, run, row.key, reason);
+      if (stop) throw refusedRowError(context.label, shape.table, row.key, reason);
       write.refusal = reason;
     }
     writes.push(write);
   }
-  writeAll(context, shape, writes, stop, run);
+  writeAll(context, shape, writes, stop);
 
   const journal: unknown[] = [];
   const refusals = context.stmt(`INSERT INTO ${BOOKKEEPING.refusals} (run_name, seq, row_key, message) VALUES (?, ?, ?, ?)`);

@@ -69,7 +69,8 @@ export function holdersOf(realPath: string): FileHolder[] | undefined {
   return holders;
 }
 
-function writable(path: string): boolean {
+/** Whether this user may write `path` (a file, or a folder to create files in). */
+export function canWrite(path: string): boolean {
   try {
     accessSync(path, constants.W_OK);
     return true;
@@ -101,9 +102,9 @@ function busyMessage(context: ErrorContext): string {
 
 function readOnlyMessage(context: ErrorContext, detail: string): string {
   const folder = dirname(context.path);
-  const which = !writable(context.path)
+  const which = !canWrite(context.path)
     ? `the file ${context.path} is read-only`
-    : !writable(folder)
+    : !canWrite(folder)
       ? `its folder ${folder} is read-only (SQLite writes its rollback journal next to the file)`
       : `the file ${context.path} or its file system refuses writes (an immutable file, a read-only mount)`;
   return `${context.label}: cannot write the database: ${which} (${detail}). Nothing was written. Make it writable for this user, or run plan/validate/status, which only read.`;
@@ -122,7 +123,7 @@ export function storeError(error: unknown, context: ErrorContext): BackfillError
     return new BackfillError('READ_ONLY', `${context.label}: the database needs recovery after a crash (SQLite must roll back the hot journal ${context.path}-journal before anyone can read it), and this user cannot write the file or its folder. Run any semfilter backfill command once as a user who can write there (it recovers the file first), then rerun.`);
   }
   // CANTOPEN on a write: SQLite could not create its rollback journal beside the file.
-  const journalRefused = code === 'SQLITE_CANTOPEN' && !writable(dirname(context.path));
+  const journalRefused = code === 'SQLITE_CANTOPEN' && !canWrite(dirname(context.path));
   if (journalRefused || code.startsWith('SQLITE_READONLY') || code === 'EACCES' || code === 'EROFS' || code === 'EPERM' || code === 'SQLITE_PERM') {
     return new BackfillError('READ_ONLY', readOnlyMessage(context, detail));
   }

@@ -1,12 +1,12 @@
 import Database from 'better-sqlite3';
-import { accessSync, constants, existsSync, realpathSync, statSync } from 'node:fs';
+import { existsSync, realpathSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { badInput, BackfillError } from './errors.js';
 import { keyId, showKey } from './keys.js';
 import { sqliteLockOwner, takeSqliteLock } from './sqlite-lock.js';
 import { BOOKKEEPING, parseRunRecord, quoteIdent as q, runRow } from './sql.js';
-import { AffinityProbe, RowChecker } from './sqlite-affinity.js';
-import { isNotADatabase, storeError } from './sqlite-errors.js';
+import { AffinityProbe, cellTexts, RowChecker } from './sqlite-affinity.js';
+import { canWrite, isNotADatabase, storeError } from './sqlite-errors.js';
 import { BOOKKEEPING_DDL, journalBytes, pruneRun, readConflictCells, readJournalEntries, readRefusedRows, type JournalAccess } from './sqlite-journal.js';
 import { canonicalTable, describeTable, keyOf, keySql, selectList, tagUniqueIndexes, type TableMeta } from './sqlite-schema.js';
 import { applyWrites, rollbackCells, type SqliteBatchContext } from './sqlite-batch.js';
@@ -25,15 +25,6 @@ export interface SqliteStoreOptions {
 const DEFAULT_BUSY_TIMEOUT_MS = 10_000;
 /** Keys per `IN (…)` lookup: well under SQLite's bound-parameter limit (32,766) for keys of several columns. */
 const KEYS_PER_QUERY = 200;
-
-function canWrite(path: string): boolean {
-  try {
-    accessSync(path, constants.W_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /**
  * A SQLite database file, through better-sqlite3 (synchronous, one connection). Every integer is
@@ -227,11 +218,10 @@ export class SqliteStore implements Store {
       const current = new Map(checker === null ? [] : this.rowsByKeyNow(shape, changes.map((change) => change.key)).map((row) => [keyId(row.key), row.values]));
       const refusals: Refusal[] = [];
       for (const change of changes) {
-        const written = Object.fromEntries(Object.entries(change.values).map(([column, value]) => [column, typeof value === 'string' ? value : JSON.stringify(value)]));
-        const converted = Object.entries(written).map(([column, text]) => this.probe.conversion(column, meta.affinity[column] ?? 'BLOB', text)).find((message) => message !== null);
+        const written = cellTexts(change.values);
         const row = current.get(keyId(change.key));
-        const message = converted ?? (checker !== null && row !== undefined ? checker.check({ ...row, ...written }) : null);
-        if (message !== null && message !== undefined) refusals.push({ key: change.key, message });
+        const message = this.probe.firstConversion(meta.affinity, written) ?? (checker !== null && row !== undefined ? checker.check({ ...row, ...written }) : null);
+        if (message !== null) refusals.push({ key: change.key, message });
       }
       return refusals;
     });

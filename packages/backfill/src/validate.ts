@@ -5,6 +5,7 @@ import { decideRow, formsOf } from './row.js';
 import type { ShapeOptions, Store } from './store.js';
 import { RUN_STATUS, type JournalEntry, type Key, type Row, type RunRecord, type TableShape } from './types.js';
 import { createNormalizer, examineCell, type CellForm } from './values.js';
+import { namedRun, runShape } from './runs.js';
 
 /** Options of `validate`. */
 export interface ValidateOptions extends ShapeOptions {
@@ -67,15 +68,11 @@ async function* rowsInRange(store: Store, shape: TableShape, upTo: Key | null): 
   }
 }
 
-/** Finds the run to check: the named one, else the table's latest completed one. */
-function chooseRun(store: Store, runs: readonly RunRecord[], shape: TableShape, name: string | undefined): RunRecord | undefined {
-  if (name !== undefined) {
-    const run = runs.find((candidate) => candidate.name === name);
-    if (run === undefined) throw badInput(`${store.label}: no backfill run named "${name}"; ${runs.length === 0 ? 'no run was ever recorded here' : `expected one of: ${runs.map((candidate) => candidate.name).join(', ')}`}`);
-    if (run.table !== shape.table) throw badInput(`${store.label}: run "${name}" belongs to table ${run.table}, not ${shape.table}`);
-    return run;
-  }
-  return runs.filter((candidate) => candidate.table === shape.table && candidate.status === RUN_STATUS.DONE).at(-1);
+/** The run to check: the named one (which must be the table's), else the table's latest completed one. */
+function chooseRun(store: Store, runs: readonly RunRecord[], shape: TableShape, named: RunRecord | undefined): RunRecord | undefined {
+  if (named === undefined) return runs.filter((candidate) => candidate.table === shape.table && candidate.status === RUN_STATUS.DONE).at(-1);
+  if (named.table !== shape.table) throw badInput(`${store.label}: run "${named.name}" belongs to table ${named.table}, not ${shape.table}`);
+  return named;
 }
 
 /** Whether a journal entry is what the backfill writes: written = normal form of before, and itself normal. */
@@ -100,11 +97,11 @@ export async function validate(store: Store, options: ValidateOptions): Promise<
   const size = options.sampleSize ?? DEFAULT_VALIDATE_ROWS;
   if (!Number.isInteger(size) || size < 1) throw badInput(`--sample ${size}: expected a whole number of rows, at least 1`);
   const runs = await store.readRuns();
-  const named = options.run === undefined ? undefined : runs.find((candidate) => candidate.name === options.run);
+  const named = options.run === undefined ? undefined : namedRun(store, runs, options.run);
   const requested = await store.describe(options.table ?? named?.table, options);
-  const run = chooseRun(store, runs, requested, options.run);
+  const run = chooseRun(store, runs, requested, named);
   // The run's own key, columns and required columns: a row it skipped is not a failure of it.
-  const shape = run === undefined ? requested : await store.describe(run.table, { id: run.keyColumns, columns: run.columns, required: run.required });
+  const shape = run === undefined ? requested : await runShape(store, run);
   const forms = formsOf(store, shape);
   const normalize = createNormalizer();
   const notChecked: string[] = [];
