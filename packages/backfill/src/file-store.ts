@@ -37,6 +37,11 @@ const cellId = (key: Key, column: string) => keyId([...key, column]);
 /** The key of the last item that has a usable one (an item without is listed under its position). */
 const lastUsableKey = (rows: readonly Row[]): Key | null => [...rows].reverse().find((row) => row.problem === undefined)?.key ?? null;
 
+/** Puts a run's record in the state in place of the one of that name. */
+function putRun(state: FileState, run: RunRecord): void {
+  state.runs = state.runs.map((existing) => (existing.name === run.name ? run : existing));
+}
+
 /**
  * A JSON or JSON-lines wardrobe file, reached through its real path (a symlink names the same
  * file, lock and state). It is read whole, and apply and rollback rewrite it in one atomic step.
@@ -265,7 +270,7 @@ export class FileStore implements Store {
 
   async saveRun(run: RunRecord): Promise<void> {
     const state = this.state();
-    state.runs = state.runs.map((existing) => (existing.name === run.name ? run : existing));
+    putRun(state, run);
     this.saveState(state);
   }
 
@@ -311,7 +316,7 @@ export class FileStore implements Store {
       updatedAt: new Date().toISOString(),
     };
     state.journals[run.name] = journal;
-    state.runs = state.runs.map((existing) => (existing.name === run.name ? next : existing));
+    putRun(state, next);
     this.saveState(state);
     if (edits.length > 0) this.write(this.path, applyEdits(text, edits), hooks.duringWrite);
     await hooks.beforeCommit?.(batch);
@@ -350,7 +355,7 @@ export class FileStore implements Store {
     if (edits.size > 0) this.write(this.path, applyEdits(text, [...edits.values()]), hooks.duringWrite);
     await hooks.beforeCommit?.(batch);
     const next: RunRecord = { ...run, rollbackCursor: pending.at(-1)?.seq ?? run.rollbackCursor ?? 0, cellsRestored: run.cellsRestored + restored, conflicts: run.conflicts + conflicts, updatedAt: new Date().toISOString() };
-    state.runs = state.runs.map((existing) => (existing.name === run.name ? next : existing));
+    putRun(state, next);
     this.saveState(state);
     Object.assign(run, next);
     return { done: true, restored, conflicts };
@@ -361,7 +366,7 @@ export class FileStore implements Store {
     const entries = state.journals[run.name]?.length ?? 0;
     delete state.journals[run.name];
     // Saved, marked pruned, in the same write that drops the journal.
-    state.runs = state.runs.map((existing) => (existing.name === run.name ? run : existing));
+    putRun(state, run);
     this.saveState(state);
     return { entries };
   }
