@@ -2,11 +2,11 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { apply, rollback } from '@semfilter/backfill';
 import { withStore } from './support/with-store.js';
 import { postgresHarness, sqliteHarness, type Harness } from './support/harness.js';
-import { startPostgres, type PostgresServer } from './support/postgres-server.js';
+import { postgresForFile } from './support/postgres-for-file.js';
 
 // Issue 15: an application updates, inserts, deletes and re-inserts rows while apply runs; after
 // rollback every cell it did not touch is as it was before apply, and every cell it touched is as
@@ -15,11 +15,7 @@ const APP = fileURLToPath(new URL('./support/app-child.ts', import.meta.url));
 const SIZE = 1500;
 const COLUMNS = ['name', 'style', 'occasion', 'mood'] as const;
 
-let server: PostgresServer | undefined;
-beforeAll(async () => {
-  server = await startPostgres();
-}, 120_000);
-afterAll(() => server?.stop());
+const server = postgresForFile();
 
 type Rows = Map<number, Record<string, unknown>>;
 
@@ -93,9 +89,6 @@ describe('backfill under an application writing at the same time', () => {
   concurrencySuite('sqlite', sqliteHarness());
   concurrencySuite(
     'postgres',
-    postgresHarness(() => {
-      if (server === undefined) throw new Error('the PostgreSQL test server did not start (see the beforeAll error above)');
-      return server;
-    }),
+    postgresHarness(server),
   );
 });

@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { apply, BackfillError, rollback, status, validate } from '@semfilter/backfill';
 import { postgresHarness, sqliteHarness, type Harness } from './support/harness.js';
-import { startPostgres, type PostgresServer } from './support/postgres-server.js';
+import { postgresForFile } from './support/postgres-for-file.js';
 import { withStore } from './support/with-store.js';
 
 // Issue 15: kill -9 at random points of apply and of rollback, 20 times each on SQLite and on
@@ -13,11 +13,7 @@ const KILLS = 20;
 const SIZE = 600;
 const BATCH = 7;
 
-let server: PostgresServer | undefined;
-beforeAll(async () => {
-  server = await startPostgres();
-}, 120_000);
-afterAll(() => server?.stop());
+const server = postgresForFile();
 
 /** Retries while a killed holder's lock is still held (PostgreSQL frees it when it notices the closed socket). */
 async function unlocked<T>(work: () => Promise<T>): Promise<T> {
@@ -119,8 +115,5 @@ function crashSuite(name: string, harness: Harness): void {
 crashSuite('sqlite', sqliteHarness());
 crashSuite(
   'postgres',
-  postgresHarness(() => {
-    if (server === undefined) throw new Error('the PostgreSQL test server did not start (see the beforeAll error above)');
-    return server;
-  }),
+  postgresHarness(server),
 );

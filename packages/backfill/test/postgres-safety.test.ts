@@ -1,24 +1,19 @@
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { apply, BackfillError, plan, rollback, validate, type ApplyOptions } from '@semfilter/backfill';
-import { startPostgres, type PostgresServer } from './support/postgres-server.js';
+import { postgresForFile } from './support/postgres-for-file.js';
 import { withStore } from './support/with-store.js';
 
 // Issue 15 on PostgreSQL, one test (or group) per finding: keys of every type (6), per-cell
 // rollback (2), one lock per table identity (4), rows the database refuses (5) and store errors
 // as named errors (10). A real server; a fresh database per test.
-let server: PostgresServer | undefined;
-beforeAll(async () => {
-  server = await startPostgres();
-}, 120_000);
-afterAll(() => server?.stop());
+const server = postgresForFile();
 
 let counter = 0;
 
 /** A fresh database with `setup` run in it; its URL. */
 async function fresh(setup: string): Promise<string> {
-  if (server === undefined) throw new Error('the PostgreSQL test server did not start (see the beforeAll error above)');
-  const url = await server.createDatabase(`safety_${process.pid}_${(counter += 1)}`);
+  const url = await server().createDatabase(`safety_${process.pid}_${(counter += 1)}`);
   await sql(url, setup);
   return url;
 }

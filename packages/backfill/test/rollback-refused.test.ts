@@ -3,18 +3,14 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { apply, formatRollback, openStore, rollback } from '@semfilter/backfill';
-import { startPostgres, type PostgresServer } from './support/postgres-server.js';
+import { postgresForFile } from './support/postgres-for-file.js';
 
 // Issue 15, finding 5 on the way back: a cell whose old value the database now refuses (the
 // application took that spelling under a unique index since apply) is a conflict with the
 // database's words; rollback goes on with every other cell instead of failing on each retry.
-let server: PostgresServer | undefined;
-beforeAll(async () => {
-  server = await startPostgres();
-}, 120_000);
-afterAll(() => server?.stop());
+const server = postgresForFile();
 
 describe('rollback when the database refuses an old value', () => {
   it('SQLite: the refused cell is a REFUSED conflict, the rest is restored', async () => {
@@ -44,7 +40,7 @@ describe('rollback when the database refuses an old value', () => {
   });
 
   it('PostgreSQL: the refused cell is a REFUSED conflict, the rest is restored', async () => {
-    const url = await server!.createDatabase(`refused_${process.pid}`);
+    const url = await server().createDatabase(`refused_${process.pid}`);
     const client = new pg.Client({ connectionString: url });
     await client.connect();
     await client.query(`CREATE TABLE items (id int PRIMARY KEY, style text UNIQUE, mood text);
