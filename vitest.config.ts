@@ -12,13 +12,13 @@ export default defineConfig({
   resolve: { conditions: ['source'] },
   ssr: { resolve: { conditions: ['source'], externalConditions: ['source'] } },
   test: {
-    // Three groups, one after the other. The browser tests first, on their own: under the load of
-    // the database tests beside them, onnxruntime's threaded build lost a pthread worker (its blob
-    // URL gone before the worker loaded it) in 2 of 4 runs. Then the packages' tests; last the
+    // Three groups, one after the other. The browser tests first, on their own and one file at a
+    // time: beside other browsers, onnxruntime's threaded build loses a pthread worker now and then
+    // (see test/e2e/worker-threads.test.ts). Then the packages' tests; last the
     // backfill's crash and live-write tests, which keep both cores busy for minutes (dozens of child
     // processes and databases).
     projects: [
-      { extends: true, test: { name: 'browser', include: BROWSER, sequence: { groupOrder: 0 } } },
+      { extends: true, test: { name: 'browser', include: BROWSER, fileParallelism: false, sequence: { groupOrder: 0 } } },
       { extends: true, test: { name: 'packages', include: PACKAGES, exclude: STRESS, sequence: { groupOrder: 1 } } },
       { extends: true, test: { name: 'backfill-stress', include: STRESS, sequence: { groupOrder: 2 } } },
     ],
