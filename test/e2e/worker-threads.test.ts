@@ -64,7 +64,7 @@ describe('the embedding worker with and without threads, in Chromium', () => {
 
   // Retried: one of onnxruntime-web 1.14's pthread workers now and then fails `importScripts` of
   // the blob it is handed ("NetworkError … blob:… failed to load") while the vectors still come out
-  // right. Alone this file passed 4 runs of 4; after the other browser files it needed one or two
+  // right. Alone this file passed both times it was run; after the other browser files it needed one or two
   // retries in each of the last three runs (3 of 9 full runs failed without retries). The cause is
   // in onnxruntime's threaded bootstrap in Chromium and is not found yet; a try must still pass
   // with no page error at all.
