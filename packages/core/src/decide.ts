@@ -1,5 +1,5 @@
-import { comparePair } from './compatibility.js';
-import type { ConceptIndex } from './concept-index.js';
+import { comparePair } from './semantic/pair-verdict.js';
+import type { ConceptIndex } from './semantic/concept-index.js';
 import { DIMENSIONS, type Dimension } from './dimensions.js';
 import type { ModelInfo } from './embedder.js';
 import { normalizeTags } from './normalize.js';

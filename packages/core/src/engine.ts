@@ -4,7 +4,7 @@ import { runPrepared } from './prepared/run.js';
 import { prepareWardrobe } from './prepared/wardrobe.js';
 import type { FilterReport } from './report.js';
 import type { FilterOptionsInput, FilterRequest, Item } from './schemas.js';
-import type { FilterDependencies } from './semantic-context.js';
+import type { FilterDependencies } from './semantic/context.js';
 
 /**
  * Filters items for a request, the traditional way or (with `semantic: true`) the semantic way.

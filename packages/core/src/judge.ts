@@ -1,6 +1,6 @@
 import type { Dimension } from './dimensions.js';
 import { exactOutcome, semanticOutcome } from './decide.js';
-import { prepareSemantic, type FilterDependencies } from './semantic-context.js';
+import { prepareSemantic, type FilterDependencies } from './semantic/context.js';
 import { normalizeTerm } from './normalize.js';
 import { resolveOptions } from './options.js';
 import type { FallbackReason } from './report.js';

@@ -1,6 +1,6 @@
 import { DIMENSIONS, type Dimension } from './dimensions.js';
 import type { Item } from './schemas.js';
-import { CONCEPT_MAPS } from './vocabulary/concepts.js';
+import { CONCEPT_MAPS } from './semantic/vocabulary/concepts.js';
 
 /** Garments the generated items are named after. */
 const GARMENTS = ['blazer', 'tee', 'hoodie', 'jeans', 'midi dress', 'trousers', 'sneakers', 'loafers', 'cardigan', 'shirt', 'skirt', 'jacket', 'coat', 'sweater', 'shorts', 'boots', 'leggings', 'jumpsuit'];

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createLayeredEmbedder, deadlineIssue, decodeVocabularyPack, DeadlineError, filterItems, withCircuitBreaker, withDeadline } from '@semfilter/core';
 import { createSemanticFilter } from '../src/browser/semantic-filter.js';
-import { VOCABULARY_PACK } from '../src/vocabulary/pack.generated.js';
+import { VOCABULARY_PACK } from '../src/semantic/vocabulary/pack.generated.js';
 import { gatedModel } from './model.js';
 
 const items = [

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createLayeredEmbedder, decodeVocabularyPack, filterItems, ModelUnavailableError, withCircuitBreaker, type Embedder } from '@semfilter/core';
-import { VOCABULARY_PACK } from '../src/vocabulary/pack.generated.js';
+import { VOCABULARY_PACK } from '../src/semantic/vocabulary/pack.generated.js';
 
 // A fake model that always fails: these tests are about what happens without a model.
 function failingModel(): Embedder & { calls: number } {

@@ -22,7 +22,7 @@ import {
   type PreparedRun,
   type PreparedWardrobe,
 } from '@semfilter/core';
-import { VOCABULARY_PACK } from '../src/vocabulary/pack.generated.js';
+import { VOCABULARY_PACK } from '../src/semantic/vocabulary/pack.generated.js';
 import { failingModel, loadSampleWardrobe, realModel } from './model.js';
 
 const SAMPLE = loadSampleWardrobe();

@@ -28,7 +28,7 @@ import {
   type FilterRequest,
   type Item,
 } from '@semfilter/core';
-import { VOCABULARY_PACK } from '../src/vocabulary/pack.generated.js';
+import { VOCABULARY_PACK } from '../src/semantic/vocabulary/pack.generated.js';
 import { failingModel, loadSampleWardrobe, realModel } from './model.js';
 import { referenceFilter } from './support/reference-filter.js';
 

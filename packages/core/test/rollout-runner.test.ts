@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createLayeredEmbedder, decodeVocabularyPack, filterItems, type Embedder, type FilterOptionsInput, type FilterReport, type FilterRequest, type Item } from '@semfilter/core';
 import { createMetricsRecorder } from '@semfilter/core/metrics';
 import { countFlips, createRolloutRunner, type RolloutFilter } from '@semfilter/core/rollout';
-import { VOCABULARY_PACK } from '../src/vocabulary/pack.generated.js';
+import { VOCABULARY_PACK } from '../src/semantic/vocabulary/pack.generated.js';
 
 const wardrobe: Item[] = [
   { id: 'blazer', name: 'Navy blazer', style: 'Classic', occasion: 'Work', mood: 'Calm' },

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CONCEPT_MAPS, cosine, decodeVocabularyPack, DIMENSIONS, embeddingText, MODEL_REVISION, TERM_ALIASES } from '@semfilter/core';
 import { createNodeEmbedder } from '@semfilter/core/node';
-import { VOCABULARY_PACK } from '../src/vocabulary/pack.generated.js';
+import { VOCABULARY_PACK } from '../src/semantic/vocabulary/pack.generated.js';
 import { requireModel } from './model.js';
 
 const pack = decodeVocabularyPack(VOCABULARY_PACK);

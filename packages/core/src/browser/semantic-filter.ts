@@ -9,7 +9,7 @@ import type { Embedder } from '../embedder.js';
 import { createLayeredEmbedder, type CacheStats, type LayeredEmbedder, type VectorStore } from '../layered-embedder.js';
 import { invalidInputReport, type FilterReport, type Flip } from '../report.js';
 import { filterOptionsSchema, parseWith, requestSchema, type FilterOptionsInput } from '../schemas.js';
-import type { VocabularyPack } from '../vocabulary/pack-format.js';
+import type { VocabularyPack } from '../semantic/vocabulary/pack-format.js';
 import type { ModelProgress } from '../worker/embedding-api.js';
 import { createWorkerEmbedder, type WorkerEmbedder } from '../worker/worker-client.js';
 import { capabilities } from './capabilities.js';

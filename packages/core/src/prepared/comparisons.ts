@@ -1,5 +1,5 @@
-import { comparePair, type PairVerdict } from '../compatibility.js';
-import type { ConceptIndex } from '../concept-index.js';
+import { comparePair, type PairVerdict } from '../semantic/pair-verdict.js';
+import type { ConceptIndex } from '../semantic/concept-index.js';
 import type { Vector, VectorLookup } from '../vectors.js';
 
 interface Remembered {

@@ -4,7 +4,7 @@ import { resolveOptions, type FilterOptions } from '../options.js';
 import type { MatchMode } from '../reasons.js';
 import type { FallbackReason } from '../report.js';
 import type { FilterOptionsInput, FilterRequest } from '../schemas.js';
-import { prepareSemantic, type FilterDependencies, type TermsByDimension } from '../semantic-context.js';
+import { prepareSemantic, type FilterDependencies, type TermsByDimension } from '../semantic/context.js';
 import type { PreparedWardrobe } from './wardrobe.js';
 
 /**

@@ -3,7 +3,7 @@ import { DIMENSIONS, type Dimension } from '../dimensions.js';
 import type { FilterOptions } from '../options.js';
 import { rememberedCompare } from './comparisons.js';
 import type { FilterOptionsInput, FilterRequest } from '../schemas.js';
-import type { FilterDependencies } from '../semantic-context.js';
+import type { FilterDependencies } from '../semantic/context.js';
 import { prepareRequest, type PreparedRequest } from './request.js';
 import { setDetails, type SetDetails } from './set-details.js';
 import type { PreparedWardrobe } from './wardrobe.js';

@@ -1,11 +1,11 @@
 import { ConceptIndex, type AssignmentRule } from './concept-index.js';
-import type { SemanticContext, NormalizedRequest } from './decide.js';
-import { DIMENSIONS, type Dimension } from './dimensions.js';
-import type { Embedder } from './embedder.js';
+import type { SemanticContext, NormalizedRequest } from '../decide.js';
+import { DIMENSIONS, type Dimension } from '../dimensions.js';
+import type { Embedder } from '../embedder.js';
 import { embeddingText } from './embedding-text.js';
-import { DeadlineError } from './deadline.js';
-import type { FallbackReason } from './report.js';
-import type { Vector, VectorLookup } from './vectors.js';
+import { DeadlineError } from '../deadline.js';
+import type { FallbackReason } from '../report.js';
+import type { Vector, VectorLookup } from '../vectors.js';
 import { CONCEPT_MAPS, type ConceptMap } from './vocabulary/concepts.js';
 
 /** What a filter run may use; every field has a default, so hosts and tests can swap any of them. */

@@ -1,4 +1,4 @@
-import type { Vector } from '../vectors.js';
+import type { Vector } from '../../vectors.js';
 
 /** A precomputed vector table as shipped: int8 values, one scale per vector, base64-encoded. */
 export interface VocabularyPackData {

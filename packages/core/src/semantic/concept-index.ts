@@ -1,5 +1,5 @@
-import type { Dimension } from './dimensions.js';
-import { cosine, type Vector, type VectorLookup } from './vectors.js';
+import type { Dimension } from '../dimensions.js';
+import { cosine, type Vector, type VectorLookup } from '../vectors.js';
 import type { ConceptMap } from './vocabulary/concepts.js';
 
 /** A term's concept and how close it is: 1 for one of the concept's own anchors; `placed` when the model put an unseen term there. */

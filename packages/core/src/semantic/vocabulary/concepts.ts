@@ -1,4 +1,4 @@
-import type { Dimension } from '../dimensions.js';
+import type { Dimension } from '../../dimensions.js';
 
 /** A family of tags that mean nearly the same for a dimension, named by its first anchor. */
 export interface Concept {

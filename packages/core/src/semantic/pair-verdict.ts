@@ -1,6 +1,6 @@
 import type { ConceptIndex, Placement } from './concept-index.js';
-import type { MatchBasis } from './reasons.js';
-import { cosine, type Vector, type VectorLookup } from './vectors.js';
+import type { MatchBasis } from '../reasons.js';
+import { cosine, type Vector, type VectorLookup } from '../vectors.js';
 
 /** Score given to two curated anchors whose concepts are known to go together: high enough to pass any sensible threshold. */
 const COMPATIBLE_CONCEPT_SCORE = 0.9;
