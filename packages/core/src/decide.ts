@@ -1,10 +1,10 @@
-import { comparePair } from './semantic/pair-verdict.js';
+import { comparePair, type PairVerdict } from './semantic/pair-verdict.js';
 import type { ConceptIndex } from './semantic/concept-index.js';
 import { DIMENSIONS, type Dimension } from './dimensions.js';
 import type { ModelInfo } from './embedder.js';
 import { normalizeTags } from './normalize.js';
 import type { DimensionSettings, FilterOptions } from './options.js';
-import type { MatchBasis, MatchMode, Reason } from './reasons.js';
+import type { MatchMode, Reason } from './reasons.js';
 import type { Match } from './report.js';
 import type { FilterRequest } from './schemas.js';
 import type { VectorLookup } from './vectors.js';
@@ -53,29 +53,52 @@ export function exactOutcome(dimension: Dimension, requested: readonly string[],
 
 /**
  * Compares one item tag with the requested terms semantically: the best pass, else the clearest
- * rejection. `compare` is comparePair or a remembering version of it (rememberedCompare).
+ * rejection (a clash, then an unsure verdict the policy turned down, then the best score).
+ * `compare` is comparePair or a remembering version of it (rememberedCompare).
  */
 export function semanticOutcome(dimension: Dimension, requested: readonly string[], term: string, settings: DimensionSettings, vectors: VectorLookup, index: ConceptIndex, compare: typeof comparePair = comparePair): TermOutcome {
-  let best: { requested: string; score: number; similarity: number; basis: MatchBasis } | null = null;
+  let best: Scored | null = null;
+  let bestPass: Scored | null = null;
   let conflict: Reason | null = null;
   for (const wanted of requested) {
     const verdict = compare(wanted, term, vectors, index);
     if (verdict.kind === 'conflict') {
       conflict ??= { dimension, code: 'CONFLICT', requested: wanted, actual: term, similarity: round(verdict.similarity), concepts: [...verdict.concepts], mode: 'semantic', basis: verdict.basis };
-    } else if (best === null || verdict.score > best.score) {
-      best = { requested: wanted, score: verdict.score, similarity: verdict.similarity, basis: verdict.basis };
+      continue;
     }
+    const scored = { requested: wanted, ...verdict };
+    if (best === null || scored.score > best.score) best = scored;
+    if (passes(scored, settings) && (bestPass === null || scored.score > bestPass.score)) bestPass = scored;
   }
-  if (best !== null && best.score >= settings.threshold) {
-    return { passed: true, score: best.score, match: { dimension, requested: best.requested, actual: term, score: round(best.score), mode: 'semantic', basis: best.basis, ...lowered(best) } };
+  if (bestPass !== null) {
+    return { passed: true, score: bestPass.score, match: { dimension, requested: bestPass.requested, actual: term, score: round(bestPass.score), mode: 'semantic', basis: bestPass.basis, ...evidence(bestPass) } };
   }
-  const reason: Reason = conflict ?? { dimension, code: 'BELOW_THRESHOLD', requested: best!.requested, actual: term, similarity: round(best!.score), threshold: settings.threshold, mode: 'semantic', basis: best!.basis, ...lowered(best!) };
-  return { passed: false, score: best?.score ?? 0, reason };
+  if (conflict !== null) return { passed: false, score: best?.score ?? 0, reason: conflict };
+  const { requested: wanted, score, basis } = best!;
+  const reason: Reason =
+    basis === 'UNCERTAIN' && (settings.uncertain === 'reject' || settings.uncertain === 'exact')
+      ? { dimension, code: 'UNCERTAIN', requested: wanted, actual: term, similarity: round(score), threshold: settings.threshold, policy: settings.uncertain, mode: 'semantic', basis, ...evidence(best!) }
+      : { dimension, code: 'BELOW_THRESHOLD', requested: wanted, actual: term, similarity: round(score), threshold: settings.threshold, mode: 'semantic', basis, ...evidence(best!) };
+  return { passed: false, score, reason };
 }
 
-/** The model's similarity before the concepts lowered (unrelated) or moved (placed) the score, so a reader sees both. */
-function lowered(best: { similarity: number; basis: MatchBasis }): { model_similarity?: number } {
-  return best.basis === 'UNRELATED_CONCEPTS' || best.basis === 'PLACED_CONCEPT' ? { model_similarity: round(best.similarity) } : {};
+/** A scored pair verdict with the requested term it was for. */
+type Scored = Extract<PairVerdict, { kind: 'scored' }> & { readonly requested: string };
+
+/** Whether a scored verdict passes: its score against the threshold, or the dimension's policy for an unsure one (UncertainPolicy). */
+function passes(verdict: Scored, settings: DimensionSettings): boolean {
+  if (verdict.basis !== 'UNCERTAIN' || settings.uncertain === 'threshold') return verdict.score >= settings.threshold;
+  return settings.uncertain === 'accept';
+}
+
+/** What a reader needs besides the score: the model's similarity, the two terms' concepts, and the term the model does not know well. */
+function evidence(verdict: Scored): { model_similarity?: number; concepts?: [string, string]; unsure?: string } {
+  if (verdict.basis === 'EXACT') return {};
+  return {
+    model_similarity: round(verdict.similarity),
+    ...(verdict.concepts === undefined ? {} : { concepts: [...verdict.concepts] }),
+    ...(verdict.unsure === undefined ? {} : { unsure: verdict.unsure }),
+  };
 }
 
 function round(value: number): number {

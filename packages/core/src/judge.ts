@@ -4,7 +4,7 @@ import { prepareSemantic, type FilterDependencies } from './semantic/context.js'
 import { normalizeTerm } from './normalize.js';
 import { resolveOptions } from './options.js';
 import type { FallbackReason } from './report.js';
-import type { Reason } from './reasons.js';
+import type { MatchBasis, Reason } from './reasons.js';
 import type { FilterOptionsInput } from './schemas.js';
 
 /** One requested term and one item term on a dimension. */
@@ -20,6 +20,8 @@ export interface PairJudgement {
   readonly semantic: boolean;
   readonly score: number | null;
   readonly reason: Reason | null;
+  /** Where the semantic verdict came from (null when semantic mode is not active or the pair was compared exactly). */
+  readonly basis: MatchBasis | null;
 }
 
 /** Judgements in input order, and whether semantic mode ran (if not, why). */
@@ -47,12 +49,13 @@ export async function judgePairs(pairs: readonly TermPair[], optionsInput: Filte
   const fallback = prepared.fallback;
   const judgements = normalized.map(({ dimension, requested, item }) => {
     const exact = exactOutcome(dimension, [requested], item);
-    if (context === null) return { traditional: exact.passed, semantic: exact.passed, score: null, reason: exact.passed ? null : exact.reason };
+    if (context === null) return { traditional: exact.passed, semantic: exact.passed, score: null, reason: exact.passed ? null : exact.reason, basis: null };
     const index = context.concepts[dimension];
     const vectors = context.vectors[dimension];
     const known = index !== undefined && vectors !== undefined && vectors(requested) !== undefined && vectors(item) !== undefined;
     const outcome = !known ? exact : semanticOutcome(dimension, [requested], item, options.dimensions[dimension], vectors, index);
-    return { traditional: exact.passed, semantic: outcome.passed, score: Math.round(outcome.score * 10_000) / 10_000, reason: outcome.passed ? null : outcome.reason };
+    const basis = !known ? null : outcome.passed ? (outcome.match.basis ?? null) : 'basis' in outcome.reason ? (outcome.reason.basis ?? null) : null;
+    return { traditional: exact.passed, semantic: outcome.passed, score: Math.round(outcome.score * 10_000) / 10_000, reason: outcome.passed ? null : outcome.reason, basis };
   });
   return { semantic_mode_active: context !== null, fallback_reason: fallback, judgements };
 }

@@ -35,6 +35,10 @@ export const matchSchema = z.strictObject({
   mode: matchModeSchema,
   basis: matchBasisSchema.optional(),
   model_similarity: z.number().optional(),
+  /** The requested term's concept and the item term's (where the model placed an unseen one). */
+  concepts: z.tuple([z.string(), z.string()]).optional(),
+  /** With basis UNCERTAIN: the term the model does not know well. */
+  unsure: z.string().optional(),
 });
 
 /** Why one dimension accepted one item. */

@@ -71,9 +71,13 @@ export const requestSchema = z.strictObject({
   mood: tagsSchema.optional(),
 });
 
+/** What a filter does with a verdict whose evidence is weak (basis UNCERTAIN): see UncertainPolicy. */
+export const uncertainPolicySchema = z.enum(['threshold', 'accept', 'reject', 'exact']);
+
 const dimensionOptionsSchema = z.strictObject({
   mode: z.enum(['semantic', 'exact']).optional(),
   threshold: z.number().min(0).max(1).optional(),
+  uncertain: uncertainPolicySchema.optional(),
 });
 
 /** Filter options; every field has a default (see DEFAULT_OPTIONS). */
@@ -81,6 +85,8 @@ export const filterOptionsSchema = z.strictObject({
   semantic: z.boolean().optional(),
   dimensions: z.strictObject(Object.fromEntries(DIMENSIONS.map((d) => [d, dimensionOptionsSchema.optional()])) as Record<(typeof DIMENSIONS)[number], z.ZodOptional<typeof dimensionOptionsSchema>>).optional(),
   semanticWeight: z.number().min(0).max(1).optional(),
+  /** The policy for unsure verdicts on every dimension (a dimension's own `uncertain` wins). */
+  uncertain: uncertainPolicySchema.optional(),
 });
 
 /** An item as validated. */

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { DIMENSIONS, judgePairs, parseWith, withItemTermsUnseen, type PairJudgement } from '@semfilter/core';
+import { DIMENSIONS, judgePairs, parseWith, termHalf, withItemTermsUnseen, type Embedder, type FilterOptionsInput, type PairJudgement, type UncertainPolicy } from '@semfilter/core';
 import { z } from 'zod';
 import { parseCommandArgs } from '../args.js';
 import { badInput } from '../errors.js';
@@ -7,76 +7,131 @@ import { formatIssues, parseJsonLines, readText } from '../input.js';
 import { loadEmbedder, parseDtype } from '../model.js';
 import { REPO_ROOT } from '../paths.js';
 
-const DEV_SET = join(REPO_ROOT, 'test', 'fixtures', 'compatibility-dev.jsonl');
-const labelledPairSchema = z.strictObject({ dimension: z.enum(DIMENSIONS), requested: z.string().min(1), item: z.string().min(1), compatible: z.boolean() });
+const VOCABULARY_SET = join(REPO_ROOT, 'test', 'fixtures', 'compatibility-dev.jsonl');
+const OPEN_SET = join(REPO_ROOT, 'test', 'fixtures', 'open-vocabulary.jsonl');
+const labelledPairSchema = z.strictObject({
+  dimension: z.enum(DIMENSIONS),
+  requested: z.string().min(1),
+  item: z.string().min(1),
+  compatible: z.boolean(),
+  /** Which kind of hard case the pair was written for (open-vocabulary set). */
+  kind: z.enum(['placement', 'shared-word', 'opposite', 'near-match', 'general']).optional(),
+});
 type LabelledPair = z.infer<typeof labelledPairSchema>;
-
-interface Tally {
-  compatible: number;
-  incompatible: number;
-  wrongRejects: number;
-  wrongAccepts: number;
-}
+const POLICIES: readonly UncertainPolicy[] = ['threshold', 'accept', 'reject', 'exact'];
 
 /**
- * `semfilter eval [--pairs FILE.jsonl]`: on labelled pairs, how often each mode wrongly rejects a
- * compatible pair and wrongly accepts an incompatible one, per dimension and overall. A second run
- * takes every item term of the set out of the concept anchors (requested terms stay), so each item
- * term is placed by its embedding alone: the closest this set comes to a held-out set's unseen terms.
+ * `semfilter eval [--pairs FILE.jsonl]`: how often semantic mode wrongly rejects a compatible pair
+ * (FRR) and wrongly accepts an incompatible one (FAR), per dimension. Without --pairs: the
+ * vocabulary set, the same pairs with their item terms taken out of the vocabulary (the
+ * item-terms-unseen estimate), then the open-vocabulary set's tuning half and its held-out half,
+ * split by term (termHalf): the scorer was trained on the tuning half only, so the held-out half is
+ * the honest figure; with its calibration (ECE over ten score bins), unsure verdicts under each
+ * policy, and the errors per kind of hard case.
  */
 export async function evalCommand(args: readonly string[]): Promise<string> {
   const { values } = parseCommandArgs('eval', args, { pairs: { type: 'string' }, dtype: { type: 'string' } });
-  const file = values.pairs ?? DEV_SET;
-  const pairs = parseJsonLines(readText(file), file).map(({ line, value }) => {
+  const embedder = await loadEmbedder(parseDtype(values.dtype), []);
+  const lines: string[] = [];
+  const vocabulary = readPairs(values.pairs ?? VOCABULARY_SET);
+  lines.push(`model ${embedder.model.id} ${embedder.model.dtype}`, '');
+  lines.push(...section(`vocabulary set: ${values.pairs ?? VOCABULARY_SET}`, vocabulary, await judge(vocabulary, embedder), true));
+  const unseen = (await judgePairs(vocabulary, {}, { embedder, concepts: withItemTermsUnseen(vocabulary) })).judgements;
+  lines.push(...section('the same pairs with every item term taken out of the vocabulary (item terms unseen)', vocabulary, unseen, false));
+  if (values.pairs !== undefined) return `${lines.join('\n')}\n`;
+  const open = readPairs(OPEN_SET);
+  const halves = open.map((pair) => termHalf(pair));
+  const tuning = open.filter((_, i) => halves[i] === 'tuning');
+  const heldOut = open.filter((_, i) => halves[i] === 'held-out');
+  lines.push(`open-vocabulary set: ${OPEN_SET}: ${open.length} pairs, split by term: ${tuning.length} tuning, ${heldOut.length} held out, ${open.length - tuning.length - heldOut.length} in neither (their two unseen terms fell in different halves)`, '');
+  lines.push(...section('open-vocabulary TUNING half (the scorer was trained on these terms)', tuning, await judge(tuning, embedder), false));
+  const heldJudgements = await judge(heldOut, embedder);
+  lines.push(...section('open-vocabulary HELD-OUT half (never tuned on)', heldOut, heldJudgements, true));
+  lines.push(...calibration(heldOut, heldJudgements));
+  lines.push('', 'held-out half, unsure verdicts (basis UNCERTAIN) under each policy (options.uncertain)');
+  for (const policy of POLICIES) {
+    const judged = policy === 'threshold' ? heldJudgements : await judge(heldOut, embedder, { uncertain: policy });
+    const unsure = judged.filter(isUnsure).length;
+    lines.push(`  ${policy.padEnd(9)} ${rates(heldOut, judged, () => true)}   (${unsure} unsure of ${heldOut.length})`);
+  }
+  lines.push('', 'held-out half by kind of hard case (all dimensions)');
+  for (const kind of labelledPairSchema.shape.kind.unwrap().options) lines.push(`  ${kind.padEnd(12)} ${rates(heldOut, heldJudgements, (p) => p.kind === kind)}`);
+  return `${lines.join('\n')}\n`;
+}
+
+function readPairs(file: string): LabelledPair[] {
+  return parseJsonLines(readText(file), file).map(({ line, value }) => {
     const parsed = parseWith(labelledPairSchema, value, 'pair');
     if (!parsed.ok) throw badInput(formatIssues(`${file}: line ${line}`, parsed.issues));
     return parsed.value;
   });
-  const embedder = await loadEmbedder(parseDtype(values.dtype), []);
-  const { judgements } = await judgePairs(pairs, {}, { embedder });
-  const heldOut = withItemTermsUnseen(pairs);
-  const heldOutJudgements = (await judgePairs(pairs, {}, { embedder, concepts: heldOut })).judgements;
-  const lines = [
-    `pairs: ${file} (${pairs.length}: ${pairs.filter((p) => p.compatible).length} compatible, ${pairs.filter((p) => !p.compatible).length} incompatible), model ${embedder.model.id} ${embedder.model.dtype}`,
-    '',
-    'all pairs',
-    ...table(pairs, judgements),
-    '',
-    'the same pairs with every item term taken out of the curated vocabulary (as if unseen)',
-    ...table(pairs, heldOutJudgements),
-  ];
-  return `${lines.join('\n')}\n`;
 }
 
-/** Rows per mode and dimension, then semantic mode's rows per half (scripts/tune tunes on the even lines, so the odd ones are the honest figure). */
-function table(pairs: readonly LabelledPair[], judgements: readonly PairJudgement[]): string[] {
-  const rows = ['mode         dimension   pairs   FRR: wrong rejects (of compatible)   FAR: wrong accepts (of incompatible)'];
-  const all = (): boolean => true;
-  const halves = [
-    ['semantic', 'even lines', (i: number) => i % 2 === 0],
-    ['semantic', 'odd lines', (i: number) => i % 2 === 1],
-  ] as const;
-  for (const [mode, label, keep] of [['semantic', 'semantic', all], ['traditional', 'traditional', all], ...halves] as const) {
-    if (label === 'even lines') rows.push('  semantic by half of the file: tuned on the even lines, checked on the odd');
+async function judge(pairs: readonly LabelledPair[], embedder: Embedder, options: FilterOptionsInput = {}): Promise<readonly PairJudgement[]> {
+  return (await judgePairs(pairs, options, { embedder })).judgements;
+}
+
+function isUnsure(judgement: PairJudgement): boolean {
+  return judgement.basis === 'UNCERTAIN';
+}
+
+/** A table of FRR and FAR per dimension and overall, with the traditional filter's when asked. */
+function section(title: string, pairs: readonly LabelledPair[], judgements: readonly PairJudgement[], withTraditional: boolean): string[] {
+  const rows = [title, 'mode         dimension   pairs   FRR: wrong rejects (of compatible)   FAR: wrong accepts (of incompatible)   unsure'];
+  const modes = withTraditional ? (['semantic', 'traditional'] as const) : (['semantic'] as const);
+  for (const mode of modes) {
     for (const dimension of [...DIMENSIONS, 'overall'] as const) {
-      const tally: Tally = { compatible: 0, incompatible: 0, wrongRejects: 0, wrongAccepts: 0 };
-      pairs.forEach((pair, i) => {
-        if (!keep(i) || (dimension !== 'overall' && pair.dimension !== dimension)) return;
-        const accepted = judgements[i]![mode];
-        if (pair.compatible) {
-          tally.compatible++;
-          if (!accepted) tally.wrongRejects++;
-        } else {
-          tally.incompatible++;
-          if (accepted) tally.wrongAccepts++;
-        }
-      });
-      rows.push(`${label.padEnd(12)} ${dimension.padEnd(11)} ${String(tally.compatible + tally.incompatible).padStart(5)}   ${rate(tally.wrongRejects, tally.compatible).padEnd(36)} ${rate(tally.wrongAccepts, tally.incompatible)}`);
+      const keep = (pair: LabelledPair) => dimension === 'overall' || pair.dimension === dimension;
+      const count = pairs.filter(keep).length;
+      const unsure = mode === 'semantic' ? String(judgements.filter((j, i) => keep(pairs[i]!) && isUnsure(j)).length) : '';
+      rows.push(`${mode.padEnd(12)} ${dimension.padEnd(11)} ${String(count).padStart(5)}   ${rates(pairs, judgements, keep, mode)}   ${unsure}`);
     }
   }
+  rows.push('');
   return rows;
+}
+
+function rates(pairs: readonly LabelledPair[], judgements: readonly PairJudgement[], keep: (pair: LabelledPair) => boolean, mode: 'semantic' | 'traditional' = 'semantic'): string {
+  let compatible = 0;
+  let incompatible = 0;
+  let wrongRejects = 0;
+  let wrongAccepts = 0;
+  pairs.forEach((pair, i) => {
+    if (!keep(pair)) return;
+    const accepted = judgements[i]![mode];
+    if (pair.compatible) {
+      compatible++;
+      if (!accepted) wrongRejects++;
+    } else {
+      incompatible++;
+      if (accepted) wrongAccepts++;
+    }
+  });
+  return `${rate(wrongRejects, compatible).padEnd(36)} ${rate(wrongAccepts, incompatible).padEnd(37)}`;
 }
 
 function rate(count: number, total: number): string {
   return total === 0 ? 'n/a' : `${((100 * count) / total).toFixed(1).padStart(5)}%  (${count}/${total})`;
+}
+
+/**
+ * Expected calibration error over ten equal-width score bins (Naeini et al.): the bin-weighted mean
+ * gap between the share of compatible pairs in a bin and the bin's mean score. A veto counts as 0.
+ */
+function calibration(pairs: readonly LabelledPair[], judgements: readonly PairJudgement[]): string[] {
+  const bins = Array.from({ length: 10 }, () => ({ count: 0, scores: 0, compatible: 0 }));
+  pairs.forEach((pair, i) => {
+    const score = judgements[i]!.score ?? 0;
+    const bin = bins[Math.min(9, Math.floor(score * 10))]!;
+    bin.count++;
+    bin.scores += score;
+    if (pair.compatible) bin.compatible++;
+  });
+  const ece = bins.reduce((sum, bin) => (bin.count === 0 ? sum : sum + (bin.count / pairs.length) * Math.abs(bin.compatible / bin.count - bin.scores / bin.count)), 0);
+  const rows = [`held-out half calibration: expected calibration error (10 bins) ${ece.toFixed(3)}`, '  score bin   pairs   mean score   share compatible'];
+  bins.forEach((bin, b) => {
+    if (bin.count === 0) return;
+    rows.push(`  ${(b / 10).toFixed(1)}–${((b + 1) / 10).toFixed(1)}   ${String(bin.count).padStart(5)}   ${(bin.scores / bin.count).toFixed(3).padStart(10)}   ${(bin.compatible / bin.count).toFixed(3).padStart(16)}`);
+  });
+  return rows;
 }

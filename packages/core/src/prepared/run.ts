@@ -1,6 +1,6 @@
 import { exactOutcome, semanticOutcome, type TermOutcome } from '../decide.js';
 import { DIMENSIONS, type Dimension } from '../dimensions.js';
-import type { FilterOptions } from '../options.js';
+import type { FilterOptions, UncertainPolicy } from '../options.js';
 import { rememberedCompare } from './comparisons.js';
 import type { FilterOptionsInput, FilterRequest } from '../schemas.js';
 import type { FilterDependencies } from '../semantic/context.js';
@@ -104,16 +104,16 @@ export function runPrepared(prepared: PreparedRequest, tuning?: RunTuning): Prep
  * the request and on its own threshold only, so a slider that moves one threshold judges one
  * dimension again, not all of them.
  */
-const lastJudged = new WeakMap<PreparedRequest, Map<Dimension, { readonly threshold: number; readonly judged: JudgedDimension }>>();
+const lastJudged = new WeakMap<PreparedRequest, Map<Dimension, { readonly threshold: number; readonly uncertain: UncertainPolicy; readonly judged: JudgedDimension }>>();
 
 function judgedDimension(prepared: PreparedRequest, options: FilterOptions, dimension: Dimension): JudgedDimension {
   let byDimension = lastJudged.get(prepared);
   if (byDimension === undefined) lastJudged.set(prepared, (byDimension = new Map()));
-  const { threshold } = options.dimensions[dimension];
+  const { threshold, uncertain } = options.dimensions[dimension];
   const last = byDimension.get(dimension);
-  if (last !== undefined && last.threshold === threshold) return last.judged;
+  if (last !== undefined && last.threshold === threshold && last.uncertain === uncertain) return last.judged;
   const judged = judgeDimension(prepared, options, dimension);
-  byDimension.set(dimension, { threshold, judged });
+  byDimension.set(dimension, { threshold, uncertain, judged });
   return judged;
 }
 

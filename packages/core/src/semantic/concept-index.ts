@@ -1,15 +1,26 @@
 import type { Dimension } from '../dimensions.js';
 import { cosine, type Vector, type VectorLookup } from '../vectors.js';
+import type { PairHead } from './pair-head.js';
 import type { ConceptMap } from './vocabulary/concepts.js';
 
-/** A term's concept and how close it is: 1 for one of the concept's own anchors; `placed` when the model put an unseen term there. */
-export interface ConceptMatch {
+/**
+ * Where a term sits among a dimension's concepts. A curated anchor sits in its own concept
+ * (`seen`, closeness 1, weight 1 there). A term the vocabulary does not know is placed by the model:
+ * `weights` spread over the concepts by closeness to their centroids (a softmax), `concept` is the
+ * nearest, `closeness` its cosine with that centroid and `margin` how far ahead of the runner-up it is.
+ */
+export interface TermPlacement {
+  readonly seen: boolean;
   readonly concept: string;
-  readonly strength: number;
-  readonly placed: boolean;
+  readonly closeness: number;
+  readonly margin: number;
+  /** Over ConceptIndex.conceptIds, summing to 1. */
+  readonly weights: Float64Array;
+  /** Over ConceptIndex.conceptIds: the cosine with the concept's nearest anchor (1 for an anchor's own concept). */
+  readonly nearest: Float64Array;
 }
 
-/** How unseen terms are placed: the nearest concept centroid must be this similar, and beat the runner-up by the margin. */
+/** When a placement is too weak to lean on: nearest centroid under `minStrength`, or ahead of the runner-up by less than `margin`. */
 export interface AssignmentRule {
   readonly minStrength: number;
   readonly margin: number;
@@ -18,53 +29,29 @@ export interface AssignmentRule {
 /** Relation of two concepts: the same, known to go together, known to clash, or neither. */
 export type ConceptRelation = 'same' | 'compatible' | 'opposed' | 'unrelated';
 
-/**
- * Where the model puts an unseen item term relative to a requested concept: `lead` is how much
- * closer it sits to the nearest concept that goes with the request (the requested concept, one
- * compatible with it, or one it is broader than) than to the nearest concept that does not
- * (negative when another concept is nearer); `clash` is a concept that clashes with the request
- * and sits at least as near as every concept that goes with it (null when there is none).
- */
-export interface Placement {
-  readonly lead: number;
-  readonly clash: string | null;
-}
+/** How a request for one concept takes items of another. */
+export const STANCE = { ACCEPTS: 1, NEUTRAL: 0, CLASHES: -1 } as const;
 
-/** How a requested concept takes items of another: accepts them, clashes with them, or neither. */
-const ACCEPTS = 1;
-const CLASHES = -1;
-
-/** One dimension's concepts with their anchors' vectors, ready to place unseen terms. */
+/** One dimension's concepts with their anchors' vectors: places terms, relates concepts, projects on the map's axes. */
 export class ConceptIndex {
-  /** Concept ids in map order, each one's anchors' vectors, and its centroid (their normalized mean) once needed. */
   private readonly ids: string[] = [];
   private readonly members: Vector[][] = [];
   private readonly centroids: (Vector | undefined)[] = [];
   private readonly relations = new Map<string, ConceptRelation>();
-  /** Per requested concept (filled on first use), over `ids`: ACCEPTS (itself, compatible, narrower), CLASHES (opposed) or 0. */
-  private readonly stances = new Map<string, Int8Array>();
-  /** Per item concept (filled on first use), over `ids`: how a request for each concept takes its items (the columns of `stances`). */
-  private readonly takenBy = new Map<string, Int8Array>();
-  /** Per unseen term, its closeness to each concept (same order as `ids`). */
-  private readonly profiles = new Map<string, Float64Array>();
-  private readonly assigned = new Map<string, ConceptMatch | null>();
+  /** Row = requested concept, column = item concept (indexes into `ids`), filled on first use. */
+  private stanceTable: Int8Array | undefined;
+  private axisVectors: Vector[] | undefined;
+  private readonly placements = new Map<string, { vector: Vector; placement: TermPlacement }>();
   /** Each anchor term's concept (the first that lists it), so placing an anchor costs no cosine. */
   private readonly anchorConcepts = new Map<string, string>();
 
-  /** From the concept map: see ConceptMap.unrelated (no penalty when the map sets none). */
-  readonly unrelated: NonNullable<ConceptMap['unrelated']>;
-  /** From the concept map: see ConceptMap.unseen (the model's similarity alone when the map sets none). */
-  readonly unseen: NonNullable<ConceptMap['unseen']>;
-
-  /** Anchors without a vector are left out, so a partial vocabulary still works. */
+  /** Anchors without a vector are left out, so a partial vocabulary still works. `head` scores pairs and sets how unseen terms are placed. */
   constructor(
     readonly dimension: Dimension,
-    map: ConceptMap,
+    private readonly map: ConceptMap,
     vectors: VectorLookup,
-    private readonly rule: AssignmentRule,
+    readonly head: PairHead,
   ) {
-    this.unrelated = map.unrelated ?? { penalty: 0, sureGap: 1 };
-    this.unseen = map.unseen ?? { weight: 0, evenLead: 0 };
     for (const { id, anchors } of map.concepts) {
       const members: Vector[] = [];
       for (const term of anchors) {
@@ -82,69 +69,40 @@ export class ConceptIndex {
     for (const [broad, narrow] of map.broader ?? []) this.relations.set(directedKey(broad, narrow), 'compatible');
   }
 
-  /** The concept a term belongs to, or null when no concept is close enough or two are too close to call. */
-  assign(term: string, vector: Vector): ConceptMatch | null {
-    const cached = this.assigned.get(term);
-    if (cached !== undefined) return cached;
-    const own = this.anchorConcepts.get(term);
-    if (own !== undefined) return this.remember(term, { concept: own, strength: 1, placed: false });
-    const profile = this.profile(term, vector);
-    let first = -1;
-    let second = -1;
-    for (let i = 0; i < profile.length; i++) {
-      if (first === -1 || profile[i]! > profile[first]!) [first, second] = [i, first];
-      else if (second === -1 || profile[i]! > profile[second]!) second = i;
+  /** The concepts with at least one anchor vector, in map order: the order of every placement's weights. */
+  get conceptIds(): readonly string[] {
+    return this.ids;
+  }
+
+  /** Whether a term is one of the curated anchors. */
+  isAnchor(term: string): boolean {
+    return this.anchorConcepts.has(term);
+  }
+
+  /** Where a term sits (see TermPlacement); remembered per term while its vector stays the same. */
+  placement(term: string, vector: Vector): TermPlacement {
+    const cached = this.placements.get(term);
+    if (cached !== undefined && cached.vector === vector) return cached.placement;
+    const placement = this.place(term, vector);
+    this.placements.set(term, { vector, placement });
+    return placement;
+  }
+
+  /** Whether an unseen term's placement is too weak to lean on (AssignmentRule); never for an anchor. */
+  isWeak(placement: TermPlacement): boolean {
+    const { minStrength, margin } = this.head.weak;
+    return !placement.seen && (placement.closeness < minStrength || placement.margin < margin);
+  }
+
+  /** How a request for concept `requested` takes items of concept `actual`: a STANCE value. */
+  stance(requested: number, actual: number): number {
+    const n = this.ids.length;
+    if (this.stanceTable === undefined) {
+      const table = new Int8Array(n * n);
+      for (let r = 0; r < n; r++) for (let a = 0; a < n; a++) table[r * n + a] = stanceOf(this.relation(this.ids[r]!, this.ids[a]!));
+      this.stanceTable = table;
     }
-    const strength = first === -1 ? -1 : profile[first]!;
-    const margin = second === -1 ? Infinity : strength - profile[second]!;
-    const match = first !== -1 && strength >= this.rule.minStrength && margin >= this.rule.margin ? { concept: this.ids[first]!, strength, placed: true } : null;
-    return this.remember(term, match);
-  }
-
-  /**
-   * Where an unseen item term sits relative to a requested concept (see Placement), or null when
-   * it is not close enough to any concept (the rule's minStrength) to be placed at all.
-   */
-  place(requestedConcept: string, term: string, vector: Vector): Placement | null {
-    const stances = this.stanceRow(this.stances, requestedConcept, (other) => this.relation(requestedConcept, other));
-    return stances === null ? null : this.placement(stances, term, vector);
-  }
-
-  /**
-   * Where an unseen requested term sits relative to an item's concept: the lead is toward the
-   * concepts whose requests accept that item (the reverse of `place`). Its `clash` is worked out
-   * as there but not used as a veto: an unseen request is scored, never vetoed (comparePair).
-   */
-  placeRequest(itemConcept: string, term: string, vector: Vector): Placement | null {
-    const stances = this.stanceRow(this.takenBy, itemConcept, (other) => this.relation(other, itemConcept));
-    return stances === null ? null : this.placement(stances, term, vector);
-  }
-
-  /** A concept's row of stances toward every concept, from `cache` or computed once; null for an unknown concept. */
-  private stanceRow(cache: Map<string, Int8Array>, concept: string, relationTo: (other: string) => ConceptRelation): Int8Array | null {
-    if (!this.ids.includes(concept)) return null;
-    let row = cache.get(concept);
-    if (row === undefined) cache.set(concept, (row = Int8Array.from(this.ids, (other) => stance(relationTo(other)))));
-    return row;
-  }
-
-  private placement(stances: Int8Array, term: string, vector: Vector): Placement | null {
-    const profile = this.profile(term, vector);
-    let nearest = -Infinity;
-    let accepted = -Infinity;
-    let other = -Infinity;
-    let clash = -1;
-    for (let i = 0; i < profile.length; i++) {
-      const closeness = profile[i]!;
-      nearest = Math.max(nearest, closeness);
-      if (stances[i] === ACCEPTS) accepted = Math.max(accepted, closeness);
-      else other = Math.max(other, closeness);
-      if (stances[i] === CLASHES && (clash === -1 || closeness > profile[clash]!)) clash = i;
-    }
-    if (nearest < this.rule.minStrength) return null;
-    // With every concept accepted (or none), nothing is nearer or farther: no lead either way.
-    const lead = Number.isFinite(accepted) && Number.isFinite(other) ? accepted - other : 0;
-    return { lead, clash: clash !== -1 && profile[clash]! >= accepted ? this.ids[clash]! : null };
+    return this.stanceTable[requested * n + actual]!;
   }
 
   /** How close a vector is to a concept: the cosine with the concept's centroid (-1 for an unknown concept). */
@@ -159,41 +117,65 @@ export class ConceptIndex {
     return this.relations.get(pairKey(requested, actual)) ?? this.relations.get(directedKey(requested, actual)) ?? 'unrelated';
   }
 
-  private profile(term: string, vector: Vector): Float64Array {
-    let profile = this.profiles.get(term);
-    if (profile === undefined) {
-      profile = Float64Array.from(this.ids, (_, i) => cosine(vector, this.centroid(i)));
-      this.profiles.set(term, profile);
-    }
-    return profile;
+  /**
+   * Where a vector falls along each of the map's axes (ConceptMap.axes): its cosine with the
+   * direction from the negative pole's centroid to the positive one's. Opposites that embed close
+   * together ("calm", "wired") still fall on either side.
+   */
+  axisPositions(vector: Vector): number[] {
+    this.axisVectors ??= (this.map.axes ?? []).map((axis) => {
+      const pole = (ids: readonly string[]): Vector[] => ids.map((id) => this.ids.indexOf(id)).filter((i) => i !== -1).map((i) => this.centroid(i));
+      const positive = pole(axis.positive);
+      const negative = pole(axis.negative);
+      // A pole none of whose concepts has vectors leaves the axis flat: every position 0.
+      if (positive.length === 0 || negative.length === 0) return new Float32Array(vector.length);
+      const [plus, minus] = [mean(positive), mean(negative)];
+      return unit(plus.map((value, k) => value - minus[k]!));
+    });
+    return this.axisVectors.map((axis) => cosine(vector, axis));
   }
 
-  /**
-   * A concept's centroid, computed on first use: a run whose tags are all curated anchors needs
-   * only the requested concepts' (the unrelated-concepts penalty), so a cold start from the
-   * vocabulary does not sum every anchor.
-   */
+  private place(term: string, vector: Vector): TermPlacement {
+    const n = this.ids.length;
+    const nearest = Float64Array.from(this.members, (members) => members.reduce((max, anchor) => Math.max(max, cosine(vector, anchor)), -1));
+    const own = this.anchorConcepts.get(term);
+    if (own !== undefined) {
+      const weights = new Float64Array(n);
+      weights[this.ids.indexOf(own)] = 1;
+      nearest[this.ids.indexOf(own)] = 1;
+      return { seen: true, concept: own, closeness: 1, margin: 1, weights, nearest };
+    }
+    const profile = Float64Array.from(this.ids, (_, i) => cosine(vector, this.centroid(i)));
+    let first = 0;
+    let second = -1;
+    for (let i = 1; i < n; i++) {
+      if (profile[i]! > profile[first]!) [first, second] = [i, first];
+      else if (second === -1 || profile[i]! > profile[second]!) second = i;
+    }
+    const weights = profile.map((closeness) => Math.exp((closeness - profile[first]!) / this.head.temperature));
+    const total = weights.reduce((sum, w) => sum + w, 0);
+    for (let i = 0; i < n; i++) weights[i]! /= total;
+    return { seen: false, concept: this.ids[first]!, closeness: profile[first]!, margin: second === -1 ? 1 : profile[first]! - profile[second]!, weights, nearest };
+  }
+
+  /** A concept's centroid (its anchors' normalized mean), computed on first use so a cold start does not sum every anchor. */
   private centroid(i: number): Vector {
     let centroid = this.centroids[i];
-    if (centroid === undefined) {
-      const members = this.members[i]!;
-      const sum = new Float32Array(members[0]!.length);
-      for (const vector of members) for (let k = 0; k < sum.length; k++) sum[k]! += vector[k]!;
-      this.centroids[i] = centroid = unit(sum);
-    }
+    if (centroid === undefined) this.centroids[i] = centroid = mean(this.members[i]!);
     return centroid;
-  }
-
-  private remember(term: string, match: ConceptMatch | null): ConceptMatch | null {
-    this.assigned.set(term, match);
-    return match;
   }
 }
 
-/** How a requested concept takes items of a concept so related. */
-function stance(relation: ConceptRelation): number {
-  if (relation === 'opposed') return CLASHES;
-  return relation === 'same' || relation === 'compatible' ? ACCEPTS : 0;
+function stanceOf(relation: ConceptRelation): number {
+  if (relation === 'opposed') return STANCE.CLASHES;
+  return relation === 'same' || relation === 'compatible' ? STANCE.ACCEPTS : STANCE.NEUTRAL;
+}
+
+/** The normalized mean of unit vectors. */
+function mean(vectors: readonly Vector[]): Vector {
+  const sum = new Float32Array(vectors[0]!.length);
+  for (const vector of vectors) for (let k = 0; k < sum.length; k++) sum[k]! += vector[k]!;
+  return unit(sum);
 }
 
 function unit(sum: Float32Array): Vector {

@@ -1,8 +1,10 @@
-import { ConceptIndex, type AssignmentRule } from './concept-index.js';
+import { ConceptIndex } from './concept-index.js';
 import type { SemanticContext, NormalizedRequest } from '../decide.js';
 import { DIMENSIONS, type Dimension } from '../dimensions.js';
 import type { Embedder } from '../embedder.js';
 import { embeddingText } from './embedding-text.js';
+import { PAIR_HEADS } from './pair-heads.generated.js';
+import { phraseHead } from './phrase-head.js';
 import { DeadlineError } from '../deadline.js';
 import type { FallbackReason } from '../report.js';
 import type { Vector, VectorLookup } from '../vectors.js';
@@ -12,14 +14,11 @@ import { CONCEPT_MAPS, type ConceptMap } from './vocabulary/concepts.js';
 export interface FilterDependencies {
   /** Computes vectors; without one, semantic mode falls back with MODEL_UNAVAILABLE. */
   readonly embedder?: Embedder | undefined;
+  /** Concept maps per dimension; a map without a `head` is scored by the dimension's shipped one (PAIR_HEADS). */
   readonly concepts?: Readonly<Record<Dimension, ConceptMap>>;
-  readonly assignment?: AssignmentRule;
   /** Milliseconds clock, for timings. */
   readonly now?: () => number;
 }
-
-/** How close an unseen term must be to a concept's centroid to be placed (tuned on the development set). */
-export const DEFAULT_ASSIGNMENT: AssignmentRule = { minStrength: 0.4, margin: 0 };
 
 /** The distinct normalized terms of each dimension that semantic comparison will look up. */
 export type TermsByDimension = Partial<Record<Dimension, ReadonlySet<string>>>;
@@ -49,7 +48,12 @@ export async function prepareSemantic(
       if (text === undefined) phrased.set(term, (text = embeddingText(dimension, term)));
       texts.add(text);
     };
-    for (const term of terms[dimension]!) add(term);
+    for (const term of terms[dimension]!) {
+      add(term);
+      // A multi-word tag's head is read apart from the whole (the pair head weighs both).
+      const head = phraseHead(term);
+      if (head !== null) add(head);
+    }
     for (const concept of concepts[dimension].concepts) for (const anchor of concept.anchors) add(anchor);
     textsOf.set(dimension, phrased);
   }
@@ -74,7 +78,7 @@ export async function prepareSemantic(
     const lookup: VectorLookup = (term) => known.get(term) ?? byText.get(embeddingText(dimension, term));
     if (!judgeable(lookup, concepts[dimension], terms[dimension]!, request?.[dimension])) continue; // compared exactly
     lookups[dimension] = lookup;
-    indexes[dimension] = conceptIndex(embedder, dimension, concepts[dimension], deps.assignment ?? DEFAULT_ASSIGNMENT, lookup);
+    indexes[dimension] = conceptIndex(embedder, dimension, concepts[dimension], lookup);
   }
   if (Object.keys(indexes).length === 0 && fallback !== null) return { fallback };
   return { context: { vectors: lookups, concepts: indexes, model: embedder.model }, fallback };
@@ -101,18 +105,15 @@ function judgeable(lookup: VectorLookup, map: ConceptMap, terms: ReadonlySet<str
 }
 
 /**
- * Concept indexes per embedder, concept map and rule: a term's concept depends only on its vector,
- * so anchors are gathered and terms placed once per model, not once per filter call.
+ * Concept indexes per embedder and concept map: a term's placement depends only on its vector, so
+ * anchors are gathered and terms placed once per model, not once per filter call.
  */
-const conceptIndexes = new WeakMap<Embedder, WeakMap<ConceptMap, Map<string, ConceptIndex>>>();
+const conceptIndexes = new WeakMap<Embedder, WeakMap<ConceptMap, ConceptIndex>>();
 
-function conceptIndex(embedder: Embedder, dimension: Dimension, map: ConceptMap, rule: AssignmentRule, lookup: VectorLookup): ConceptIndex {
+function conceptIndex(embedder: Embedder, dimension: Dimension, map: ConceptMap, lookup: VectorLookup): ConceptIndex {
   let byMap = conceptIndexes.get(embedder);
   if (byMap === undefined) conceptIndexes.set(embedder, (byMap = new WeakMap()));
-  let byRule = byMap.get(map);
-  if (byRule === undefined) byMap.set(map, (byRule = new Map()));
-  const key = `${dimension}:${rule.minStrength}:${rule.margin}`;
-  let index = byRule.get(key);
-  if (index === undefined) byRule.set(key, (index = new ConceptIndex(dimension, map, lookup, rule)));
+  let index = byMap.get(map);
+  if (index === undefined) byMap.set(map, (index = new ConceptIndex(dimension, map, lookup, map.head ?? PAIR_HEADS[dimension])));
   return index;
 }

@@ -1,4 +1,12 @@
 import type { Dimension } from '../../dimensions.js';
+import type { PairHead } from '../pair-head.js';
+
+/** A direction of meaning from one set of concepts (negative pole) to another (positive pole). */
+export interface ConceptAxis {
+  readonly name: string;
+  readonly positive: readonly string[];
+  readonly negative: readonly string[];
+}
 
 /** A family of tags that mean nearly the same for a dimension, named by its first anchor. */
 export interface Concept {
@@ -21,32 +29,21 @@ export interface ConceptMap {
   /** Concept pairs that clash (symmetric): vetoed with CONFLICT however similar they embed. */
   readonly opposed: readonly (readonly [string, string])[];
   /**
-   * How a pair of terms in two concepts with no known relation scores: its cosine less `penalty`
-   * × sureness, where sureness = (1 − the item term's closeness to the requested concept's
-   * centroid) / `sureGap`, clamped to [0, 1] (a curated anchor sits in its own concept at strength
-   * 1, so only the requested side is read; at the shipped gaps sureness is 1 for nearly every
-   * anchor pair: 2570 of 2570 style pairs, 987 of 1013 occasion, 4204 of 4205 mood). Near-opposites ("work" and "weekend", "relaxed" and
-   * "serious") embed at 0.6–0.8, as close as true neighbours, so the cosine alone cannot tell them
-   * apart; the vocabulary's silence about two concepts is the better evidence when the item term
-   * surely belongs elsewhere, and less when it sits close to the requested concept. Tuned with scripts/tune/sweep.ts on half the development set.
-   * Without it (a host's own map), such a pair scores its cosine.
+   * Axes of the dimension (calm to energetic, casual to formal…), each from one pole's concepts to
+   * the other's: opposites that embed close together still fall on either side, which the pair
+   * head reads (ConceptIndex.axisPositions).
    */
-  readonly unrelated?: { readonly penalty: number; readonly sureGap: number };
-  /**
-   * How a pair with an item term the vocabulary does not know scores: the model places the term
-   * among the concepts (ConceptIndex.place), and the pair scores its cosine plus `weight` × (lead −
-   * `evenLead`), where lead is how much nearer the term sits to a concept the request accepts than
-   * to any other. Placement decides where the term clearly belongs (one concept ahead by a few
-   * hundredths); the cosine decides when the concepts are about as near. A term at least as near a
-   * concept that clashes with the requested one as near any that goes with it is vetoed. Tuned with scripts/tune/sweep.ts on half the
-   * development set with its item terms held out. Without it (a host's own map), weight 0: the cosine.
-   */
-  readonly unseen?: { readonly weight: number; readonly evenLead: number };
+  readonly axes?: readonly ConceptAxis[];
+  /** The pair head that scores this map's pairs; without one, the dimension's shipped head (PAIR_HEADS). */
+  readonly head?: PairHead;
 }
 
 const style: ConceptMap = {
-  unrelated: { penalty: 0.2, sureGap: 0.1 },
-  unseen: { weight: 10, evenLead: -0.02 },
+  axes: [
+    { name: 'formality', positive: ['formal', 'business', 'classic'], negative: ['casual', 'lounge', 'sporty', 'streetwear', 'beachy'] },
+    { name: 'loudness', positive: ['glam', 'edgy', 'streetwear'], negative: ['minimalist', 'classic'] },
+    { name: 'softness', positive: ['romantic', 'boho'], negative: ['edgy', 'rugged', 'sporty'] },
+  ],
   concepts: [
     { id: 'casual', anchors: ['casual', 'relaxed', 'laid back', 'everyday', 'easygoing', 'effortless', 'weekend', 'comfortable', 'off duty', 'informal', 'low key', 'chill', 'dressed down', 'basic', 'everyday wear', 'unfussy', 'no fuss', 'easy wearing'] },
     { id: 'classic', anchors: ['classic', 'timeless', 'traditional', 'heritage', 'old money', 'understated', 'refined', 'quiet luxury', 'tailored', 'ageless', 'conservative', 'sartorial', 'evergreen', 'well tailored'] },
@@ -86,8 +83,11 @@ const style: ConceptMap = {
 };
 
 const occasion: ConceptMap = {
-  unrelated: { penalty: 0.2, sureGap: 0.2 },
-  unseen: { weight: 10, evenLead: -0.02 },
+  axes: [
+    { name: 'formality', positive: ['formal event', 'work', 'mourning', 'worship'], negative: ['home', 'sport', 'beach', 'outdoors'] },
+    { name: 'festivity', positive: ['party', 'date', 'formal event'], negative: ['mourning', 'work', 'home'] },
+    { name: 'exertion', positive: ['sport', 'outdoors'], negative: ['formal event', 'date', 'home'] },
+  ],
   concepts: [
     { id: 'work', anchors: ['work', 'office', 'business meeting', 'meeting', 'conference', 'job interview', 'interview', 'presentation', 'workplace', 'client meeting', 'business trip', 'business', 'commute', 'networking event', 'business lunch'] },
     { id: 'everyday', anchors: ['everyday', 'daily', 'errands', 'weekend', 'brunch', 'coffee', 'casual outing', 'shopping', 'school', 'class', 'campus', 'lunch with friends', 'day out', 'casual'] },
@@ -118,8 +118,12 @@ const occasion: ConceptMap = {
 };
 
 const mood: ConceptMap = {
-  unrelated: { penalty: 0.3, sureGap: 0.1 },
-  unseen: { weight: 10, evenLead: 0 },
+  axes: [
+    { name: 'energy', positive: ['energetic', 'playful', 'angry', 'anxious'], negative: ['calm', 'relaxed', 'tired', 'cozy'] },
+    { name: 'valence', positive: ['happy', 'playful', 'cozy', 'romantic'], negative: ['sad', 'angry', 'anxious'] },
+    { name: 'assertiveness', positive: ['confident'], negative: ['shy'] },
+    { name: 'gravity', positive: ['serious', 'elegant'], negative: ['playful'] },
+  ],
   concepts: [
     { id: 'calm', anchors: ['calm', 'peaceful', 'serene', 'tranquil', 'zen', 'soothing', 'quiet', 'composed', 'gentle', 'grounded', 'placid', 'restful', 'still', 'balanced', 'centered', 'meditative', 'untroubled', 'collected', 'level headed', 'unflappable', 'unruffled', 'even tempered', 'cool headed', 'at peace', 'sedate', 'harmonious', 'mindful', 'steady', 'peaceable', 'hushed'] },
     { id: 'relaxed', anchors: ['relaxed', 'laid back', 'chill', 'mellow', 'easygoing', 'at ease', 'unhurried', 'unbothered', 'low key', 'casual', 'loose', 'breezy', 'effortless', 'kicked back', 'leisurely', 'easy breezy', 'unwinding', 'slow paced', 'go with the flow', 'free and easy', 'unpressured', 'chilled'] },

@@ -1,0 +1,30 @@
+import type { AssignmentRule } from './concept-index.js';
+import { PAIR_FEATURES } from './pair-features.js';
+
+/**
+ * A dimension's pair head: a logistic classifier over PAIR_FEATURES, trained at build time
+ * (scripts/tune/train-heads.ts) on pairs the concept map implies plus the tuning half of the
+ * open-vocabulary set, so its output reads as a probability that the pair is compatible.
+ */
+export interface PairHead {
+  /** Spread of an unseen term's weights over the concepts (ConceptIndex placements): lower is nearer all-or-nothing. */
+  readonly temperature: number;
+  /** One weight per PAIR_FEATURES entry, in that order. */
+  readonly weights: readonly number[];
+  readonly bias: number;
+  /** Placements weaker than this are not leaned on: a score resting on one is UNCERTAIN, never above `weakCeiling`, never a veto. */
+  readonly weak: AssignmentRule;
+  readonly weakCeiling: number;
+  /** A pair resting on where the model placed an unseen term, scored strictly between these, is UNCERTAIN. */
+  readonly uncertain: readonly [number, number];
+  /** A sure placement in a concept that clashes with the request is vetoed when its score is under this. */
+  readonly vetoBelow: number;
+}
+
+/** The head's probability that a pair with these features is compatible. */
+export function headProbability(head: PairHead, features: Float64Array): number {
+  if (head.weights.length !== PAIR_FEATURES.length) throw new Error(`a pair head needs ${PAIR_FEATURES.length} weights (PAIR_FEATURES), got ${head.weights.length}`);
+  let logit = head.bias;
+  for (let i = 0; i < features.length; i++) logit += head.weights[i]! * features[i]!;
+  return 1 / (1 + Math.exp(-logit));
+}

@@ -1,0 +1,206 @@
+// Trains the pair heads (packages/core/src/semantic/pair-heads.generated.ts) on the real model:
+// - pairs the concept map implies, each curated anchor taken out of the vocabulary in turn (five
+//   folds), so the head learns how far a placement of an unseen term can be trusted;
+// - the same pairs with the anchors in place (the vocabulary's own verdicts, clashes left out:
+//   those are vetoed before the head);
+// - the TUNING half of test/fixtures/open-vocabulary.jsonl (termHalf). The held-out half is
+//   filtered out before anything else and never read here.
+// Hyper-parameters (placement temperature, L2, how much the open pairs weigh) are chosen by 2-fold
+// cross-validation over the tuning half's terms; the out-of-fold scores then fix the Platt scaling,
+// the uncertain band and the suggested thresholds.
+// Run: npx tsx --conditions=source scripts/tune/train-heads.ts [--write]
+import { readFileSync, writeFileSync } from 'node:fs';
+import {
+  CONCEPT_MAPS, ConceptIndex, DIMENSIONS, PAIR_HEADS, STANCE, embeddingText, normalizeTerm, pairFeatures, phraseHead, readPair, termHalf,
+  type ConceptMap, type Dimension, type PairHead, type Vector,
+} from '@semfilter/core';
+import { createNodeEmbedder } from '@semfilter/core/node';
+import { fitLogistic, fitLogisticAdam, logit, sigmoid, type Fit, type Row } from './logistic.js';
+const fitter = process.env.EXPERIMENT === 'hadamard' ? (r: Row[], l2: number) => fitLogisticAdam(r, l2) : fitLogistic;
+
+interface Pair { dimension: Dimension; requested: string; item: string; compatible: boolean }
+const read = (file: string): Pair[] => readFileSync(file, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Pair)
+  .map((p) => ({ ...p, requested: normalizeTerm(p.requested).value, item: normalizeTerm(p.item).value }));
+const tuning = read('test/fixtures/open-vocabulary.jsonl').filter((pair) => termHalf(pair) === 'tuning');
+const embedder = createNodeEmbedder();
+const write = process.argv.includes('--write');
+
+const WEAK = { minStrength: 0.3, margin: 0.004 };
+const headWith = (temperature: number): PairHead => ({ ...PAIR_HEADS.style, temperature, weak: WEAK });
+
+async function vectorsFor(dimension: Dimension, terms: Iterable<string>): Promise<(term: string) => Vector | undefined> {
+  const all = new Set<string>();
+  for (const term of terms) {
+    all.add(term);
+    const head = phraseHead(term);
+    if (head !== null) all.add(head);
+  }
+  const list = [...all];
+  const vectors = await embedder.embed(list.map((term) => embeddingText(dimension, term)));
+  const byTerm = new Map(list.map((term, i) => [term, vectors[i]!]));
+  return (term) => byTerm.get(term);
+}
+
+interface Sample { x: Float64Array; y: 0 | 1; group: 'implied' | 'seen' | 'open'; fold: number }
+
+function features(index: ConceptIndex, lookup: (t: string) => Vector | undefined, requested: string, item: string): Float64Array {
+  const base = pairFeatures(index, readPair(index, requested, lookup(requested)!, item, lookup(item)!, lookup));
+  if (process.env.EXPERIMENT !== 'hadamard') return base;
+  const u = lookup(requested)!, v = lookup(item)!;
+  return Float64Array.from([...base, ...Array.from(u, (x, k) => 10 * x * v[k]!), ...Array.from(u, (x, k) => 10 * Math.abs(x - v[k]!))]);
+}
+
+function samples(dimension: Dimension, map: ConceptMap, lookup: (t: string) => Vector | undefined, temperature: number, open: readonly Pair[]): Sample[] {
+  const out: Sample[] = [];
+  const full = new ConceptIndex(dimension, map, lookup, headWith(temperature));
+  // Each concept requested by its first anchor (its name where the name is an anchor).
+  const requests = map.concepts.map((c) => ({ term: c.anchors[0]!, concept: c.id }));
+  const accepts = (r: string, a: string) => full.stance(full.conceptIds.indexOf(r), full.conceptIds.indexOf(a)) === STANCE.ACCEPTS;
+  const clashes = (r: string, a: string) => full.stance(full.conceptIds.indexOf(r), full.conceptIds.indexOf(a)) === STANCE.CLASHES;
+  const anchors = map.concepts.flatMap((c) => c.anchors.slice(1).map((anchor) => ({ anchor, concept: c.id })));
+  for (let fold = 0; fold < 5; fold++) {
+    const out5 = new Set(anchors.filter((_, i) => i % 5 === fold).map((a) => a.anchor));
+    const without: ConceptMap = { ...map, concepts: map.concepts.map((c) => ({ ...c, anchors: c.anchors.filter((a, i) => i === 0 || !out5.has(a)) })) };
+    const index = new ConceptIndex(dimension, without, lookup, headWith(temperature));
+    for (const { anchor, concept } of anchors) {
+      if (!out5.has(anchor) || requests.some((r) => r.term === anchor)) continue;
+      for (const r of requests) out.push({ x: features(index, lookup, r.term, anchor), y: accepts(r.concept, concept) ? 1 : 0, group: 'implied', fold: -1 });
+    }
+  }
+  for (const { anchor, concept } of anchors) {
+    for (const r of requests) if (r.term !== anchor && !clashes(r.concept, concept)) out.push({ x: features(full, lookup, r.term, anchor), y: accepts(r.concept, concept) ? 1 : 0, group: 'seen', fold: -1 });
+  }
+  for (const pair of open) {
+    const fold = fnv(pair.item) % 2;
+    out.push({ x: features(full, lookup, pair.requested, pair.item), y: pair.compatible ? 1 : 0, group: 'open', fold });
+  }
+  return out;
+}
+
+function fnv(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193) >>> 0;
+  return (hash >>> 3);
+}
+
+/** Training rows: each group (and, within the concept-map groups, each label) weighs a set share, whatever its size. */
+function rows(data: readonly Sample[], openWeight: number): Row[] {
+  const key = (s: Sample) => (s.group === 'open' ? 'open' : `${s.group}:${s.y}`);
+  const counts = new Map<string, number>();
+  for (const s of data) counts.set(key(s), (counts.get(key(s)) ?? 0) + 1);
+  const share: Record<string, number> = { 'implied:0': 0.5, 'implied:1': 0.5, 'seen:0': 0.25, 'seen:1': 0.25, open: openWeight };
+  return data.map((s) => ({ x: s.x, y: s.y, weight: (1000 * share[key(s)]!) / counts.get(key(s))! }));
+}
+
+function logLoss(scores: readonly number[], labels: readonly number[]): number {
+  return -scores.reduce((sum, p, i) => sum + (labels[i] ? Math.log(Math.max(p, 1e-6)) : Math.log(Math.max(1 - p, 1e-6))), 0) / scores.length;
+}
+
+function ece(scores: readonly number[], labels: readonly number[]): number {
+  let total = 0;
+  for (let b = 0; b < 10; b++) {
+    const inBin = scores.map((p, i) => [p, labels[i]!] as const).filter(([p]) => Math.min(9, Math.floor(p * 10)) === b);
+    if (inBin.length === 0) continue;
+    const confidence = inBin.reduce((s, [p]) => s + p, 0) / inBin.length;
+    const accuracy = inBin.reduce((s, [, y]) => s + y, 0) / inBin.length;
+    total += (inBin.length / scores.length) * Math.abs(accuracy - confidence);
+  }
+  return total;
+}
+
+const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+const heads: Partial<Record<Dimension, PairHead>> = {};
+const thresholds: Partial<Record<Dimension, number>> = {};
+
+for (const dimension of DIMENSIONS.filter((d) => process.env.ONLY === undefined || process.env.ONLY === d)) {
+  const map = CONCEPT_MAPS[dimension];
+  const open = tuning.filter((p) => p.dimension === dimension);
+  if (open.length === 0) throw new Error(`no tuning pairs for ${dimension}`);
+  const lookup = await vectorsFor(dimension, [...map.concepts.flatMap((c) => c.anchors), ...open.flatMap((p) => [p.requested, p.item])]);
+  let best: { loss: number; temperature: number; l2: number; openWeight: number; oof: number[]; labels: number[]; data: Sample[] } | undefined;
+  for (const temperature of (process.env.TEMPERATURES ?? '0.01,0.02,0.04').split(',').map(Number)) {
+    const data = samples(dimension, map, lookup, temperature, open);
+    for (const l2 of (process.env.L2 ?? '0.1,1,10').split(',').map(Number)) for (const openWeight of (process.env.OPEN_WEIGHTS ?? '0.5,1,2,4,8,16').split(',').map(Number)) {
+      const oof: number[] = [];
+      const labels: number[] = [];
+      for (const fold of [0, 1]) {
+        const fit = fitter(rows(data.filter((s) => s.fold !== fold), openWeight), l2);
+        for (const s of data) if (s.fold === fold) { oof.push(sigmoid(logit(fit, s.x))); labels.push(s.y); }
+      }
+      const loss = logLoss(oof, labels);
+      if (best === undefined || loss < best.loss) best = { loss, temperature, l2, openWeight, oof, labels, data };
+    }
+  }
+  const { temperature, l2, openWeight, data, labels } = best!;
+  // Platt scaling on the out-of-fold logits of the tuning half.
+  const oofLogits = best!.oof.map((p) => Math.log(p / (1 - p)));
+  const platt = fitLogistic(oofLogits.map((z, i) => ({ x: Float64Array.of(z), y: labels[i] as 0 | 1, weight: 1 })), 0);
+  const calibrated = oofLogits.map((z) => sigmoid(platt.weights[0]! * z + platt.bias));
+  const fit: Fit = fitLogistic(rows(data, openWeight), l2);
+  if (process.env.MISSES !== undefined) {
+    const openData = data.filter((s) => s.group === 'open');
+    const order = [0, 1].flatMap((fold) => open.filter((p) => fnv(p.item) % 2 === fold));
+    const byKind = new Map<string, [number, number]>();
+    order.forEach((p, i) => {
+      const kind = `${(p as Pair & { kind: string }).kind}${map.concepts.some((c) => c.anchors.includes(p.requested)) ? '' : ' (request unseen)'}`;
+      const tally = byKind.get(kind) ?? [0, 0];
+      tally[1]++;
+      if ((calibrated[i]! >= 0.5) !== p.compatible) { tally[0]++; if (process.env.MISSES === 'all') console.log(`  miss ${p.compatible ? 'compatible  ' : 'incompatible'} ${calibrated[i]!.toFixed(2)} ${p.requested} ← ${p.item}`); }
+      byKind.set(kind, tally);
+    });
+    console.log([...byKind].map(([k, [m, n]]) => `${k}: ${m}/${n}`).join('; '));
+  }
+  const a = platt.weights[0]!;
+  const head: PairHead = {
+    temperature,
+    weights: fit.weights.map((w) => round(a * w)),
+    bias: round(a * fit.bias + platt.bias),
+    weak: WEAK,
+    weakCeiling: 0.85,
+    uncertain: band(calibrated, labels),
+    vetoBelow: 0.1,
+  };
+  heads[dimension] = head;
+  thresholds[dimension] = bestThreshold(calibrated, labels);
+  const errors = (t: number) => {
+    let fr = 0, fa = 0, pos = 0;
+    calibrated.forEach((p, i) => { if (labels[i]) { pos++; if (p < t) fr++; } else if (p >= t) fa++; });
+    return `FRR ${pct(fr / pos)} FAR ${pct(fa / (labels.length - pos))}`;
+  };
+  console.log(`${dimension}: ${open.length} tuning pairs; temperature ${temperature}, l2 ${l2}, open weight ${openWeight}; out-of-fold log loss ${best!.loss.toFixed(3)}, ECE ${ece(calibrated, labels).toFixed(3)} after Platt (${ece(best!.oof, labels).toFixed(3)} before); at 0.5 ${errors(0.5)}; threshold ${thresholds[dimension]} ${errors(thresholds[dimension]!)}; uncertain band ${head.uncertain.join('–')}`);
+}
+
+/** The widest band around 0.5 outside which the out-of-fold verdicts err at most 5% on either side. */
+function band(scores: readonly number[], labels: readonly number[]): [number, number] {
+  const grid = Array.from({ length: 19 }, (_, i) => round(0.05 + i * 0.05));
+  const high = grid.find((t) => { const above = scores.map((p, i) => [p, labels[i]!]).filter(([p]) => p! >= t); return above.length > 0 && above.filter(([, y]) => y === 0).length / above.length <= 0.05; }) ?? 0.95;
+  const low = [...grid].reverse().find((t) => { const below = scores.map((p, i) => [p, labels[i]!]).filter(([p]) => p! <= t); return below.length > 0 && below.filter(([, y]) => y === 1).length / below.length <= 0.05; }) ?? 0.05;
+  return [Math.min(low, 0.5), Math.max(high, 0.5)];
+}
+
+function bestThreshold(scores: readonly number[], labels: readonly number[]): number {
+  let best = 0.5, cost = Infinity;
+  for (let t = 0.3; t <= 0.71; t += 0.05) {
+    let fr = 0, fa = 0, pos = 0;
+    scores.forEach((p, i) => { if (labels[i]) { pos++; if (p < t) fr++; } else if (p >= t) fa++; });
+    const c = Math.max(fr / pos, fa / (labels.length - pos)) + (fr / pos + fa / (labels.length - pos)) / 10;
+    if (c < cost - 1e-9) { cost = c; best = round(t); }
+  }
+  return best;
+}
+
+function round(x: number): number {
+  return Math.round(x * 10_000) / 10_000;
+}
+
+if (write) {
+  const out = new URL('../../packages/core/src/semantic/pair-heads.generated.ts', import.meta.url);
+  writeFileSync(out, `// Generated by scripts/tune/train-heads.ts from the real model and the tuning half of the open-vocabulary set; do not edit.
+import type { Dimension } from '../dimensions.js';
+import type { PairHead } from './pair-head.js';
+
+/** The shipped pair heads, one per dimension (suggested thresholds at training: ${JSON.stringify(thresholds)}). */
+export const PAIR_HEADS: Readonly<Record<Dimension, PairHead>> = ${JSON.stringify(heads, null, 2)};
+`);
+  console.log(`wrote ${out.pathname}`);
+}
