@@ -11,7 +11,7 @@
 // Run: npx tsx --conditions=source scripts/tune/train-heads.ts [--write]
 import { readFileSync, writeFileSync } from 'node:fs';
 import {
-  CONCEPT_MAPS, ConceptIndex, DIMENSIONS, PAIR_HEADS, STANCE, embeddingText, normalizeTerm, pairFeatures, phraseHead, readPair, termHalf,
+  CONCEPT_MAPS, ConceptIndex, DIMENSIONS, PAIR_FEATURES, PAIR_HEADS, STANCE, embeddingText, normalizeTerm, pairFeatures, phraseHead, readPair, termHalf,
   type ConceptMap, type Dimension, type PairHead, type Vector,
 } from '@semfilter/core';
 import { createNodeEmbedder } from '@semfilter/core/node';
@@ -27,6 +27,7 @@ const write = process.argv.includes('--write');
 
 const WEAK = { minStrength: 0.3, margin: 0.004 };
 const headWith = (temperature: number): PairHead => ({ ...PAIR_HEADS.style, temperature, weak: WEAK });
+const vocabularySet = read('test/fixtures/compatibility-dev.jsonl').map((pair, line) => ({ ...pair, line }));
 
 async function vectorsFor(dimension: Dimension, terms: Iterable<string>): Promise<(term: string) => Vector | undefined> {
   const all = new Set<string>();
@@ -50,7 +51,7 @@ function features(index: ConceptIndex, lookup: (t: string) => Vector | undefined
   return Float64Array.from([...base, ...Array.from(u, (x, k) => 10 * x * v[k]!), ...Array.from(u, (x, k) => 10 * Math.abs(x - v[k]!))]);
 }
 
-function samples(dimension: Dimension, map: ConceptMap, lookup: (t: string) => Vector | undefined, temperature: number, open: readonly Pair[]): Sample[] {
+function samples(dimension: Dimension, map: ConceptMap, lookup: (t: string) => Vector | undefined, temperature: number, open: readonly Pair[], vocabulary: readonly (Pair & { line: number })[]): Sample[] {
   const out: Sample[] = [];
   const full = new ConceptIndex(dimension, map, lookup, headWith(temperature));
   // Each concept requested by its first anchor (its name where the name is an anchor).
@@ -67,9 +68,13 @@ function samples(dimension: Dimension, map: ConceptMap, lookup: (t: string) => V
       for (const r of requests) out.push({ x: features(index, lookup, r.term, anchor), y: accepts(r.concept, concept) ? 1 : 0, group: 'implied', fold: -1 });
     }
   }
-  for (const { anchor, concept } of anchors) {
-    for (const r of requests) if (r.term !== anchor && !clashes(r.concept, concept)) out.push({ x: features(full, lookup, r.term, anchor), y: accepts(r.concept, concept) ? 1 : 0, group: 'seen', fold: -1 });
-  }
+  // Labelled pairs of two anchors (the vocabulary set's even lines; its odd lines stay for eval): how far the map's relations hold, graded by the model.
+  vocabulary.forEach((pair) => {
+    if (pair.line % 2 === 1 || pair.requested === pair.item || !full.isAnchor(pair.requested) || !full.isAnchor(pair.item)) return;
+    const x = features(full, lookup, pair.requested, pair.item);
+    if (x[3] === 1) return; // a known clash: vetoed before any head
+    out.push({ x, y: pair.compatible ? 1 : 0, group: 'seen', fold: -1 });
+  });
   for (const pair of open) {
     const fold = fnv(pair.item) % 2;
     out.push({ x: features(full, lookup, pair.requested, pair.item), y: pair.compatible ? 1 : 0, group: 'open', fold });
@@ -88,7 +93,7 @@ function rows(data: readonly Sample[], openWeight: number): Row[] {
   const key = (s: Sample) => (s.group === 'open' ? 'open' : `${s.group}:${s.y}`);
   const counts = new Map<string, number>();
   for (const s of data) counts.set(key(s), (counts.get(key(s)) ?? 0) + 1);
-  const share: Record<string, number> = { 'implied:0': 0.5, 'implied:1': 0.5, 'seen:0': 0.25, 'seen:1': 0.25, open: openWeight };
+  const share: Record<string, number> = { 'implied:0': 0.5, 'implied:1': 0.5, open: openWeight };
   return data.map((s) => ({ x: s.x, y: s.y, weight: (1000 * share[key(s)]!) / counts.get(key(s))! }));
 }
 
@@ -116,15 +121,16 @@ for (const dimension of DIMENSIONS.filter((d) => process.env.ONLY === undefined 
   const map = CONCEPT_MAPS[dimension];
   const open = tuning.filter((p) => p.dimension === dimension);
   if (open.length === 0) throw new Error(`no tuning pairs for ${dimension}`);
-  const lookup = await vectorsFor(dimension, [...map.concepts.flatMap((c) => c.anchors), ...open.flatMap((p) => [p.requested, p.item])]);
+  const vocabulary = vocabularySet.filter((p) => p.dimension === dimension);
+  const lookup = await vectorsFor(dimension, [...map.concepts.flatMap((c) => c.anchors), ...open.flatMap((p) => [p.requested, p.item]), ...vocabulary.flatMap((p) => [p.requested, p.item])]);
   let best: { loss: number; temperature: number; l2: number; openWeight: number; oof: number[]; labels: number[]; data: Sample[] } | undefined;
   for (const temperature of (process.env.TEMPERATURES ?? '0.01,0.02,0.04').split(',').map(Number)) {
-    const data = samples(dimension, map, lookup, temperature, open);
+    const data = samples(dimension, map, lookup, temperature, open, vocabulary);
     for (const l2 of (process.env.L2 ?? '0.1,1,10').split(',').map(Number)) for (const openWeight of (process.env.OPEN_WEIGHTS ?? '0.5,1,2,4,8,16').split(',').map(Number)) {
       const oof: number[] = [];
       const labels: number[] = [];
       for (const fold of [0, 1]) {
-        const fit = fitter(rows(data.filter((s) => s.fold !== fold), openWeight), l2);
+        const fit = fitter(rows(data.filter((s) => s.fold !== fold && s.group !== 'seen'), openWeight), l2);
         for (const s of data) if (s.fold === fold) { oof.push(sigmoid(logit(fit, s.x))); labels.push(s.y); }
       }
       const loss = logLoss(oof, labels);
@@ -136,7 +142,15 @@ for (const dimension of DIMENSIONS.filter((d) => process.env.ONLY === undefined 
   const oofLogits = best!.oof.map((p) => Math.log(p / (1 - p)));
   const platt = fitLogistic(oofLogits.map((z, i) => ({ x: Float64Array.of(z), y: labels[i] as 0 | 1, weight: 1 })), 0);
   const calibrated = oofLogits.map((z) => sigmoid(platt.weights[0]! * z + platt.bias));
-  const fit: Fit = fitLogistic(rows(data, openWeight), l2);
+  const fit: Fit = fitLogistic(rows(data.filter((s) => s.group !== 'seen'), openWeight), l2);
+  // The seen head: the labelled anchor pairs, plus the open tuning pairs at equal total weight, which grade the map's relations by the model's evidence.
+  const seenPairs = data.filter((s) => s.group === 'seen');
+  const openPairs = data.filter((s) => s.group === 'open');
+  const seenRows = [...seenPairs.map((s) => ({ x: s.x, y: s.y, weight: 1 })), ...openPairs.map((s) => ({ x: s.x, y: s.y, weight: (Number(process.env.SEEN_OPEN ?? 10) * seenPairs.length) / openPairs.length }))];
+  // Only the map's relations and the model's similarity: the seen head grades a relation by the model, it does not relearn placement.
+  const SEEN_FEATURES = (process.env.SEEN_FEATURES ?? 'cosine,accepts,same concept,closeness to the requested concept').split(',').map((name) => PAIR_FEATURES.indexOf(name as (typeof PAIR_FEATURES)[number]));
+  const narrow = fitLogistic(seenRows.map((r) => ({ ...r, x: Float64Array.from(SEEN_FEATURES, (i) => r.x[i]!) })), Number(process.env.SEEN_L2 ?? 1));
+  const seen: Fit = { weights: PAIR_FEATURES.map((_, i) => (SEEN_FEATURES.includes(i) ? narrow.weights[SEEN_FEATURES.indexOf(i)]! : 0)), bias: narrow.bias };
   if (process.env.MISSES !== undefined) {
     const openData = data.filter((s) => s.group === 'open');
     const order = [0, 1].flatMap((fold) => open.filter((p) => fnv(p.item) % 2 === fold));
@@ -153,29 +167,22 @@ for (const dimension of DIMENSIONS.filter((d) => process.env.ONLY === undefined 
   const a = platt.weights[0]!;
   const head: PairHead = {
     temperature,
-    weights: fit.weights.map((w) => round(a * w)),
-    bias: round(a * fit.bias + platt.bias),
+    placed: { weights: fit.weights.map((w) => round(a * w)), bias: round(a * fit.bias + platt.bias) },
+    seen: process.env.SEEN === 'placed' ? { weights: fit.weights.map((w) => round(a * w)), bias: round(a * fit.bias + platt.bias) } : { weights: seen.weights.map(round), bias: round(seen.bias) },
     weak: WEAK,
     weakCeiling: 0.85,
-    uncertain: band(calibrated, labels),
+    uncertain: [0.35, 0.65],
     vetoBelow: 0.1,
+    threshold: bestThreshold(calibrated, labels),
   };
   heads[dimension] = head;
-  thresholds[dimension] = bestThreshold(calibrated, labels);
+  thresholds[dimension] = head.threshold;
   const errors = (t: number) => {
     let fr = 0, fa = 0, pos = 0;
     calibrated.forEach((p, i) => { if (labels[i]) { pos++; if (p < t) fr++; } else if (p >= t) fa++; });
     return `FRR ${pct(fr / pos)} FAR ${pct(fa / (labels.length - pos))}`;
   };
   console.log(`${dimension}: ${open.length} tuning pairs; temperature ${temperature}, l2 ${l2}, open weight ${openWeight}; out-of-fold log loss ${best!.loss.toFixed(3)}, ECE ${ece(calibrated, labels).toFixed(3)} after Platt (${ece(best!.oof, labels).toFixed(3)} before); at 0.5 ${errors(0.5)}; threshold ${thresholds[dimension]} ${errors(thresholds[dimension]!)}; uncertain band ${head.uncertain.join('–')}`);
-}
-
-/** The widest band around 0.5 outside which the out-of-fold verdicts err at most 5% on either side. */
-function band(scores: readonly number[], labels: readonly number[]): [number, number] {
-  const grid = Array.from({ length: 19 }, (_, i) => round(0.05 + i * 0.05));
-  const high = grid.find((t) => { const above = scores.map((p, i) => [p, labels[i]!]).filter(([p]) => p! >= t); return above.length > 0 && above.filter(([, y]) => y === 0).length / above.length <= 0.05; }) ?? 0.95;
-  const low = [...grid].reverse().find((t) => { const below = scores.map((p, i) => [p, labels[i]!]).filter(([p]) => p! <= t); return below.length > 0 && below.filter(([, y]) => y === 1).length / below.length <= 0.05; }) ?? 0.05;
-  return [Math.min(low, 0.5), Math.max(high, 0.5)];
 }
 
 function bestThreshold(scores: readonly number[], labels: readonly number[]): number {
@@ -199,7 +206,7 @@ if (write) {
 import type { Dimension } from '../dimensions.js';
 import type { PairHead } from './pair-head.js';
 
-/** The shipped pair heads, one per dimension (suggested thresholds at training: ${JSON.stringify(thresholds)}). */
+/** The shipped pair heads, one per dimension. */
 export const PAIR_HEADS: Readonly<Record<Dimension, PairHead>> = ${JSON.stringify(heads, null, 2)};
 `);
   console.log(`wrote ${out.pathname}`);

@@ -1,6 +1,7 @@
 import { DIMENSIONS, type Dimension } from './dimensions.js';
 import type { MatchMode } from './reasons.js';
 import type { FilterOptionsInput } from './schemas.js';
+import { PAIR_HEADS } from './semantic/pair-heads.generated.js';
 
 /**
  * What a filter does with an unsure verdict (basis UNCERTAIN: it rests on where the model placed a
@@ -30,7 +31,7 @@ export interface FilterOptions {
  * Thresholds on the pair heads' calibrated scores, chosen on the tuning half of the open-vocabulary
  * set (scripts/tune/train-heads.ts; `npm run eval` prints how they do on the held-out half).
  */
-export const DEFAULT_THRESHOLDS: Readonly<Record<Dimension, number>> = { style: 0.5, occasion: 0.5, mood: 0.5 };
+export const DEFAULT_THRESHOLDS: Readonly<Record<Dimension, number>> = { style: PAIR_HEADS.style.threshold, occasion: PAIR_HEADS.occasion.threshold, mood: PAIR_HEADS.mood.threshold };
 
 /** The default policy for unsure verdicts: the one with the fewest wrong verdicts on the tuning half (`npm run eval` prints all four on the held-out half). */
 export const DEFAULT_UNCERTAIN_POLICY: UncertainPolicy = 'threshold';

@@ -39,7 +39,7 @@ export interface PairReadings {
   readonly item: TermPlacement;
   /** The item's phrase head placed on its own (phraseHead), or null for a single word. */
   readonly itemHead: TermPlacement | null;
-  /** The model's similarity of the request and the item's phrase head (the item itself for a single word). */
+  /** The model's similarity of the two terms as read with their phrase heads (the terms themselves for single words). */
   readonly headSimilarity: number;
   readonly requestedAxes: readonly number[];
   readonly itemAxes: readonly number[];
@@ -64,21 +64,27 @@ function towardHead(phrase: Vector, head: Vector): Vector {
   return mixed;
 }
 
-/** Reads two terms with their vectors: placements, the item's phrase head (when its vector was computed; prepareSemantic embeds heads), axes. */
-export function readPair(index: ConceptIndex, requested: string, requestedVector: Vector, actual: string, actualVector: Vector, vectors: VectorLookup): PairReadings {
-  const wanted = index.placement(requested, requestedVector);
-  const head = index.isAnchor(actual) ? null : phraseHead(actual);
+/** A term's vector, pulled toward its phrase head's when it is a multi-word term the vocabulary does not know and the head's vector was computed. */
+function headedVector(index: ConceptIndex, term: string, vector: Vector, vectors: VectorLookup): { vector: Vector; head: string | null; headVector: Vector | undefined } {
+  const head = index.isAnchor(term) ? null : phraseHead(term);
   const headVector = head === null ? undefined : vectors(head);
-  const itemVector = headVector === undefined ? actualVector : towardHead(actualVector, headVector);
+  return { vector: headVector === undefined ? vector : towardHead(vector, headVector), head, headVector };
+}
+
+/** Reads two terms with their vectors: placements (multi-word unknown terms by phrase and head; prepareSemantic embeds heads), axes. */
+export function readPair(index: ConceptIndex, requested: string, requestedVector: Vector, actual: string, actualVector: Vector, vectors: VectorLookup): PairReadings {
+  const wantedRead = headedVector(index, requested, requestedVector, vectors);
+  const itemRead = headedVector(index, actual, actualVector, vectors);
+  const wanted = index.placement(requested, wantedRead.vector);
   return {
     similarity: cosine(requestedVector, actualVector),
     requested: wanted,
-    item: index.placement(actual, itemVector),
-    itemHead: headVector === undefined ? null : index.placement(head!, headVector),
-    headSimilarity: headVector === undefined ? cosine(requestedVector, actualVector) : cosine(requestedVector, headVector),
-    requestedAxes: index.axisPositions(requestedVector),
-    itemAxes: index.axisPositions(itemVector),
-    itemToRequestedConcept: index.closeness(wanted.concept, itemVector),
+    item: index.placement(actual, itemRead.vector),
+    itemHead: itemRead.headVector === undefined ? null : index.placement(itemRead.head!, itemRead.headVector),
+    headSimilarity: cosine(wantedRead.vector, itemRead.vector),
+    requestedAxes: index.axisPositions(wantedRead.vector),
+    itemAxes: index.axisPositions(itemRead.vector),
+    itemToRequestedConcept: index.closeness(wanted.concept, itemRead.vector),
   };
 }
 

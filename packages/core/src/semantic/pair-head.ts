@@ -9,9 +9,10 @@ import { PAIR_FEATURES } from './pair-features.js';
 export interface PairHead {
   /** Spread of an unseen term's weights over the concepts (ConceptIndex placements): lower is nearer all-or-nothing. */
   readonly temperature: number;
-  /** One weight per PAIR_FEATURES entry, in that order. */
-  readonly weights: readonly number[];
-  readonly bias: number;
+  /** For pairs with a term the vocabulary does not know: one weight per PAIR_FEATURES entry, in that order, and the bias. */
+  readonly placed: LogisticWeights;
+  /** For two curated anchors (the vocabulary's relation of their concepts, graded by the model's similarity): trained on labelled anchor pairs. */
+  readonly seen: LogisticWeights;
   /** Placements weaker than this are not leaned on: a score resting on one is UNCERTAIN, never above `weakCeiling`, never a veto. */
   readonly weak: AssignmentRule;
   readonly weakCeiling: number;
@@ -19,10 +20,18 @@ export interface PairHead {
   readonly uncertain: readonly [number, number];
   /** A sure placement in a concept that clashes with the request is vetoed when its score is under this. */
   readonly vetoBelow: number;
+  /** The threshold with the fewest wrong verdicts (the larger of FRR and FAR) on the tuning half, out of fold: the dimension's default. */
+  readonly threshold: number;
 }
 
-/** The head's probability that a pair with these features is compatible. */
-export function headProbability(head: PairHead, features: Float64Array): number {
+/** A logistic classifier's weights (one per PAIR_FEATURES entry) and bias. */
+export interface LogisticWeights {
+  readonly weights: readonly number[];
+  readonly bias: number;
+}
+
+/** The probability that a pair with these features is compatible. */
+export function headProbability(head: LogisticWeights, features: Float64Array): number {
   if (head.weights.length !== PAIR_FEATURES.length) throw new Error(`a pair head needs ${PAIR_FEATURES.length} weights (PAIR_FEATURES), got ${head.weights.length}`);
   let logit = head.bias;
   for (let i = 0; i < features.length; i++) logit += head.weights[i]! * features[i]!;

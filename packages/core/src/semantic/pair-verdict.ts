@@ -43,7 +43,7 @@ export function comparePair(requested: string, actual: string, vectors: VectorLo
   const relation = concepts.relation(wanted.concept, item.concept);
   if (wanted.seen && item.seen && relation === 'opposed') return { kind: 'conflict', similarity, concepts: [wanted.concept, item.concept], basis: 'KNOWN_CLASH' };
   const head = concepts.head;
-  const score = headProbability(head, pairFeatures(concepts, readings));
+  const score = headProbability(wanted.seen && item.seen ? head.seen : head.placed, pairFeatures(concepts, readings));
   const pair = [wanted.concept, item.concept] as const;
   if (wanted.seen && item.seen) {
     const basis = relation === 'same' ? 'SAME_CONCEPT' : relation === 'compatible' ? 'COMPATIBLE_CONCEPTS' : 'UNRELATED_CONCEPTS';
