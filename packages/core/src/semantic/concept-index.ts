@@ -5,7 +5,7 @@ import type { ConceptMap } from './vocabulary/concepts.js';
 
 /**
  * Where a term sits among a dimension's concepts. A curated anchor sits in its own concept
- * (`seen`, closeness 1, weight 1 there). A term the vocabulary does not know is placed by the model:
+ * (`seen`, closeness 1, weight 1 there, or half in each of two concepts that both list it). A term the vocabulary does not know is placed by the model:
  * `weights` spread over the concepts by closeness to their centroids (a softmax), `concept` is the
  * nearest, `closeness` its cosine with that centroid and `margin` how far ahead of the runner-up it is.
  */
@@ -42,8 +42,8 @@ export class ConceptIndex {
   private stanceTable: Int8Array | undefined;
   private axisVectors: Vector[] | undefined;
   private readonly placements = new Map<string, { vector: Vector; placement: TermPlacement }>();
-  /** Each anchor term's concept (the first that lists it), so placing an anchor costs no cosine. */
-  private readonly anchorConcepts = new Map<string, string>();
+  /** Each anchor term's concepts (most have one; a term that belongs to two is listed in both), so placing an anchor costs no cosine. */
+  private readonly anchorConcepts = new Map<string, string[]>();
 
   /** Anchors without a vector are left out, so a partial vocabulary still works. `head` scores pairs and sets how unseen terms are placed. */
   constructor(
@@ -58,7 +58,9 @@ export class ConceptIndex {
         const vector = vectors(term);
         if (vector === undefined) continue;
         members.push(vector);
-        if (!this.anchorConcepts.has(term)) this.anchorConcepts.set(term, id);
+        const concepts = this.anchorConcepts.get(term);
+        if (concepts === undefined) this.anchorConcepts.set(term, [id]);
+        else if (!concepts.includes(id)) concepts.push(id);
       }
       if (members.length === 0) continue;
       this.ids.push(id);
@@ -118,6 +120,22 @@ export class ConceptIndex {
   }
 
   /**
+   * The closest relation between two placed terms' concepts, over every concept either belongs to
+   * (an anchor of two concepts takes the more accepting one), with the two concepts it holds
+   * between; for unseen terms, between their nearest concepts.
+   */
+  relationOf(requested: TermPlacement, actual: TermPlacement): { relation: ConceptRelation; concepts: readonly [string, string] } {
+    const rank: Record<ConceptRelation, number> = { same: 3, compatible: 2, unrelated: 1, opposed: 0 };
+    const own = (placement: TermPlacement) => (placement.seen ? this.ids.filter((_, i) => placement.weights[i]! > 0) : [placement.concept]);
+    let best: { relation: ConceptRelation; concepts: readonly [string, string] } | undefined;
+    for (const r of own(requested)) for (const a of own(actual)) {
+      const relation = this.relation(r, a);
+      if (best === undefined || rank[relation] > rank[best.relation]) best = { relation, concepts: [r, a] };
+    }
+    return best!;
+  }
+
+  /**
    * Where a vector falls along each of the map's axes (ConceptMap.axes): its cosine with the
    * direction from the negative pole's centroid to the positive one's. Opposites that embed close
    * together ("calm", "wired") still fall on either side.
@@ -140,10 +158,13 @@ export class ConceptIndex {
     const nearest = Float64Array.from(this.members, (members) => members.reduce((max, anchor) => Math.max(max, cosine(vector, anchor)), -1));
     const own = this.anchorConcepts.get(term);
     if (own !== undefined) {
+      // An anchor of two concepts weighs half in each; its first concept names it.
       const weights = new Float64Array(n);
-      weights[this.ids.indexOf(own)] = 1;
-      nearest[this.ids.indexOf(own)] = 1;
-      return { seen: true, concept: own, closeness: 1, margin: 1, weights, nearest };
+      for (const id of own) {
+        weights[this.ids.indexOf(id)] = 1 / own.length;
+        nearest[this.ids.indexOf(id)] = 1;
+      }
+      return { seen: true, concept: own[0]!, closeness: 1, margin: 1, weights, nearest };
     }
     const profile = Float64Array.from(this.ids, (_, i) => cosine(vector, this.centroid(i)));
     let first = 0;

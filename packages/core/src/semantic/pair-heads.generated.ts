@@ -56,7 +56,7 @@ export const PAIR_HEADS: Readonly<Record<Dimension, PairHead>> = {
     },
     "weak": {
       "minStrength": 0.3,
-      "margin": 0.004
+      "margin": 0.01
     },
     "weakCeiling": 0.85,
     "uncertain": [
@@ -118,7 +118,7 @@ export const PAIR_HEADS: Readonly<Record<Dimension, PairHead>> = {
     },
     "weak": {
       "minStrength": 0.3,
-      "margin": 0.004
+      "margin": 0.01
     },
     "weakCeiling": 0.85,
     "uncertain": [
@@ -180,7 +180,7 @@ export const PAIR_HEADS: Readonly<Record<Dimension, PairHead>> = {
     },
     "weak": {
       "minStrength": 0.3,
-      "margin": 0.004
+      "margin": 0.01
     },
     "weakCeiling": 0.85,
     "uncertain": [

@@ -40,11 +40,10 @@ export function comparePair(requested: string, actual: string, vectors: VectorLo
   }
   const readings = readPair(concepts, requested, requestedVector, actual, actualVector, vectors);
   const { similarity, requested: wanted, item } = readings;
-  const relation = concepts.relation(wanted.concept, item.concept);
-  if (wanted.seen && item.seen && relation === 'opposed') return { kind: 'conflict', similarity, concepts: [wanted.concept, item.concept], basis: 'KNOWN_CLASH' };
+  const { relation, concepts: pair } = concepts.relationOf(wanted, item);
+  if (wanted.seen && item.seen && relation === 'opposed') return { kind: 'conflict', similarity, concepts: pair, basis: 'KNOWN_CLASH' };
   const head = concepts.head;
   const score = headProbability(wanted.seen && item.seen ? head.seen : head.placed, pairFeatures(concepts, readings));
-  const pair = [wanted.concept, item.concept] as const;
   if (wanted.seen && item.seen) {
     const basis = relation === 'same' ? 'SAME_CONCEPT' : relation === 'compatible' ? 'COMPATIBLE_CONCEPTS' : 'UNRELATED_CONCEPTS';
     return { kind: 'scored', score, similarity, basis, concepts: pair };
