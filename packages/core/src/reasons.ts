@@ -123,9 +123,9 @@ export function describeMatch(match: DescribedMatch): string {
 
 /** How sure a calibrated score is, in words: of the pairs scored about 0.8, about 80% are compatible. */
 export function confidenceWords(score: number): string {
-  if (score >= 0.9 || score <= 0.1) return 'confident';
-  if (score >= 0.75 || score <= 0.25) return 'fairly confident';
-  return 'not confident';
+  if (score >= 0.9 || score <= 0.1) return 'sure';
+  if (score >= 0.75 || score <= 0.25) return 'fairly sure';
+  return 'unsure';
 }
 
 /** What a scored pair rests on, as the note after a description. */

@@ -4,19 +4,22 @@ import { describeProgress } from '../src/browser/progress.js';
 import { realModel } from './model.js';
 
 describe('where a score came from, in words', () => {
-  it('never calls a 1.00 between two different words identical: it names the basis', () => {
-    const match = { dimension: 'mood', requested: 'calm', actual: 'serene', score: 1, mode: 'semantic' as const, basis: 'SAME_CONCEPT' as const };
-    expect(describeMatch(match)).toBe('mood: "serene" fits "calm" (1.00): same concept as "calm"');
-    expect(describeMatch({ ...match, basis: 'COMPATIBLE_CONCEPTS', score: 0.81 })).toBe('mood: "serene" fits "calm" (0.81): a concept that goes with "calm"');
-    expect(describeMatch({ ...match, basis: 'MODEL_SIMILARITY', score: 0.71 })).toBe('mood: "serene" fits "calm" (0.71): model similarity alone');
+  it('never calls a score between two different words identical: it names the basis, the concepts and how sure the score is', () => {
+    const match = { dimension: 'mood', requested: 'calm', actual: 'serene', score: 0.97, mode: 'semantic' as const, basis: 'SAME_CONCEPT' as const, model_similarity: 0.79, concepts: ['calm', 'calm'] as const };
+    expect(describeMatch(match)).toBe('mood: "serene" fits "calm" (0.97, sure): same concept as "calm"; model similarity 0.79');
+    expect(describeMatch({ ...match, actual: 'cozy', basis: 'COMPATIBLE_CONCEPTS', score: 0.81, concepts: ['calm', 'cozy'] })).toBe('mood: "cozy" fits "calm" (0.81, fairly sure): cozy goes with calm in the vocabulary; model similarity 0.79');
+    expect(describeMatch({ ...match, actual: 'soothed', basis: 'PLACED_CONCEPT', score: 0.92 })).toBe('mood: "soothed" fits "calm" (0.92, sure): not in the vocabulary; the model places it in calm; model similarity 0.79');
+    expect(describeMatch({ ...match, actual: 'mermaidcore', basis: 'UNCERTAIN', score: 0.62, unsure: 'mermaidcore' })).toBe('mood: "mermaidcore" probably fits "calm" (0.62, unsure): "mermaidcore" is not a term the model knows well; model similarity 0.79');
     expect(describeMatch({ ...match, actual: 'calm', basis: 'EXACT' })).toBe('mood: "calm" matches');
   });
 
-  it('gives the model similarity, what it was lowered to and the threshold for unrelated concepts', () => {
-    const reason: Reason = { dimension: 'occasion', code: 'BELOW_THRESHOLD', requested: 'work', actual: 'weekend', similarity: 0.51, threshold: 0.6, mode: 'semantic', basis: 'UNRELATED_CONCEPTS', model_similarity: 0.71 };
-    expect(describeReason(reason)).toBe('occasion: "weekend" does not fit "work" (0.51, under the threshold 0.60): model similarity 0.71, lowered to 0.51 (unrelated concepts)');
-    const { model_similarity: _, ...withoutRaw } = reason;
-    expect(describeReason(withoutRaw)).toBe('occasion: "weekend" does not fit "work" (0.51, under the threshold 0.60): model similarity, lowered (unrelated concepts)');
+  it('never says "unrelated" on a pass, and names both concepts on a rejection', () => {
+    const reason: Reason = { dimension: 'occasion', code: 'BELOW_THRESHOLD', requested: 'work', actual: 'weekend', similarity: 0.21, threshold: 0.6, mode: 'semantic', basis: 'UNRELATED_CONCEPTS', model_similarity: 0.71, concepts: ['work', 'everyday'] };
+    expect(describeReason(reason)).toBe('occasion: "weekend" does not fit "work" (0.21, fairly sure, under the threshold 0.60): the vocabulary does not relate everyday and work, so the model\'s similarity decides; model similarity 0.71');
+    const clash: Reason = { dimension: 'mood', code: 'CONFLICT', requested: 'calm', actual: 'energetic', similarity: 0.62, concepts: ['calm', 'energetic'], mode: 'semantic', basis: 'KNOWN_CLASH' };
+    expect(describeReason(clash)).toBe('mood: "energetic" clashes with "calm"');
+    expect(describeReason({ ...clash, actual: 'wired', basis: 'PLACED_CONCEPT' })).toBe('mood: "wired" (not in the vocabulary; the model places it in energetic) clashes with "calm"');
+    expect(describeReason({ ...clash, requested: 'serene', actual: 'lively' })).toBe('mood: "lively" (energetic) clashes with "serene" (calm)');
   });
 
   it('describes download progress in MB and percent', () => {
@@ -31,7 +34,7 @@ describe('model_similarity on the real model', () => {
   let embedder: Embedder;
   beforeAll(() => (embedder = realModel()));
 
-  it('is set exactly where the unrelated-concepts penalty applies, on matches and reasons', async () => {
+  it('is set on every semantic verdict but an exact one, with the same figures on a match and a rejection', async () => {
     const items = [
       { id: 'concept', mood: 'serene', occasion: 'office' },
       { id: 'unrelated', mood: 'calm', occasion: 'weekend' },
@@ -41,15 +44,15 @@ describe('model_similarity on the real model', () => {
     const accepted = await filterItems(items, request, { semantic: true, dimensions: { occasion: { threshold: 0 } } }, { embedder });
     const reason = rejected.items.find((item) => item.id === 'unrelated')!.reasons[0]!;
     const match = accepted.items.find((item) => item.id === 'unrelated')!.matches.find((m) => m.dimension === 'occasion')!;
-    expect(reason).toMatchObject({ code: 'BELOW_THRESHOLD', basis: 'UNRELATED_CONCEPTS' });
+    expect(reason).toMatchObject({ code: 'BELOW_THRESHOLD', basis: 'UNRELATED_CONCEPTS', concepts: ['work', 'everyday'] });
     if (reason.code !== 'BELOW_THRESHOLD') throw new Error('unreachable');
-    expect(reason.model_similarity).toBeGreaterThanOrEqual(reason.similarity);
     expect(match).toMatchObject({ basis: 'UNRELATED_CONCEPTS', model_similarity: reason.model_similarity, score: reason.similarity });
-    expect(describeReason(reason)).toContain(`model similarity ${reason.model_similarity!.toFixed(2)}, lowered to ${reason.similarity.toFixed(2)} (unrelated concepts)`);
+    expect(describeReason(reason)).toContain(`model similarity ${reason.model_similarity!.toFixed(2)}`);
     console.log(`weekend vs work: ${describeMatch(match)}`);
-    // Everywhere else the score is the whole story: no raw similarity beside it.
-    const others = [...rejected.items, ...accepted.items].flatMap((item) => [...item.matches, ...item.reasons]).filter((entry) => !('basis' in entry) || entry.basis !== 'UNRELATED_CONCEPTS');
-    expect(others.length).toBeGreaterThan(0);
-    for (const entry of others) expect(entry).not.toHaveProperty('model_similarity');
-  });
+    const entries = [...rejected.items, ...accepted.items].flatMap((item) => [...item.matches, ...item.reasons]);
+    for (const entry of entries) {
+      if ('basis' in entry && entry.basis === 'EXACT') expect(entry).not.toHaveProperty('model_similarity');
+      else expect(entry).toHaveProperty('model_similarity');
+    }
+});
 });

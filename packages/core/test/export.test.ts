@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { comparisonCsv, comparisonExport, describeMatch, describeReason, filterItems, neutralizeFormula, quoteCell, reportSchema, type FilterReport, type ItemVerdict } from '@semfilter/core';
+import { comparisonCsv, comparisonExport, DEFAULT_THRESHOLDS, describeMatch, describeReason, filterItems, neutralizeFormula, quoteCell, reportSchema, type FilterReport, type ItemVerdict } from '@semfilter/core';
 import { realModel } from './model.js';
 
 /** Reads RFC 4180 CSV back (quoted fields, doubled quotes, CRLF records), to check what a spreadsheet would see. */
@@ -45,7 +45,7 @@ describe('the comparison export', () => {
 
   it('holds the request, every threshold, the weight, view, mode, both whole reports and the flips', () => {
     const doc = comparisonExport({ request: REQUEST, thresholds: { mood: 0.7 }, view: 'disagreements', semanticMode: true, traditional, semantic, now: NOW });
-    expect(doc).toMatchObject({ schema: 1, exported_at: '2026-11-29T16:30:00.000Z', request: REQUEST, thresholds: { style: 0.55, occasion: 0.6, mood: 0.7 }, semantic_weight: 0.3, view: 'disagreements', mode: 'semantic' });
+    expect(doc).toMatchObject({ schema: 1, exported_at: '2026-11-29T16:30:00.000Z', request: REQUEST, thresholds: { style: DEFAULT_THRESHOLDS.style, occasion: 0.6, mood: 0.7 }, semantic_weight: 0.3, view: 'disagreements', mode: 'semantic' });
     const parsed = JSON.parse(JSON.stringify(doc)) as typeof doc;
     expect(reportSchema.parse(parsed.traditional)).toEqual(traditional);
     expect(reportSchema.parse(parsed.semantic)).toEqual(semantic);
@@ -79,7 +79,7 @@ describe('the comparison export', () => {
     });
     expect(rows[1]![1]).toBe('Coat, "wool"\nlong'); // comma, quotes and a line break survive in one cell
     expect(rows[1]![6]).toMatch(/^mood: "serene" is not "calm"/);
-    expect(rows[1]![7]).toMatch(/mood: "serene" fits "calm" \(\d\.\d\d\): same concept as "calm"/);
+    expect(rows[1]![7]).toMatch(/mood: "serene" fits "calm" \(\d\.\d\d, (sure|fairly sure)\): same concept as "calm"; model similarity \d\.\d\d/);
   });
 
   it('makes cells that start like a formula text, and only those', () => {

@@ -109,11 +109,9 @@ describe('semantic mode on the real model', () => {
       clash: ['mood EXACT', 'occasion KNOWN_CLASH'],
       unrelated: ['mood EXACT', 'occasion UNRELATED_CONCEPTS'],
     });
-    // A 1.00 between two different words does not read as identical.
+    // A high score between two different words does not read as identical.
     const serene = report.items.find((item) => item.id === 'concept')!.matches.find((m) => m.dimension === 'mood')!;
-    expect(describeMatch(serene)).toBe('mood: "serene" fits "calm" (1.00): same concept as "calm"');
-    // A term no concept claims (here: no unseen term may join one) is scored by the model alone, and says so.
-    const unplaced = await judgePairs([{ dimension: 'occasion', requested: 'work', item: 'zoo visit' }], { dimensions: { occasion: { threshold: 0.99 } } }, { embedder, assignment: { minStrength: 1.01, margin: 0 } });
-    expect(unplaced.judgements[0]!.reason).toMatchObject({ code: 'BELOW_THRESHOLD', basis: 'MODEL_SIMILARITY' });
+    expect(describeMatch(serene)).toMatch(/^mood: "serene" fits "calm" \(0\.\d\d, (sure|fairly sure)\): same concept as "calm"; model similarity 0\.\d\d$/);
+    expect(serene.score).toBeLessThan(1);
   });
 });
