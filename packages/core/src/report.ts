@@ -62,6 +62,8 @@ export const reportSchema = z.strictObject({
   filter_pass_rate: z.number().min(0).max(1),
   rejection_reasons: z.array(z.enum(DIMENSIONS)),
   rejection_counts: perDimension(z.number().int().nonnegative()),
+  /** Per semantic dimension, the items whose verdict there rests on an unsure pair (basis UNCERTAIN); absent in reports made before it. */
+  uncertain_counts: perDimension(z.number().int().nonnegative()).optional(),
   /** How each requested dimension was compared in this run. */
   dimension_modes: perDimension(matchModeSchema),
   /** Passed items first, best score first; then rejected items in input order. */

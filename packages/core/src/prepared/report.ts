@@ -37,6 +37,7 @@ export function runReport(run: PreparedRun, items: FilterReport['items'] | (() =
     filter_pass_rate: run.passRate,
     rejection_reasons: [...run.rejectionReasons],
     rejection_counts: { ...run.rejectionCounts },
+    uncertain_counts: { ...run.uncertainCounts },
     get items() {
       return (built ??= (items as () => FilterReport['items'])());
     },

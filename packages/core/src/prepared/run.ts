@@ -29,6 +29,11 @@ export interface JudgedDimension extends SetDetails {
   readonly termPassed: Uint8Array;
   /** Tag set → 1 when any of its terms passes (set 0, no tag, never does). */
   readonly setPassed: Uint8Array;
+  /**
+   * Tag set → 1 when its verdict rests on an unsure pair (basis UNCERTAIN): it passed only on
+   * unsure terms, or failed with an unsure term among its tags (one the policy may have turned down).
+   */
+  readonly setUnsure: Uint8Array;
 }
 
 /**
@@ -51,6 +56,8 @@ export interface PreparedRun {
   readonly rejectionCounts: Readonly<Partial<Record<Dimension, number>>>;
   /** Dimensions that rejected at least one item, in report order. */
   readonly rejectionReasons: readonly Dimension[];
+  /** Per judged dimension, the items whose verdict there rests on an unsure pair (JudgedDimension.setUnsure). */
+  readonly uncertainCounts: Readonly<Partial<Record<Dimension, number>>>;
   /** Milliseconds spent preparing the request and running it. */
   readonly elapsedMs: number;
 }
@@ -85,6 +92,14 @@ export function runPrepared(prepared: PreparedRequest, tuning?: RunTuning): Prep
     return { dimension, count, first };
   });
   const rejecting = rejections.filter((r) => r.count > 0);
+  const uncertainCounts = Object.fromEntries(
+    judged.map(({ dimension, setUnsure }) => {
+      const { setSizes } = wardrobe.dimensions[dimension];
+      let count = 0;
+      for (let set = 0; set < setUnsure.length; set++) if (setUnsure[set] === 1) count += setSizes[set]!;
+      return [dimension, count];
+    }),
+  );
   return {
     prepared,
     options,
@@ -95,6 +110,7 @@ export function runPrepared(prepared: PreparedRequest, tuning?: RunTuning): Prep
     // Reports key the counts as the items first meet them: the first rejected item's dimensions first.
     rejectionCounts: Object.fromEntries([...rejecting].sort((a, b) => a.first - b.first).map((r) => [r.dimension, r.count])),
     rejectionReasons: rejecting.map((r) => r.dimension),
+    uncertainCounts,
     elapsedMs: prepared.elapsedMs + prepared.now() - started,
   };
 }
@@ -132,11 +148,21 @@ function judgeDimension(prepared: PreparedRequest, options: FilterOptions, dimen
   );
   const termPassed = Uint8Array.from(outcomes, (outcome) => (outcome.passed ? 1 : 0));
   const sets = setOffsets.length - 1;
+  const termUnsure = Uint8Array.from(outcomes, (outcome) => ((outcome.passed ? outcome.match.basis : 'basis' in outcome.reason ? outcome.reason.basis : undefined) === 'UNCERTAIN' ? 1 : 0));
   const setPassed = new Uint8Array(sets);
+  const setUnsure = new Uint8Array(sets);
   for (let set = 1; set < sets; set++) {
     let passed = 0;
-    for (let k = setOffsets[set]!; k < setOffsets[set + 1]!; k++) passed |= termPassed[setTerms[k]!]!;
+    let surePass = 0;
+    let unsure = 0;
+    for (let k = setOffsets[set]!; k < setOffsets[set + 1]!; k++) {
+      const term = setTerms[k]!;
+      passed |= termPassed[term]!;
+      surePass |= termPassed[term]! & (1 - termUnsure[term]!);
+      unsure |= termUnsure[term]!;
+    }
     setPassed[set] = passed;
+    setUnsure[set] = passed === 1 ? 1 - surePass : unsure;
   }
   const judged: JudgedDimension = {
     dimension,
@@ -144,6 +170,7 @@ function judgeDimension(prepared: PreparedRequest, options: FilterOptions, dimen
     outcomes,
     termPassed,
     setPassed,
+    setUnsure,
     get setScores() {
       return setDetails(judged, wardrobeDimension).setScores;
     },

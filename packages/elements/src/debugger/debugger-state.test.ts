@@ -147,7 +147,7 @@ describe('<semfilter-debugger> state', () => {
     const semanticLines = rows(element).flatMap((r) => [...r.querySelector('td[data-label="Semantic filter"]')!.querySelectorAll('li')]);
     const serene = rows(element).find((r) => r.dataset.itemId === 'serene')!.querySelector('td[data-label="Semantic filter"]')!.querySelector('li')!;
     expect(serene.textContent!.replace(/\s+/g, ' ')).to.contain('"serene" fits "calm"').and.contain('same concept as "calm"').and.contain('threshold 0.');
-    const phrases = ['the same term', 'same concept as', 'a concept that goes with', 'model similarity', 'clashes with'];
+    const phrases = ['the same term', 'same concept as', 'in the vocabulary', 'the model places it', 'not a term the model knows well', 'model similarity', 'clashes with'];
     let meters = 0;
     for (const li of semanticLines) {
       const text = li.textContent!;

@@ -53,6 +53,7 @@ const SHOWN_ISSUES = 12;
  * @cssprop --semfilter-muted-color - secondary text colour
  * @cssprop --semfilter-pass-color - colour of passing verdicts
  * @cssprop --semfilter-reject-color - colour of rejections
+ * @cssprop --semfilter-unsure-color - colour of the mark on unsure verdicts (a tag the model does not know well)
  * @cssprop --semfilter-accent-color - switch, focus ring and charts
  * @cssprop --semfilter-border-color - borders and the switch track
  * @cssprop --semfilter-surface-color - background

@@ -141,6 +141,16 @@ const ownStyles = css`
     content-visibility: auto;
     contain-intrinsic-block-size: auto 9rem;
   }
+  li[data-basis='UNCERTAIN'] {
+    border-inline-start: 3px dashed var(--semfilter-unsure-color, #9a6700);
+    padding-inline-start: 0.4em;
+  }
+  .unsure-mark {
+    font-size: 0.8em;
+    font-weight: 600;
+    text-transform: uppercase;
+    color: var(--semfilter-unsure-color, #9a6700);
+  }
   .verdict {
     font-weight: 700;
   }

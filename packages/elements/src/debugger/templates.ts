@@ -35,11 +35,13 @@ export function summaryTemplate(traditional: ShownRun, semantic: ShownRun, total
   const { fallback_reason: fallback, semantic_mode_active: active } = semantic.report;
   const status = fallback === null ? 'active' : active ? `partly active (${fallback}): ${exactWords(exactlyCompared(semantic.report, semantic.run))}` : `not active: ${fallback}`;
   const counts = (report: FilterReport) => DIMENSIONS.filter((d) => report.rejection_counts[d] !== undefined).map((d) => `${d} ${formatCount(report.rejection_counts[d]!)}`).join(', ') || 'none';
+  const unsure = DIMENSIONS.filter((d) => (semantic.report.uncertain_counts?.[d] ?? 0) > 0).map((d) => `${d} ${formatCount(semantic.report.uncertain_counts![d]!)}`).join(', ');
   return html`<section part="summary" aria-label="Summary">
     <div>Traditional filter <span class="rate" data-rate="traditional">${percent(traditional.report.filter_pass_rate)}</span>
       <small>${formatCount(traditional.run.passCount)} of ${formatCount(total)} pass; rejections: ${counts(traditional.report)}</small></div>
     <div>Semantic filter <span class="rate" data-rate="semantic">${percent(semantic.report.filter_pass_rate)}</span>
-      <small>${formatCount(semantic.run.passCount)} of ${formatCount(total)} pass; rejections: ${counts(semantic.report)}</small></div>
+      <small>${formatCount(semantic.run.passCount)} of ${formatCount(total)} pass; rejections: ${counts(semantic.report)}</small>
+      ${unsure === '' ? nothing : html`<small data-unsure>Unsure (a tag the model does not know well decided it): ${unsure}</small>`}</div>
     <div>Difference <span class="rate">${difference >= 0 ? '+' : ''}${difference.toFixed(1)} pp</span>
       <small data-semantic-status>Semantic mode ${status}</small></div>
   </section>`;
@@ -80,19 +82,24 @@ function tagsTemplate(dimension: Dimension, raw: string | readonly string[] | un
 function verdictTemplate(verdict: ItemVerdict, thresholds: Readonly<Record<Dimension, number>>): TemplateResult {
   return html`<span class="verdict ${verdict.passed ? 'pass' : 'reject'}">${verdict.passed ? 'pass' : 'reject'}</span>
     <ul>
-      ${verdict.reasons.map((reason) => html`<li data-code=${reason.code} data-basis=${('basis' in reason ? reason.basis : undefined) ?? nothing}>${describeReason(reason)}
-        ${reason.code === 'BELOW_THRESHOLD' ? similarityMeter(reason.similarity, reason.threshold) : nothing}</li>`)}
-      ${verdict.matches.filter((m) => m.requested !== m.actual).map((match) => html`<li data-code="MATCH" data-basis=${match.basis ?? nothing}>${describeMatch(match)}${match.mode === 'semantic' ? `; threshold ${thresholds[match.dimension].toFixed(2)}` : ''}
+      ${verdict.reasons.map((reason) => html`<li data-code=${reason.code} data-basis=${('basis' in reason ? reason.basis : undefined) ?? nothing}>${unsureMark('basis' in reason ? reason.basis : undefined)}${describeReason(reason)}
+        ${reason.code === 'BELOW_THRESHOLD' || reason.code === 'UNCERTAIN' ? similarityMeter(reason.similarity, reason.threshold) : nothing}</li>`)}
+      ${verdict.matches.filter((m) => m.requested !== m.actual).map((match) => html`<li data-code="MATCH" data-basis=${match.basis ?? nothing}>${unsureMark(match.basis)}${describeMatch(match)}${match.mode === 'semantic' ? `; threshold ${thresholds[match.dimension].toFixed(2)}` : ''}
         ${match.mode === 'semantic' ? similarityMeter(match.score, thresholds[match.dimension]) : nothing}</li>`)}
     </ul>`;
 }
 
+/** A visible "unsure" label before a verdict that rests on weak evidence, so it does not read like a sure one. */
+function unsureMark(basis: string | undefined): TemplateResult | typeof nothing {
+  return basis === 'UNCERTAIN' ? html`<span class="unsure-mark">unsure</span> ` : nothing;
+}
+
 /**
- * The similarity as a bar, with the threshold as the bar's "low" mark, so it reads as above or
+ * The score as a bar, with the threshold as the bar's "low" mark, so it reads as above or
  * below it, and drawn as a tick on the bar where the threshold lies.
  */
 function similarityMeter(similarity: number, threshold: number): TemplateResult {
-  const label = `similarity ${similarity.toFixed(2)}, threshold ${threshold.toFixed(2)}`;
+  const label = `score ${similarity.toFixed(2)}, threshold ${threshold.toFixed(2)}`;
   return html`<span class="meter"><meter min="0" max="1" low=${threshold} optimum="1" .value=${Math.max(0, similarity)} title=${label} aria-label=${label}></meter><span
       class="threshold-mark" aria-hidden="true" style="inset-inline-start: ${(100 * threshold).toFixed(1)}%"></span></span>`;
 }
