@@ -42,7 +42,7 @@ async function vectorsFor(dimension: Dimension, terms: Iterable<string>): Promis
   return (term) => byTerm.get(term);
 }
 
-interface Sample { x: Float64Array; y: 0 | 1; group: 'implied' | 'seen' | 'open'; fold: number }
+interface Sample { x: Float64Array; y: 0 | 1; group: 'implied' | 'open'; fold: number }
 
 function features(index: ConceptIndex, lookup: (t: string) => Vector | undefined, requested: string, item: string): Float64Array {
   const base = pairFeatures(index, readPair(index, requested, lookup(requested)!, item, lookup(item)!, lookup));
@@ -68,17 +68,42 @@ function samples(dimension: Dimension, map: ConceptMap, lookup: (t: string) => V
       for (const r of requests) out.push({ x: features(index, lookup, r.term, anchor), y: accepts(r.concept, concept) ? 1 : 0, group: 'implied', fold: -1 });
     }
   }
-  // Labelled pairs of two anchors (the vocabulary set's even lines; its odd lines stay for eval): how far the map's relations hold, graded by the model.
-  vocabulary.forEach((pair) => {
-    if (pair.line % 2 === 1 || pair.requested === pair.item || !full.isAnchor(pair.requested) || !full.isAnchor(pair.item)) return;
-    const x = features(full, lookup, pair.requested, pair.item);
-    if (x[3] === 1) return; // a known clash: vetoed before any head
-    out.push({ x, y: pair.compatible ? 1 : 0, group: 'seen', fold: -1 });
-  });
   for (const pair of open) {
     const fold = fnv(pair.item) % 2;
     out.push({ x: features(full, lookup, pair.requested, pair.item), y: pair.compatible ? 1 : 0, group: 'open', fold });
   }
+  return out;
+}
+
+/**
+ * The seen head's offsets: per relation of two anchors' concepts, the shift of the placed head's
+ * logit (the item read as if unseen) that best fits the labelled anchor pairs of the vocabulary
+ * set's even lines (its odd lines stay for eval), found by bisection on the log-posterior's slope.
+ */
+const PRIOR_SD = 1;
+function relationOffsets(dimension: Dimension, map: ConceptMap, lookup: (t: string) => Vector | undefined, head: PairHead, vocabulary: readonly (Pair & { line: number })[]): PairHead['seen'] {
+  const index = new ConceptIndex(dimension, map, lookup, head);
+  const byRelation = { same: [] as [number, number][], compatible: [] as [number, number][], unrelated: [] as [number, number][] };
+  for (const pair of vocabulary) {
+    if (pair.line % 2 === 1 || pair.requested === pair.item || !index.isAnchor(pair.requested) || !index.isAnchor(pair.item)) continue;
+    const r = lookup(pair.requested)!, v = lookup(pair.item)!;
+    const { relation } = index.relationOf(index.placement(pair.requested, r), index.placement(pair.item, v));
+    if (relation === 'opposed') continue;
+    const z = logit(head.placed, pairFeatures(index, readPair(index, pair.requested, r, pair.item, v, lookup, true)));
+    byRelation[relation].push([z, pair.compatible ? 1 : 0]);
+  }
+  const offset = (rows: [number, number][]) => {
+    let low = -6, high = 6;
+    for (let k = 0; k < 60; k++) {
+      const mid = (low + high) / 2;
+      // A normal prior on the offset (sd PRIOR_SD): a few dozen pairs of one relation, all compatible, do not push it to certainty.
+      const slope = rows.reduce((s, [z, y]) => s + y - sigmoid(z + mid), 0) - mid / PRIOR_SD ** 2;
+      if (slope > 0) low = mid; else high = mid;
+    }
+    return round((low + high) / 2);
+  };
+  const out = { same: offset(byRelation.same), compatible: offset(byRelation.compatible), unrelated: offset(byRelation.unrelated) };
+  console.log(`  ${dimension} seen offsets from ${byRelation.same.length} / ${byRelation.compatible.length} / ${byRelation.unrelated.length} anchor pairs: ${JSON.stringify(out)}`);
   return out;
 }
 
@@ -130,7 +155,7 @@ for (const dimension of DIMENSIONS.filter((d) => process.env.ONLY === undefined 
       const oof: number[] = [];
       const labels: number[] = [];
       for (const fold of [0, 1]) {
-        const fit = fitter(rows(data.filter((s) => s.fold !== fold && s.group !== 'seen'), openWeight), l2);
+        const fit = fitter(rows(data.filter((s) => s.fold !== fold), openWeight), l2);
         for (const s of data) if (s.fold === fold) { oof.push(sigmoid(logit(fit, s.x))); labels.push(s.y); }
       }
       const loss = logLoss(oof, labels);
@@ -142,40 +167,19 @@ for (const dimension of DIMENSIONS.filter((d) => process.env.ONLY === undefined 
   const oofLogits = best!.oof.map((p) => Math.log(p / (1 - p)));
   const platt = fitLogistic(oofLogits.map((z, i) => ({ x: Float64Array.of(z), y: labels[i] as 0 | 1, weight: 1 })), 0);
   const calibrated = oofLogits.map((z) => sigmoid(platt.weights[0]! * z + platt.bias));
-  const fit: Fit = fitLogistic(rows(data.filter((s) => s.group !== 'seen'), openWeight), l2);
-  // The seen head: the labelled anchor pairs, plus the open tuning pairs at equal total weight, which grade the map's relations by the model's evidence.
-  const seenPairs = data.filter((s) => s.group === 'seen');
-  const openPairs = data.filter((s) => s.group === 'open');
-  const seenRows = [...seenPairs.map((s) => ({ x: s.x, y: s.y, weight: 1 })), ...openPairs.map((s) => ({ x: s.x, y: s.y, weight: (Number(process.env.SEEN_OPEN ?? 10) * seenPairs.length) / openPairs.length }))];
-  // Only the map's relations and the model's similarity: the seen head grades a relation by the model, it does not relearn placement.
-  const SEEN_FEATURES = (process.env.SEEN_FEATURES ?? 'cosine,accepts,same concept,closeness to the requested concept').split(',').map((name) => PAIR_FEATURES.indexOf(name as (typeof PAIR_FEATURES)[number]));
-  const narrow = fitLogistic(seenRows.map((r) => ({ ...r, x: Float64Array.from(SEEN_FEATURES, (i) => r.x[i]!) })), Number(process.env.SEEN_L2 ?? 1));
-  const seen: Fit = { weights: PAIR_FEATURES.map((_, i) => (SEEN_FEATURES.includes(i) ? narrow.weights[SEEN_FEATURES.indexOf(i)]! : 0)), bias: narrow.bias };
-  if (process.env.MISSES !== undefined) {
-    const openData = data.filter((s) => s.group === 'open');
-    const order = [0, 1].flatMap((fold) => open.filter((p) => fnv(p.item) % 2 === fold));
-    const byKind = new Map<string, [number, number]>();
-    order.forEach((p, i) => {
-      const kind = `${(p as Pair & { kind: string }).kind}${map.concepts.some((c) => c.anchors.includes(p.requested)) ? '' : ' (request unseen)'}`;
-      const tally = byKind.get(kind) ?? [0, 0];
-      tally[1]++;
-      if ((calibrated[i]! >= 0.5) !== p.compatible) { tally[0]++; if (process.env.MISSES === 'all') console.log(`  miss ${p.compatible ? 'compatible  ' : 'incompatible'} ${calibrated[i]!.toFixed(2)} ${p.requested} ← ${p.item}`); }
-      byKind.set(kind, tally);
-    });
-    console.log([...byKind].map(([k, [m, n]]) => `${k}: ${m}/${n}`).join('; '));
-  }
+  const fit: Fit = fitLogistic(rows(data, openWeight), l2);
   const a = platt.weights[0]!;
   const head: PairHead = {
     temperature,
     placed: { weights: fit.weights.map((w) => round(a * w)), bias: round(a * fit.bias + platt.bias) },
-    seen: process.env.SEEN === 'placed' ? { weights: fit.weights.map((w) => round(a * w)), bias: round(a * fit.bias + platt.bias) } : { weights: seen.weights.map(round), bias: round(seen.bias) },
+    seen: { same: 0, compatible: 0, unrelated: 0 },
     weak: WEAK,
     weakCeiling: 0.85,
     uncertain: [0.35, 0.65],
     vetoBelow: 0.1,
     threshold: bestThreshold(calibrated, labels),
   };
-  heads[dimension] = head;
+  heads[dimension] = { ...head, seen: relationOffsets(dimension, map, lookup, head, vocabulary) };
   thresholds[dimension] = head.threshold;
   const errors = (t: number) => {
     let fr = 0, fa = 0, pos = 0;

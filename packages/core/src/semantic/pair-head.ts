@@ -11,8 +11,13 @@ export interface PairHead {
   readonly temperature: number;
   /** For pairs with a term the vocabulary does not know: one weight per PAIR_FEATURES entry, in that order, and the bias. */
   readonly placed: LogisticWeights;
-  /** For two curated anchors (the vocabulary's relation of their concepts, graded by the model's similarity): trained on labelled anchor pairs. */
-  readonly seen: LogisticWeights;
+  /**
+   * For two curated anchors: added to the logit of the `placed` head's score for the item read as
+   * if unseen (how typical of its concept the model finds it), per relation of their concepts, so
+   * the vocabulary's relation shifts the model's evidence instead of replacing it. Fitted on
+   * labelled anchor pairs.
+   */
+  readonly seen: Readonly<Record<'same' | 'compatible' | 'unrelated', number>>;
   /** Placements weaker than this are not leaned on: a score resting on one is UNCERTAIN, never above `weakCeiling`, never a veto. */
   readonly weak: AssignmentRule;
   readonly weakCeiling: number;
@@ -30,10 +35,15 @@ export interface LogisticWeights {
   readonly bias: number;
 }
 
-/** The probability that a pair with these features is compatible. */
-export function headProbability(head: LogisticWeights, features: Float64Array): number {
+/** The log-odds that a pair with these features is compatible. */
+export function headLogit(head: LogisticWeights, features: Float64Array): number {
   if (head.weights.length !== PAIR_FEATURES.length) throw new Error(`a pair head needs ${PAIR_FEATURES.length} weights (PAIR_FEATURES), got ${head.weights.length}`);
   let logit = head.bias;
   for (let i = 0; i < features.length; i++) logit += head.weights[i]! * features[i]!;
+  return logit;
+}
+
+/** A probability from log-odds. */
+export function sigmoid(logit: number): number {
   return 1 / (1 + Math.exp(-logit));
 }

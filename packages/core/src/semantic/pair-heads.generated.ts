@@ -31,28 +31,9 @@ export const PAIR_HEADS: Readonly<Record<Dimension, PairHead>> = {
       "bias": -0.7016
     },
     "seen": {
-      "weights": [
-        0.2888,
-        3.0067,
-        0.6532,
-        0,
-        0,
-        0,
-        0,
-        0,
-        0,
-        0,
-        0,
-        0.7529,
-        0,
-        0,
-        0,
-        0,
-        0,
-        0,
-        0
-      ],
-      "bias": -1.6059
+      "same": 1.3219,
+      "compatible": 0.6585,
+      "unrelated": -1.1236
     },
     "weak": {
       "minStrength": 0.3,
@@ -93,28 +74,9 @@ export const PAIR_HEADS: Readonly<Record<Dimension, PairHead>> = {
       "bias": 0.9343
     },
     "seen": {
-      "weights": [
-        2.0319,
-        3.5101,
-        2.678,
-        0,
-        0,
-        0,
-        0,
-        0,
-        0,
-        0,
-        0,
-        1.5986,
-        0,
-        0,
-        0,
-        0,
-        0,
-        0,
-        0
-      ],
-      "bias": -3.5115
+      "same": 0.8983,
+      "compatible": 0.2743,
+      "unrelated": -1.2316
     },
     "weak": {
       "minStrength": 0.3,
@@ -155,28 +117,9 @@ export const PAIR_HEADS: Readonly<Record<Dimension, PairHead>> = {
       "bias": 1.022
     },
     "seen": {
-      "weights": [
-        0.0015,
-        1.7799,
-        1.2504,
-        0,
-        0,
-        0,
-        0,
-        0,
-        0,
-        0,
-        0,
-        -0.1784,
-        0,
-        0,
-        0,
-        0,
-        0,
-        0,
-        0
-      ],
-      "bias": -0.5705
+      "same": 1.7554,
+      "compatible": 1.123,
+      "unrelated": -0.6955
     },
     "weak": {
       "minStrength": 0.3,

@@ -2,7 +2,7 @@ import type { MatchBasis } from '../reasons.js';
 import type { VectorLookup } from '../vectors.js';
 import type { ConceptIndex } from './concept-index.js';
 import { pairFeatures, readPair } from './pair-features.js';
-import { headProbability } from './pair-head.js';
+import { headLogit, sigmoid } from './pair-head.js';
 
 /** Bases a conflict can have: a clash between curated concepts, or with the concept the model surely placed an unseen term in. */
 export type ConflictBasis = 'KNOWN_CLASH' | 'PLACED_CONCEPT';
@@ -26,8 +26,8 @@ export type PairVerdict =
  * in clashing concepts are a conflict whatever their similarity (antonyms embed close together).
  * Every other pair is scored by the dimension's pair head (PairHead): a calibrated probability
  * that the pair is compatible, read from the model's similarity, where each term sits among the
- * concepts, the phrase head of a multi-word item tag and the map's axes. Two anchors keep their
- * concepts' relation as the basis; a pair with a term the vocabulary does not know is
+ * concepts, the phrase heads of multi-word tags and the map's axes. Two anchors are scored on the
+ * item read as if unseen, shifted by their concepts' relation (which is also their basis); a pair with a term the vocabulary does not know is
  * PLACED_CONCEPT when the placement is sure and the score clear, otherwise UNCERTAIN (`unsure`
  * names the term). A weak placement never scores above the head's ceiling and is never vetoed.
  */
@@ -41,13 +41,16 @@ export function comparePair(requested: string, actual: string, vectors: VectorLo
   const readings = readPair(concepts, requested, requestedVector, actual, actualVector, vectors);
   const { similarity, requested: wanted, item } = readings;
   const { relation, concepts: pair } = concepts.relationOf(wanted, item);
-  if (wanted.seen && item.seen && relation === 'opposed') return { kind: 'conflict', similarity, concepts: pair, basis: 'KNOWN_CLASH' };
   const head = concepts.head;
-  const score = headProbability(wanted.seen && item.seen ? head.seen : head.placed, pairFeatures(concepts, readings));
   if (wanted.seen && item.seen) {
+    if (relation === 'opposed') return { kind: 'conflict', similarity, concepts: pair, basis: 'KNOWN_CLASH' };
+    // The model's evidence on the item read as if unseen, shifted by the vocabulary's relation.
+    const typical = readPair(concepts, requested, requestedVector, actual, actualVector, vectors, true);
+    const score = sigmoid(headLogit(head.placed, pairFeatures(concepts, typical)) + head.seen[relation]);
     const basis = relation === 'same' ? 'SAME_CONCEPT' : relation === 'compatible' ? 'COMPATIBLE_CONCEPTS' : 'UNRELATED_CONCEPTS';
     return { kind: 'scored', score, similarity, basis, concepts: pair };
   }
+  const score = sigmoid(headLogit(head.placed, pairFeatures(concepts, readings)));
   const unsure = item.seen ? requested : actual;
   if (concepts.isWeak(wanted) || concepts.isWeak(item)) return { kind: 'scored', score: Math.min(score, head.weakCeiling), similarity, basis: 'UNCERTAIN', concepts: pair, unsure };
   if (wanted.seen && relation === 'opposed' && score < head.vetoBelow) return { kind: 'conflict', similarity, concepts: pair, basis: 'PLACED_CONCEPT' };
