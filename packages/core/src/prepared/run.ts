@@ -56,7 +56,7 @@ export interface PreparedRun {
   readonly rejectionCounts: Readonly<Partial<Record<Dimension, number>>>;
   /** Dimensions that rejected at least one item, in report order. */
   readonly rejectionReasons: readonly Dimension[];
-  /** Per judged dimension, the items whose verdict there rests on an unsure pair (JudgedDimension.setUnsure). */
+  /** Per dimension compared semantically, the items whose verdict there rests on an unsure pair (JudgedDimension.setUnsure). */
   readonly uncertainCounts: Readonly<Partial<Record<Dimension, number>>>;
   /** Milliseconds spent preparing the request and running it. */
   readonly elapsedMs: number;
@@ -93,7 +93,7 @@ export function runPrepared(prepared: PreparedRequest, tuning?: RunTuning): Prep
   });
   const rejecting = rejections.filter((r) => r.count > 0);
   const uncertainCounts = Object.fromEntries(
-    judged.map(({ dimension, setUnsure }) => {
+    judged.filter(({ dimension }) => prepared.modes[dimension] === 'semantic').map(({ dimension, setUnsure }) => {
       const { setSizes } = wardrobe.dimensions[dimension];
       let count = 0;
       for (let set = 0; set < setUnsure.length; set++) if (setUnsure[set] === 1) count += setSizes[set]!;

@@ -47,12 +47,17 @@ export async function referenceFilter(items: readonly Item[], request: FilterReq
     fallback = prepared.fallback;
     if ('context' in prepared) semantic = prepared.context;
   }
-  const verdicts = decideItems(items, normalized, options, semantic);
+  const { verdicts, uncertain } = decideItems(items, normalized, options, semantic);
   const modes = dimensionModes(normalized, options, semantic);
+  const summary = summarize(verdicts);
   return {
     semantic_mode_active: Object.values(modes).includes('semantic'),
     fallback_reason: fallback,
-    ...summarize(verdicts),
+    filter_pass_rate: summary.filter_pass_rate,
+    rejection_reasons: summary.rejection_reasons,
+    rejection_counts: summary.rejection_counts,
+    uncertain_counts: uncertain,
+    items: summary.items,
     dimension_modes: modes,
     model: semantic?.model ?? null,
     timings_ms: { total: roundMs(now() - started), ...(embedMs === undefined ? {} : { embed: roundMs(embedMs) }) },
@@ -70,8 +75,15 @@ function collectTerms(items: readonly Item[], request: NormalizedRequest, option
   return out;
 }
 
-function decideItems(items: readonly Item[], request: NormalizedRequest, options: FilterOptions, semantic: SemanticContext | null): ItemVerdict[] {
+/** Whether an outcome rests on an unsure pair. */
+function unsure(outcome: TermOutcome): boolean {
+  return (outcome.passed ? outcome.match.basis : 'basis' in outcome.reason ? outcome.reason.basis : undefined) === 'UNCERTAIN';
+}
+
+function decideItems(items: readonly Item[], request: NormalizedRequest, options: FilterOptions, semantic: SemanticContext | null): { verdicts: ItemVerdict[]; uncertain: Partial<Record<Dimension, number>> } {
   const modes = dimensionModes(request, options, semantic);
+  // Per semantic dimension, items whose verdict rests on an unsure pair: passed on unsure tags only, or failed with one among its tags.
+  const uncertain: Partial<Record<Dimension, number>> = Object.fromEntries((Object.keys(modes) as Dimension[]).filter((d) => modes[d] === 'semantic').map((d) => [d, 0]));
   const tagsOf = createTagNormalizer();
   const requested = Object.keys(modes) as Dimension[];
   const tables = new Map(requested.map((dimension) => [dimension, new Map<string, TermOutcome>()]));
@@ -89,7 +101,7 @@ function decideItems(items: readonly Item[], request: NormalizedRequest, options
     return outcome;
   };
 
-  return items.map((item) => {
+  const verdicts = items.map((item) => {
     const reasons: Reason[] = [];
     const matches: Match[] = [];
     let ruleScore = 0;
@@ -101,6 +113,8 @@ function decideItems(items: readonly Item[], request: NormalizedRequest, options
         continue;
       }
       const outcomes = itemTerms.map((term) => outcomeOf(dimension, term));
+      const passing = outcomes.filter((o) => o.passed);
+      if (uncertain[dimension] !== undefined && (passing.length > 0 ? passing.every(unsure) : outcomes.some(unsure))) uncertain[dimension]!++;
       const best = outcomes.reduce((a, b) => (b.passed && !a.passed) || (b.passed === a.passed && b.score > a.score) ? b : a);
       if (best.passed) matches.push(best.match);
       else reasons.push(outcomes.find((o): o is TermOutcome & { passed: false } => !o.passed && o.reason.code === 'CONFLICT')?.reason ?? best.reason);
@@ -112,6 +126,7 @@ function decideItems(items: readonly Item[], request: NormalizedRequest, options
     const score = semantic === null ? rule : options.semanticWeight * (semanticScore / count) + (1 - options.semanticWeight) * rule;
     return { id: item.id, passed: reasons.length === 0, score: Math.round(score * 10_000) / 10_000, reasons, matches };
   });
+  return { verdicts, uncertain };
 }
 
 function summarize(verdicts: readonly ItemVerdict[]): Pick<FilterReport, 'filter_pass_rate' | 'rejection_reasons' | 'rejection_counts' | 'items'> {
