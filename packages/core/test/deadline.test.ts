@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { createLayeredEmbedder, deadlineIssue, decodeVocabularyPack, DeadlineError, filterItems, withCircuitBreaker, withDeadline } from '@semfilter/core';
+import { createLayeredEmbedder, deadlineIssue, DeadlineError, filterItems, withCircuitBreaker, withDeadline } from '@semfilter/core';
 import { createSemanticFilter } from '../src/browser/semantic-filter.js';
-import { VOCABULARY_PACK } from '../src/semantic/vocabulary/pack.generated.js';
+import { vocabularyPack } from './support/vocabulary-pack.js';
 import { gatedModel } from './model.js';
 
 const items = [
@@ -13,7 +13,7 @@ const request = { style: 'casual', mood: 'calm' };
 describe('withDeadline', () => {
   it('answers at the deadline with what the vocabulary knows, says why, and keeps what the model brings later', async () => {
     const model = gatedModel();
-    const layered = createLayeredEmbedder({ model: withCircuitBreaker(model, { maxFailures: 1, retryAfterMs: 60_000 }), vocabulary: decodeVocabularyPack(VOCABULARY_PACK) });
+    const layered = createLayeredEmbedder({ model: withCircuitBreaker(model, { maxFailures: 1, retryAfterMs: 60_000 }), vocabulary: vocabularyPack() });
     const embedder = withDeadline(layered, 50, () => 'MODEL_LOADING');
     const early = await filterItems(items, request, { semantic: true }, { embedder });
     expect(early.fallback_reason).toBe('MODEL_LOADING');
@@ -39,7 +39,7 @@ describe('withDeadline', () => {
     const model = gatedModel();
     let storeReads = 0;
     const stuck = { getMany: () => (storeReads++, new Promise<never>(() => {})), setMany: () => new Promise<never>(() => {}) };
-    const layered = createLayeredEmbedder({ model, store: stuck, vocabulary: decodeVocabularyPack(VOCABULARY_PACK) });
+    const layered = createLayeredEmbedder({ model, store: stuck, vocabulary: vocabularyPack() });
     const report = await filterItems(items, request, { semantic: true }, { embedder: withDeadline(layered, 30, () => 'MODEL_LOADING') });
     expect(storeReads).toBeGreaterThan(0);
     expect(report.fallback_reason).toBe('MODEL_LOADING');

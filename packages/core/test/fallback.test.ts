@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createLayeredEmbedder, decodeVocabularyPack, filterItems, ModelUnavailableError, withCircuitBreaker, type Embedder } from '@semfilter/core';
-import { VOCABULARY_PACK } from '../src/semantic/vocabulary/pack.generated.js';
+import { createLayeredEmbedder, filterItems, ModelUnavailableError, withCircuitBreaker, type Embedder } from '@semfilter/core';
+import { vocabularyPack } from './support/vocabulary-pack.js';
 
 // A fake model that always fails: these tests are about what happens without a model.
 function failingModel(): Embedder & { calls: number } {
@@ -17,7 +17,7 @@ function failingModel(): Embedder & { calls: number } {
 
 describe('without a model', () => {
   it('judges the tags the vocabulary knows by meaning, and compares the others exactly, saying so', async () => {
-    const embedder = createLayeredEmbedder({ model: failingModel(), vocabulary: decodeVocabularyPack(VOCABULARY_PACK) });
+    const embedder = createLayeredEmbedder({ model: failingModel(), vocabulary: vocabularyPack() });
     const items = [
       { id: 'odd', style: 'zorblaxian', mood: 'Serene' },
       { id: 'blazer', style: 'Classic', mood: 'Calm' },
@@ -34,7 +34,7 @@ describe('without a model', () => {
   });
 
   it('compares a dimension exactly when a requested term is unknown', async () => {
-    const embedder = createLayeredEmbedder({ model: failingModel(), vocabulary: decodeVocabularyPack(VOCABULARY_PACK) });
+    const embedder = createLayeredEmbedder({ model: failingModel(), vocabulary: vocabularyPack() });
     const items = [{ id: 'blazer', style: 'Classic', mood: 'Calm' }];
     const report = await filterItems(items, { style: 'zorblaxian', mood: 'serene' }, { semantic: true }, { embedder });
     expect(report.fallback_reason).toBe('MODEL_UNAVAILABLE');
@@ -44,7 +44,7 @@ describe('without a model', () => {
 
   it('needs no model at all when the vocabulary knows every term', async () => {
     const model = failingModel();
-    const embedder = createLayeredEmbedder({ model, vocabulary: decodeVocabularyPack(VOCABULARY_PACK) });
+    const embedder = createLayeredEmbedder({ model, vocabulary: vocabularyPack() });
     const report = await filterItems([{ id: 'blazer', style: 'Classic', occasion: 'Work', mood: 'Calm' }], { style: 'casual', occasion: 'work', mood: 'calm' }, { semantic: true }, { embedder });
     expect(report.fallback_reason).toBeNull();
     expect(report.items[0]!.passed).toBe(true);

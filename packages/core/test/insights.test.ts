@@ -1,7 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   createLayeredEmbedder,
-  decodeVocabularyPack,
   DIMENSIONS,
   filterPrepared,
   flipGroups,
@@ -22,8 +21,8 @@ import {
   type PreparedRun,
   type PreparedWardrobe,
 } from '@semfilter/core';
-import { VOCABULARY_PACK } from '../src/semantic/vocabulary/pack.generated.js';
 import { failingModel, loadSampleWardrobe, realModel } from './model.js';
+import { vocabularyPack } from './support/vocabulary-pack.js';
 
 const SAMPLE = loadSampleWardrobe();
 
@@ -159,7 +158,7 @@ describe('score breakdown, ranks and flip groups', () => {
     const traditional = scoreBreakdown(await filterPrepared(wardrobe, request, { semantic: false }), 0);
     expect(traditional).toMatchObject({ ruleWeight: 1, semanticWeight: 0, ruleScore: 2 / 3, semantic: 0 });
     expect(traditional.score).toBe(0.6667);
-    const embedder = createLayeredEmbedder({ model: failingModel(), vocabulary: decodeVocabularyPack(VOCABULARY_PACK) });
+    const embedder = createLayeredEmbedder({ model: failingModel(), vocabulary: vocabularyPack() });
     const semantic = scoreBreakdown(await filterPrepared(wardrobe, request, { semantic: true }, { embedder }), 0);
     // Exact tags score 1 on both parts; the missing mood scores 0 on both.
     expect(semantic.ruleWeight).toBeCloseTo(0.7, 12);
@@ -193,7 +192,7 @@ describe('score breakdown, ranks and flip groups', () => {
   });
 
   it('vocabulary-only semantic context: breakdowns add up, ranks follow rankedOrder, groups equal the brute force', async () => {
-    const embedder = createLayeredEmbedder({ model: failingModel(), vocabulary: decodeVocabularyPack(VOCABULARY_PACK) });
+    const embedder = createLayeredEmbedder({ model: failingModel(), vocabulary: vocabularyPack() });
     const { gainedGroups, lostGroups } = await checkAll(embedder);
     expect(gainedGroups).toBeGreaterThan(0);
     expect(lostGroups).toBeGreaterThan(0);

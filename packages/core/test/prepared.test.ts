@@ -3,7 +3,6 @@ import {
   CONCEPT_MAPS,
   createLayeredEmbedder,
   decideItems,
-  decodeVocabularyPack,
   DIMENSIONS,
   filterItems,
   filterPrepared,
@@ -28,7 +27,7 @@ import {
   type FilterRequest,
   type Item,
 } from '@semfilter/core';
-import { VOCABULARY_PACK } from '../src/semantic/vocabulary/pack.generated.js';
+import { vocabularyPack } from './support/vocabulary-pack.js';
 import { failingModel, loadSampleWardrobe, realModel } from './model.js';
 import { referenceFilter } from './support/reference-filter.js';
 
@@ -89,7 +88,7 @@ describe('the prepared wardrobe gives the reports the per-item filter gave', () 
   });
 
   it('semantic mode on the vocabulary alone (the model failing): known tags by meaning, unknown ones exactly', async () => {
-    const embedder = createLayeredEmbedder({ model: failingModel(), vocabulary: decodeVocabularyPack(VOCABULARY_PACK) });
+    const embedder = createLayeredEmbedder({ model: failingModel(), vocabulary: vocabularyPack() });
     const random = seededRandom(99);
     const items = randomWardrobe(random, 600);
     let judgedByMeaning = 0;

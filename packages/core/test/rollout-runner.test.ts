@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { createLayeredEmbedder, decodeVocabularyPack, filterItems, type Embedder, type FilterOptionsInput, type FilterReport, type FilterRequest, type Item } from '@semfilter/core';
+import { createLayeredEmbedder, filterItems, type Embedder, type FilterOptionsInput, type FilterReport, type FilterRequest, type Item } from '@semfilter/core';
 import { createMetricsRecorder } from '@semfilter/core/metrics';
 import { countFlips, createRolloutRunner, type RolloutFilter } from '@semfilter/core/rollout';
-import { VOCABULARY_PACK } from '../src/semantic/vocabulary/pack.generated.js';
+import { vocabularyPack } from './support/vocabulary-pack.js';
 
 const wardrobe: Item[] = [
   { id: 'blazer', name: 'Navy blazer', style: 'Classic', occasion: 'Work', mood: 'Calm' },
@@ -23,7 +23,7 @@ const absentModel: Embedder = { model: { id: 'Xenova/all-MiniLM-L6-v2', dtype: '
  * so reports compare exactly. Logs which mode ran, in order.
  */
 function coreFilter(log: string[] = []): RolloutFilter {
-  const embedder = createLayeredEmbedder({ model: absentModel, vocabulary: decodeVocabularyPack(VOCABULARY_PACK) });
+  const embedder = createLayeredEmbedder({ model: absentModel, vocabulary: vocabularyPack() });
   return {
     async filter(items, req, options) {
       log.push(options?.semantic ? 'semantic' : 'traditional');

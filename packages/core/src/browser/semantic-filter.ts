@@ -9,7 +9,6 @@ import type { Embedder } from '../embedder.js';
 import { createLayeredEmbedder, type CacheStats, type LayeredEmbedder, type VectorStore } from '../layered-embedder.js';
 import { invalidInputReport, type FilterReport, type Flip } from '../report.js';
 import { filterOptionsSchema, parseWith, requestSchema, type FilterOptionsInput } from '../schemas.js';
-import type { VocabularyPack } from '../semantic/vocabulary/pack-format.js';
 import type { ModelProgress } from '../worker/embedding-api.js';
 import { createWorkerEmbedder, type WorkerEmbedder } from '../worker/worker-client.js';
 import { capabilities } from './capabilities.js';
@@ -53,7 +52,10 @@ export interface SemanticFilterOptions {
   readonly retryAfterMs?: number;
   /** Where vectors persist: an IndexedDB database name (default `semfilter-vectors`), a store, or false for memory only. */
   readonly cache?: string | VectorStore | false;
-  /** Use the embedded vocabulary for known terms (no model download for them). Default true. */
+  /**
+   * Use the embedded vocabulary for known terms (no model download for them). It is a file of its
+   * own (dist/semantic/vocabulary/vocabulary.bin), fetched on the first semantic call. Default true.
+   */
   readonly vocabulary?: boolean;
   /** Default filter options (thresholds, per-dimension modes, score weights). */
   readonly filterOptions?: FilterOptionsInput;
@@ -136,9 +138,11 @@ class BrowserSemanticFilter extends EventTarget implements SemanticFilter {
   readonly #worker: WorkerEmbedder;
   readonly #model: Embedder;
   readonly #store: VectorStore | undefined;
-  /** Started at construction, so the first semantic call finds the vocabulary chunk already fetched. */
-  readonly #vocabulary: Promise<VocabularyPack | undefined>;
-  /** One layered embedder, shared by concurrent first calls. */
+  /**
+   * One layered embedder, shared by concurrent first calls. Made on the first semantic call, which
+   * fetches the embedded vocabulary (vocabulary.bin) first: a facade that only ever filters
+   * traditionally never downloads it.
+   */
   #layered: Promise<LayeredEmbedder> | undefined;
   #layeredStats: (() => Readonly<CacheStats>) | undefined;
   /** The layered embedder behind each deadline used so far (see #embedder). */
@@ -173,7 +177,6 @@ class BrowserSemanticFilter extends EventTarget implements SemanticFilter {
     });
     this.#model = withCircuitBreaker(this.#worker, { maxFailures: options.maxFailures ?? 3, retryAfterMs: options.retryAfterMs ?? 30_000 });
     this.#store = options.cache === false ? undefined : typeof options.cache === 'object' ? options.cache : createIdbVectorStore(options.cache);
-    this.#vocabulary = options.vocabulary === false ? Promise.resolve(undefined) : loadVocabulary();
   }
 
   get state(): ModelState {
@@ -268,7 +271,8 @@ class BrowserSemanticFilter extends EventTarget implements SemanticFilter {
    * layers for the next call, and only the model's real failures count against it.
    */
   async #embedder(call: CallOptions): Promise<LayeredEmbedder> {
-    this.#layered ??= this.#vocabulary.then((vocabulary) => {
+    // `??=` runs its right side only once: the first semantic call starts the vocabulary's download.
+    this.#layered ??= (this.#options.vocabulary === false ? Promise.resolve(undefined) : loadVocabulary()).then((vocabulary) => {
       const layered = createLayeredEmbedder({ model: this.#model, store: this.#store, vocabulary });
       this.#layeredStats = () => layered.stats();
       return layered;

@@ -48,10 +48,11 @@ export async function prepareSemantic(
       if (text === undefined) phrased.set(term, (text = embeddingText(dimension, term)));
       texts.add(text);
     };
+    const anchors = new Set(concepts[dimension].concepts.flatMap((concept) => concept.anchors));
     for (const term of terms[dimension]!) {
       add(term);
-      // A multi-word tag's head is read apart from the whole (the pair head weighs both).
-      const head = phraseHead(term);
+      // A multi-word tag the vocabulary does not know is read with its head too (the pair head weighs both); an anchor is read as it is.
+      const head = anchors.has(term) ? null : phraseHead(term);
       if (head !== null) add(head);
     }
     for (const concept of concepts[dimension].concepts) for (const anchor of concept.anchors) add(anchor);
