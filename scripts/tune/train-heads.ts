@@ -11,7 +11,7 @@
 // Run: npx tsx --conditions=source scripts/tune/train-heads.ts [--write]
 import { readFileSync, writeFileSync } from 'node:fs';
 import {
-  CONCEPT_MAPS, ConceptIndex, DIMENSIONS, PAIR_FEATURES, PAIR_HEADS, STANCE, embeddingText, normalizeTerm, pairFeatures, phraseHead, readPair, termHalf,
+  calibration, CONCEPT_MAPS, ConceptIndex, DIMENSIONS, PAIR_FEATURES, PAIR_HEADS, STANCE, embeddingText, normalizeTerm, pairFeatures, phraseHead, readPair, termHalf,
   type ConceptMap, type Dimension, type PairHead, type Vector,
 } from '@semfilter/core';
 import { createNodeEmbedder } from '@semfilter/core/node';
@@ -126,19 +126,9 @@ function logLoss(scores: readonly number[], labels: readonly number[]): number {
   return -scores.reduce((sum, p, i) => sum + (labels[i] ? Math.log(Math.max(p, 1e-6)) : Math.log(Math.max(1 - p, 1e-6))), 0) / scores.length;
 }
 
-function ece(scores: readonly number[], labels: readonly number[]): number {
-  let total = 0;
-  for (let b = 0; b < 10; b++) {
-    const inBin = scores.map((p, i) => [p, labels[i]!] as const).filter(([p]) => Math.min(9, Math.floor(p * 10)) === b);
-    if (inBin.length === 0) continue;
-    const confidence = inBin.reduce((s, [p]) => s + p, 0) / inBin.length;
-    const accuracy = inBin.reduce((s, [, y]) => s + y, 0) / inBin.length;
-    total += (inBin.length / scores.length) * Math.abs(accuracy - confidence);
-  }
-  return total;
-}
 
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+const ece = (scores: readonly number[], labels: readonly number[]) => calibration(scores, labels.map((y) => y === 1)).ece;
 const heads: Partial<Record<Dimension, PairHead>> = {};
 const thresholds: Partial<Record<Dimension, number>> = {};
 

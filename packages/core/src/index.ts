@@ -16,6 +16,7 @@ export * from './semantic/pair-features.js';
 export * from './semantic/pair-head.js';
 export * from './semantic/pair-heads.generated.js';
 export * from './semantic/phrase-head.js';
+export * from './semantic/calibration.js';
 export * from './decide.js';
 export * from './engine.js';
 export * from './semantic/context.js';

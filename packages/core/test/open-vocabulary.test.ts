@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CONCEPT_MAPS, comparePair, describeMatch, describeReason, judgePairs, normalizeTerm, prepareSemantic, readPair, termHalf, type Dimension, type Embedder } from '@semfilter/core';
+import { calibration, CONCEPT_MAPS, comparePair, describeMatch, describeReason, judgePairs, normalizeTerm, prepareSemantic, readPair, termHalf, type Dimension, type Embedder } from '@semfilter/core';
 import { realModel } from './model.js';
 
 interface LabelledPair {
@@ -71,15 +71,7 @@ describe('verdicts on tags the vocabulary has never seen (real model)', () => {
   it('is calibrated on the held-out half: expected calibration error over ten score bins at most 0.05', async () => {
     const heldOut = OPEN_SET.filter((pair) => termHalf(pair) === 'held-out');
     const { judgements } = await judgePairs(heldOut, {}, { embedder });
-    const bins = Array.from({ length: 10 }, () => ({ count: 0, scores: 0, compatible: 0 }));
-    heldOut.forEach((pair, i) => {
-      const score = judgements[i]!.score ?? 0;
-      const bin = bins[Math.min(9, Math.floor(score * 10))]!;
-      bin.count++;
-      bin.scores += score;
-      if (pair.compatible) bin.compatible++;
-    });
-    const ece = bins.reduce((sum, bin) => (bin.count === 0 ? sum : sum + (bin.count / heldOut.length) * Math.abs(bin.compatible / bin.count - bin.scores / bin.count)), 0);
+    const { ece } = calibration(judgements.map((j) => j.score ?? 0), heldOut.map((pair) => pair.compatible));
     console.log(`held-out half: ${heldOut.length} pairs, expected calibration error ${ece.toFixed(3)}`);
     expect(ece).toBeLessThanOrEqual(0.05);
   });

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { DIMENSIONS, judgePairs, parseWith, termHalf, withItemTermsUnseen, type Embedder, type FilterOptionsInput, type PairJudgement, type UncertainPolicy } from '@semfilter/core';
+import { calibration, DIMENSIONS, judgePairs, parseWith, termHalf, withItemTermsUnseen, type Embedder, type FilterOptionsInput, type PairJudgement, type UncertainPolicy } from '@semfilter/core';
 import { z } from 'zod';
 import { parseCommandArgs } from '../args.js';
 import { badInput } from '../errors.js';
@@ -47,7 +47,7 @@ export async function evalCommand(args: readonly string[]): Promise<string> {
   lines.push(...section('open-vocabulary TUNING half (the scorer was trained on these terms)', tuning, await judge(tuning, embedder), false));
   const heldJudgements = await judge(heldOut, embedder);
   lines.push(...section('open-vocabulary HELD-OUT half (never tuned on)', heldOut, heldJudgements, true));
-  lines.push(...calibration(heldOut, heldJudgements));
+  lines.push(...calibrationRows(heldOut, heldJudgements));
   lines.push('', 'held-out half, unsure verdicts (basis UNCERTAIN) under each policy (options.uncertain)');
   for (const policy of POLICIES) {
     const judged = policy === 'threshold' ? heldJudgements : await judge(heldOut, embedder, { uncertain: policy });
@@ -114,24 +114,12 @@ function rate(count: number, total: number): string {
   return total === 0 ? 'n/a' : `${((100 * count) / total).toFixed(1).padStart(5)}%  (${count}/${total})`;
 }
 
-/**
- * Expected calibration error over ten equal-width score bins (Naeini et al.): the bin-weighted mean
- * gap between the share of compatible pairs in a bin and the bin's mean score. A veto counts as 0.
- */
-function calibration(pairs: readonly LabelledPair[], judgements: readonly PairJudgement[]): string[] {
-  const bins = Array.from({ length: 10 }, () => ({ count: 0, scores: 0, compatible: 0 }));
-  pairs.forEach((pair, i) => {
-    const score = judgements[i]!.score ?? 0;
-    const bin = bins[Math.min(9, Math.floor(score * 10))]!;
-    bin.count++;
-    bin.scores += score;
-    if (pair.compatible) bin.compatible++;
-  });
-  const ece = bins.reduce((sum, bin) => (bin.count === 0 ? sum : sum + (bin.count / pairs.length) * Math.abs(bin.compatible / bin.count - bin.scores / bin.count)), 0);
-  const rows = [`held-out half calibration: expected calibration error (10 bins) ${ece.toFixed(3)}`, '  score bin   pairs   mean score   share compatible'];
-  bins.forEach((bin, b) => {
-    if (bin.count === 0) return;
-    rows.push(`  ${(b / 10).toFixed(1)}–${((b + 1) / 10).toFixed(1)}   ${String(bin.count).padStart(5)}   ${(bin.scores / bin.count).toFixed(3).padStart(10)}   ${(bin.compatible / bin.count).toFixed(3).padStart(16)}`);
-  });
-  return rows;
+/** The held-out half's reliability table and expected calibration error over ten score bins; a veto counts as 0. */
+function calibrationRows(pairs: readonly LabelledPair[], judgements: readonly PairJudgement[]): string[] {
+  const { ece, bins } = calibration(judgements.map((j) => j.score ?? 0), pairs.map((p) => p.compatible));
+  return [
+    `held-out half calibration: expected calibration error (10 bins) ${ece.toFixed(3)}`,
+    '  score bin   pairs   mean score   share compatible',
+    ...bins.map((bin) => `  ${bin.from.toFixed(1)}–${bin.to.toFixed(1)}   ${String(bin.count).padStart(5)}   ${bin.meanScore.toFixed(3).padStart(10)}   ${bin.shareCompatible.toFixed(3).padStart(16)}`),
+  ];
 }
