@@ -7,6 +7,13 @@ const GARMENTS = ['blazer', 'tee', 'hoodie', 'jeans', 'midi dress', 'trousers', 
 const COLOURS = ['navy', 'black', 'white', 'camel', 'olive', 'grey', 'cream', 'burgundy', 'denim blue', 'rust'];
 
 /**
+ * Anchors per concept a generated wardrobe draws its tags from: each concept's first (its most
+ * common words), so a wardrobe has a catalogue's few hundred distinct tags per dimension however
+ * large the vocabulary grows, and benchmarks stay comparable across vocabulary changes.
+ */
+const TAGS_PER_CONCEPT = 15;
+
+/**
  * A deterministic wardrobe written like production data: tags from the curated vocabulary in mixed
  * case, with underscores, hyphens and stray spaces, sometimes several per attribute, a few missing.
  * For benchmarks and demos; the same seed gives the same items.
@@ -14,7 +21,7 @@ const COLOURS = ['navy', 'black', 'white', 'camel', 'olive', 'grey', 'cream', 'b
 export function generateWardrobe(count: number, seed = 1): Item[] {
   const random = seededRandom(seed);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
-  const vocabulary = Object.fromEntries(DIMENSIONS.map((d) => [d, CONCEPT_MAPS[d].concepts.flatMap((c) => c.anchors)])) as Record<Dimension, string[]>;
+  const vocabulary = Object.fromEntries(DIMENSIONS.map((d) => [d, CONCEPT_MAPS[d].concepts.flatMap((c) => c.anchors.slice(0, TAGS_PER_CONCEPT))])) as Record<Dimension, string[]>;
   const messy = (tag: string): string => {
     const roll = random();
     if (roll < 0.25) return tag.replace(/ /g, '_').replace(/\b\w/g, (c) => c.toUpperCase());
