@@ -70,7 +70,7 @@ describe('the playground keeps its state in the URL, and exports both modes', ()
   it('shows the request, thresholds, view, mode and preset a link names; a moved slider goes into the URL and survives a reload', async () => {
     const { page, failures, warnings } = await open(browser, `${server.url}/${DATE_NIGHT}`);
     const expected = { request: { style: 'romantic', occasion: 'date night', mood: 'flirty' }, thresholds: { mood: 0.8 }, semantic: true, switchChecked: 'true', view: 'all', selectValue: 'all', pressed: ['Date night'] };
-    expect(await shown(page)).toMatchObject({ ...expected, sliders: { style: '0.55', occasion: '0.6', mood: '0.8' } });
+    expect(await shown(page)).toMatchObject({ ...expected, sliders: { style: '0.45', occasion: '0.6', mood: '0.8' } });
 
     await page.locator('semfilter-debugger .threshold').filter({ hasText: 'occasion threshold' }).locator('input[type="range"]').fill('0.42');
     await expect.poll(() => search(page).get('occasion_threshold')).toBe('0.42');
@@ -79,7 +79,7 @@ describe('the playground keeps its state in the URL, and exports both modes', ()
 
     await page.reload();
     await page.locator('semfilter-debugger [part~="summary"]').waitFor({ timeout: 120_000 });
-    expect(await shown(page)).toMatchObject({ ...expected, thresholds: { mood: 0.8, occasion: 0.42 }, sliders: { style: '0.55', occasion: '0.42', mood: '0.8' } });
+    expect(await shown(page)).toMatchObject({ ...expected, thresholds: { mood: 0.8, occasion: 0.42 }, sliders: { style: '0.45', occasion: '0.42', mood: '0.8' } });
     expect(warnings).toEqual([]);
     expect(failures).toEqual([]);
   });
@@ -141,7 +141,7 @@ describe('the playground keeps its state in the URL, and exports both modes', ()
     const [jsonDownload] = await Promise.all([page.waitForEvent('download'), page.locator('semfilter-debugger button[data-export="json"]').click()]);
     expect(jsonDownload.suggestedFilename()).toBe('semfilter-comparison.json');
     const exported = JSON.parse(readFileSync((await jsonDownload.path())!, 'utf8')) as ComparisonExport;
-    expect(exported).toMatchObject({ schema: 1, request: { style: 'romantic', occasion: 'date night', mood: 'flirty' }, thresholds: { style: 0.55, occasion: 0.6, mood: 0.8 }, semantic_weight: 0.3, view: 'all', mode: 'semantic' });
+    expect(exported).toMatchObject({ schema: 1, request: { style: 'romantic', occasion: 'date night', mood: 'flirty' }, thresholds: { style: 0.45, occasion: 0.6, mood: 0.8 }, semantic_weight: 0.3, view: 'all', mode: 'semantic' });
     expect(reportSchema.parse(exported.traditional).items).toHaveLength(500);
     expect(reportSchema.parse(exported.semantic).items).toHaveLength(500);
     expect(exported.traditional.semantic_mode_active).toBe(false);
