@@ -32,7 +32,6 @@ const map: ConceptMap = {
   ],
   compatible: [['calm', 'cozy']],
   opposed: [['calm', 'anxious']],
-  head: handSetHead,
 };
 const vectors: Record<string, Vector> = {
   calm: vector(1, 0, 0),

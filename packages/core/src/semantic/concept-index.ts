@@ -20,12 +20,6 @@ export interface TermPlacement {
   readonly nearest: Float64Array;
 }
 
-/** When a placement is too weak to lean on: nearest centroid under `minStrength`, or ahead of the runner-up by less than `margin`. */
-export interface AssignmentRule {
-  readonly minStrength: number;
-  readonly margin: number;
-}
-
 /** Relation of two concepts: the same, known to go together, known to clash, or neither. */
 export type ConceptRelation = 'same' | 'compatible' | 'opposed' | 'unrelated';
 

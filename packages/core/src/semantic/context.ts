@@ -3,6 +3,7 @@ import type { SemanticContext, NormalizedRequest } from '../decide.js';
 import { DIMENSIONS, type Dimension } from '../dimensions.js';
 import type { Embedder } from '../embedder.js';
 import { embeddingText } from './embedding-text.js';
+import type { PairHead } from './pair-head.js';
 import { PAIR_HEADS } from './pair-heads.generated.js';
 import { phraseHead } from './phrase-head.js';
 import { DeadlineError } from '../deadline.js';
@@ -14,8 +15,9 @@ import { CONCEPT_MAPS, type ConceptMap } from './vocabulary/concepts.js';
 export interface FilterDependencies {
   /** Computes vectors; without one, semantic mode falls back with MODEL_UNAVAILABLE. */
   readonly embedder?: Embedder | undefined;
-  /** Concept maps per dimension; a map without a `head` is scored by the dimension's shipped one (PAIR_HEADS). */
   readonly concepts?: Readonly<Record<Dimension, ConceptMap>>;
+  /** Pair heads per dimension (a host's own, trained on its maps); a dimension without one is scored by the shipped head (PAIR_HEADS). */
+  readonly heads?: Readonly<Partial<Record<Dimension, PairHead>>>;
   /** Milliseconds clock, for timings. */
   readonly now?: () => number;
 }
@@ -79,7 +81,7 @@ export async function prepareSemantic(
     const lookup: VectorLookup = (term) => known.get(term) ?? byText.get(embeddingText(dimension, term));
     if (!judgeable(lookup, concepts[dimension], terms[dimension]!, request?.[dimension])) continue; // compared exactly
     lookups[dimension] = lookup;
-    indexes[dimension] = conceptIndex(embedder, dimension, concepts[dimension], lookup);
+    indexes[dimension] = conceptIndex(embedder, dimension, concepts[dimension], deps.heads?.[dimension] ?? PAIR_HEADS[dimension], lookup);
   }
   if (Object.keys(indexes).length === 0 && fallback !== null) return { fallback };
   return { context: { vectors: lookups, concepts: indexes, model: embedder.model }, fallback };
@@ -106,15 +108,17 @@ function judgeable(lookup: VectorLookup, map: ConceptMap, terms: ReadonlySet<str
 }
 
 /**
- * Concept indexes per embedder and concept map: a term's placement depends only on its vector, so
- * anchors are gathered and terms placed once per model, not once per filter call.
+ * Concept indexes per embedder, concept map and head: a term's placement depends only on its
+ * vector, so anchors are gathered and terms placed once per model, not once per filter call.
  */
-const conceptIndexes = new WeakMap<Embedder, WeakMap<ConceptMap, ConceptIndex>>();
+const conceptIndexes = new WeakMap<Embedder, WeakMap<ConceptMap, WeakMap<PairHead, ConceptIndex>>>();
 
-function conceptIndex(embedder: Embedder, dimension: Dimension, map: ConceptMap, lookup: VectorLookup): ConceptIndex {
+function conceptIndex(embedder: Embedder, dimension: Dimension, map: ConceptMap, head: PairHead, lookup: VectorLookup): ConceptIndex {
   let byMap = conceptIndexes.get(embedder);
   if (byMap === undefined) conceptIndexes.set(embedder, (byMap = new WeakMap()));
-  let index = byMap.get(map);
-  if (index === undefined) byMap.set(map, (index = new ConceptIndex(dimension, map, lookup, map.head ?? PAIR_HEADS[dimension])));
+  let byHead = byMap.get(map);
+  if (byHead === undefined) byMap.set(map, (byHead = new WeakMap()));
+  let index = byHead.get(head);
+  if (index === undefined) byHead.set(head, (index = new ConceptIndex(dimension, map, lookup, head)));
   return index;
 }

@@ -1,5 +1,8 @@
-import type { AssignmentRule } from './concept-index.js';
-import { PAIR_FEATURES } from './pair-features.js';
+/** When a placement is too weak to lean on: nearest centroid under `minStrength`, or ahead of the runner-up by less than `margin`. */
+export interface AssignmentRule {
+  readonly minStrength: number;
+  readonly margin: number;
+}
 
 /**
  * A dimension's pair head: a logistic classifier over PAIR_FEATURES, trained at build time
@@ -29,7 +32,7 @@ export interface PairHead {
   readonly threshold: number;
 }
 
-/** A logistic classifier's weights (one per PAIR_FEATURES entry) and bias. */
+/** A logistic classifier's weights (one per PAIR_FEATURES entry, pair-features.ts) and bias. */
 export interface LogisticWeights {
   readonly weights: readonly number[];
   readonly bias: number;
@@ -37,7 +40,7 @@ export interface LogisticWeights {
 
 /** The log-odds that a pair with these features is compatible. */
 export function headLogit(head: LogisticWeights, features: Float64Array): number {
-  if (head.weights.length !== PAIR_FEATURES.length) throw new Error(`a pair head needs ${PAIR_FEATURES.length} weights (PAIR_FEATURES), got ${head.weights.length}`);
+  if (head.weights.length !== features.length) throw new Error(`a pair head needs one weight per feature (PAIR_FEATURES: ${features.length}), got ${head.weights.length}`);
   let logit = head.bias;
   for (let i = 0; i < features.length; i++) logit += head.weights[i]! * features[i]!;
   return logit;

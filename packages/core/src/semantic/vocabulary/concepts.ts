@@ -1,5 +1,4 @@
 import type { Dimension } from '../../dimensions.js';
-import type { PairHead } from '../pair-head.js';
 
 /** A direction of meaning from one set of concepts (negative pole) to another (positive pole). */
 export interface ConceptAxis {
@@ -34,8 +33,6 @@ export interface ConceptMap {
    * head reads (ConceptIndex.axisPositions).
    */
   readonly axes?: readonly ConceptAxis[];
-  /** The pair head that scores this map's pairs; without one, the dimension's shipped head (PAIR_HEADS). */
-  readonly head?: PairHead;
 }
 
 const style: ConceptMap = {
