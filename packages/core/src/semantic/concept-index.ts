@@ -16,8 +16,6 @@ export interface TermPlacement {
   readonly margin: number;
   /** Over ConceptIndex.conceptIds, summing to 1. */
   readonly weights: Float64Array;
-  /** Over ConceptIndex.conceptIds: the cosine with the concept's nearest anchor (1 for an anchor's own concept). */
-  readonly nearest: Float64Array;
 }
 
 /** Relation of two concepts: the same, known to go together, known to clash, or neither. */
@@ -36,6 +34,8 @@ export class ConceptIndex {
   private stanceTable: Int8Array | undefined;
   private axisVectors: Vector[] | undefined;
   private readonly placements = new Map<string, { vector: Vector; placement: TermPlacement }>();
+  private readonly nearest = new Map<string, { vector: Vector; closeness: Float64Array }>();
+  private anchorRows: { matrix: Float32Array; concept: Int32Array } | undefined;
   /** Each anchor term's concepts (most have one; a term that belongs to two is listed in both), so placing an anchor costs no cosine. */
   private readonly anchorConcepts = new Map<string, string[]>();
 
@@ -70,22 +70,55 @@ export class ConceptIndex {
     return this.ids;
   }
 
+  /**
+   * Over conceptIds, a vector's cosine with each concept's nearest anchor (an anchor's own concepts
+   * count 1); remembered per term while its vector stays the same. One pass over every anchor: the
+   * placed head reads it, for item terms only.
+   */
+  nearestAnchors(term: string, vector: Vector): Float64Array {
+    const cached = this.nearest.get(term);
+    if (cached !== undefined && cached.vector === vector) return cached.closeness;
+    this.anchorRows ??= this.packAnchors();
+    const { matrix, concept } = this.anchorRows;
+    const closeness = new Float64Array(this.ids.length).fill(-1);
+    const length = vector.length;
+    for (let row = 0, offset = 0; row < concept.length; row++, offset += length) {
+      let dot = 0;
+      for (let k = 0; k < length; k++) dot += vector[k]! * matrix[offset + k]!;
+      if (dot > closeness[concept[row]!]!) closeness[concept[row]!] = dot;
+    }
+    for (const id of this.anchorConcepts.get(term) ?? []) closeness[this.ids.indexOf(id)] = 1;
+    this.nearest.set(term, { vector, closeness });
+    return closeness;
+  }
+
+  /** Every anchor vector in one contiguous array (a tight loop over it is several times faster than over separate arrays), with each row's concept. */
+  private packAnchors(): { matrix: Float32Array; concept: Int32Array } {
+    const rows = this.members.reduce((sum, members) => sum + members.length, 0);
+    const length = this.members[0]?.[0]?.length ?? 0;
+    const matrix = new Float32Array(rows * length);
+    const concept = new Int32Array(rows);
+    let row = 0;
+    this.members.forEach((members, i) => {
+      for (const vector of members) {
+        matrix.set(vector, row * length);
+        concept[row++] = i;
+      }
+    });
+    return { matrix, concept };
+  }
+
   /** Whether a term is one of the curated anchors. */
   isAnchor(term: string): boolean {
     return this.anchorConcepts.has(term);
   }
 
-  /**
-   * Where a term sits (see TermPlacement); remembered per term while its vector stays the same.
-   * `asUnseen` places an anchor by its vector as if the vocabulary did not list it: how typical of
-   * its concept the model finds it, which grades a verdict between two anchors.
-   */
-  placement(term: string, vector: Vector, asUnseen = false): TermPlacement {
-    const key = asUnseen ? `${term}\u0003` : term;
-    const cached = this.placements.get(key);
+  /** Where a term sits (see TermPlacement); remembered per term while its vector stays the same. */
+  placement(term: string, vector: Vector): TermPlacement {
+    const cached = this.placements.get(term);
     if (cached !== undefined && cached.vector === vector) return cached.placement;
-    const placement = this.place(term, vector, asUnseen);
-    this.placements.set(key, { vector, placement });
+    const placement = this.place(term, vector);
+    this.placements.set(term, { vector, placement });
     return placement;
   }
 
@@ -152,18 +185,14 @@ export class ConceptIndex {
     return this.axisVectors.map((axis) => cosine(vector, axis));
   }
 
-  private place(term: string, vector: Vector, asUnseen: boolean): TermPlacement {
+  private place(term: string, vector: Vector): TermPlacement {
     const n = this.ids.length;
-    const nearest = Float64Array.from(this.members, (members) => members.reduce((max, anchor) => Math.max(max, cosine(vector, anchor)), -1));
-    const own = asUnseen ? undefined : this.anchorConcepts.get(term);
+    const own = this.anchorConcepts.get(term);
     if (own !== undefined) {
       // An anchor of two concepts weighs half in each; its first concept names it.
       const weights = new Float64Array(n);
-      for (const id of own) {
-        weights[this.ids.indexOf(id)] = 1 / own.length;
-        nearest[this.ids.indexOf(id)] = 1;
-      }
-      return { seen: true, concept: own[0]!, closeness: 1, margin: 1, weights, nearest };
+      for (const id of own) weights[this.ids.indexOf(id)] = 1 / own.length;
+      return { seen: true, concept: own[0]!, closeness: 1, margin: 1, weights };
     }
     const profile = Float64Array.from(this.ids, (_, i) => cosine(vector, this.centroid(i)));
     let first = 0;
@@ -175,7 +204,7 @@ export class ConceptIndex {
     const weights = profile.map((closeness) => Math.exp((closeness - profile[first]!) / this.head.temperature));
     const total = weights.reduce((sum, w) => sum + w, 0);
     for (let i = 0; i < n; i++) weights[i]! /= total;
-    return { seen: false, concept: this.ids[first]!, closeness: profile[first]!, margin: second === -1 ? 1 : profile[first]! - profile[second]!, weights, nearest };
+    return { seen: false, concept: this.ids[first]!, closeness: profile[first]!, margin: second === -1 ? 1 : profile[first]! - profile[second]!, weights };
   }
 
   /** A concept's centroid (its anchors' normalized mean), computed on first use so a cold start does not sum every anchor. */

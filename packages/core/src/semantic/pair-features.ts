@@ -45,6 +45,8 @@ export interface PairReadings {
   readonly itemAxes: readonly number[];
   /** The item vector's closeness to the centroid of the requested term's concept. */
   readonly itemToRequestedConcept: number;
+  /** Over conceptIds, the item's cosine with each concept's nearest anchor (ConceptIndex.nearestAnchors): one pass over every anchor, so computed only when read. */
+  readonly itemNearest: () => Float64Array;
 }
 
 /**
@@ -71,29 +73,29 @@ function headedVector(index: ConceptIndex, term: string, vector: Vector, vectors
   return { vector: headVector === undefined ? vector : towardHead(vector, headVector), head, headVector };
 }
 
-/**
- * Reads two terms with their vectors: placements (multi-word unknown terms by phrase and head;
- * prepareSemantic embeds heads), axes. `itemAsUnseen` places an anchor item by its vector alone
- * (ConceptIndex.placement), as the verdict between two anchors does.
- */
-export function readPair(index: ConceptIndex, requested: string, requestedVector: Vector, actual: string, actualVector: Vector, vectors: VectorLookup, itemAsUnseen = false): PairReadings {
+/** Reads two terms with their vectors: placements (multi-word unknown terms by phrase and head; prepareSemantic embeds heads), axes. */
+export function readPair(index: ConceptIndex, requested: string, requestedVector: Vector, actual: string, actualVector: Vector, vectors: VectorLookup): PairReadings {
   const wantedRead = headedVector(index, requested, requestedVector, vectors);
   const itemRead = headedVector(index, actual, actualVector, vectors);
   const wanted = index.placement(requested, wantedRead.vector);
   return {
     similarity: cosine(requestedVector, actualVector),
     requested: wanted,
-    item: index.placement(actual, itemRead.vector, itemAsUnseen),
+    item: index.placement(actual, itemRead.vector),
     itemHead: itemRead.headVector === undefined ? null : index.placement(itemRead.head!, itemRead.headVector),
     headSimilarity: cosine(wantedRead.vector, itemRead.vector),
     requestedAxes: index.axisPositions(wantedRead.vector),
     itemAxes: index.axisPositions(itemRead.vector),
     itemToRequestedConcept: index.closeness(wanted.concept, itemRead.vector),
+    itemNearest: () => index.nearestAnchors(actual, itemRead.vector),
   };
 }
 
-/** The PAIR_FEATURES of two terms. */
-export function pairFeatures(index: ConceptIndex, readings: PairReadings): Float64Array {
+/**
+ * The PAIR_FEATURES of two terms. `cheap` leaves the nearest-anchor features at 0 without the pass
+ * over every anchor: the seen head, which scores two anchors, reads none of them.
+ */
+export function pairFeatures(index: ConceptIndex, readings: PairReadings, cheap = false): Float64Array {
   const { requested, item, itemHead } = readings;
   const relations = softRelations(index, requested, item);
   const head = itemHead === null ? relations : softRelations(index, requested, itemHead);
@@ -105,7 +107,7 @@ export function pairFeatures(index: ConceptIndex, readings: PairReadings): Float
     opposition = Math.max(opposition, -product);
   });
   const margin = Math.min(1, item.margin / CLEAR_MARGIN);
-  const anchors = nearestAnchors(index, requested, item);
+  const anchors = cheap ? { accepted: 0, other: 0, clashing: 0 } : nearestAnchors(index, requested, readings.itemNearest());
   return Float64Array.of(
     readings.similarity,
     relations.accepts,
@@ -130,12 +132,12 @@ export function pairFeatures(index: ConceptIndex, readings: PairReadings): Float
 }
 
 /** The item's closest anchor in a concept the request's concept accepts, in one it does not, and in one it clashes with (0 when none clashes). */
-function nearestAnchors(index: ConceptIndex, requested: TermPlacement, item: TermPlacement): { accepted: number; other: number; clashing: number } {
+function nearestAnchors(index: ConceptIndex, requested: TermPlacement, itemNearest: Float64Array): { accepted: number; other: number; clashing: number } {
   const r = index.conceptIds.indexOf(requested.concept);
   let accepted = -1;
   let other = -1;
   let clashing = 0;
-  item.nearest.forEach((closeness, a) => {
+  itemNearest.forEach((closeness, a) => {
     const stance = index.stance(r, a);
     if (stance === STANCE.ACCEPTS) accepted = Math.max(accepted, closeness);
     else other = Math.max(other, closeness);

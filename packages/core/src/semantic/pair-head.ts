@@ -15,12 +15,12 @@ export interface PairHead {
   /** For pairs with a term the vocabulary does not know: one weight per PAIR_FEATURES entry, in that order, and the bias. */
   readonly placed: LogisticWeights;
   /**
-   * For two curated anchors: added to the logit of the `placed` head's score for the item read as
-   * if unseen (how typical of its concept the model finds it), per relation of their concepts, so
-   * the vocabulary's relation shifts the model's evidence instead of replacing it. Fitted on
-   * labelled anchor pairs.
+   * For two curated anchors: weights over the cheap features only (the model's similarity, the
+   * concepts' relation, closeness to the requested concept, the axes; no nearest-anchor pass),
+   * trained on labelled anchor pairs and the tuning half, so the vocabulary's relation is graded by
+   * the model instead of fixed.
    */
-  readonly seen: Readonly<Record<'same' | 'compatible' | 'unrelated', number>>;
+  readonly seen: LogisticWeights;
   /** Placements weaker than this are not leaned on: a score resting on one is UNCERTAIN, never above `weakCeiling`, never a veto. */
   readonly weak: AssignmentRule;
   readonly weakCeiling: number;
