@@ -44,7 +44,7 @@ async function runSet(wardrobe: PreparedWardrobe, request: FilterRequest, embedd
   const traditional = await filterPrepared(wardrobe, request, { semantic: false });
   const prepared = await prepareRequest(wardrobe, request, { semantic: true }, { embedder });
   const semantic = runPrepared(prepared);
-  const tuned = runPrepared(prepared, { thresholds: { style: 0.35, occasion: 0.4, mood: 0.45 }, semanticWeight: 0.65 });
+  const tuned = runPrepared(prepared, { thresholds: { style: 0.2, occasion: 0.3, mood: 0.2 }, semanticWeight: 0.65 });
   return { traditional, semantic, tuned };
 }
 
