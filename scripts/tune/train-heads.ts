@@ -76,27 +76,39 @@ function samples(dimension: Dimension, map: ConceptMap, lookup: (t: string) => V
 }
 
 /**
- * The seen head: a logistic classifier over the cheap features only (SEEN_FEATURES), on the labelled
- * anchor pairs of the vocabulary set's even lines (its odd lines stay for eval; clashes are vetoed
- * before any head) plus the open tuning pairs at ten times their weight, which grade the map's
- * relations by the model's evidence.
+ * The seen head. `typical`: a logistic classifier over the cheap features only (the placed head's
+ * data read without the pass over every anchor: SEEN_FEATURES), applied to the item read as if
+ * unseen. `offsets`: per relation of two anchors' concepts, the shift of that log-odds that best
+ * fits the labelled anchor pairs of the vocabulary set's even lines (its odd lines stay for eval),
+ * under a normal prior (sd 1: a few dozen pairs of one relation, all compatible, do not push it to
+ * certainty), found by bisection on the log-posterior's slope.
  */
-const SEEN_FEATURES = ['cosine', 'accepts', 'same concept', 'closeness to the requested concept', 'axis agreement', 'axis opposition'] as const;
-function seenHead(dimension: Dimension, map: ConceptMap, lookup: (t: string) => Vector | undefined, head: PairHead, vocabulary: readonly (Pair & { line: number })[], open: readonly Pair[]): PairHead['seen'] {
-  const index = new ConceptIndex(dimension, map, lookup, head);
-  const cheap = (requested: string, item: string) => pairFeatures(index, readPair(index, requested, lookup(requested)!, item, lookup(item)!, lookup), true);
-  const seen = vocabulary.filter((p) => p.line % 2 === 0 && p.requested !== p.item && index.isAnchor(p.requested) && index.isAnchor(p.item));
-  const rows: Row[] = [];
-  for (const pair of seen) {
-    const x = cheap(pair.requested, pair.item);
-    if (x[PAIR_FEATURES.indexOf('clashes')] === 1) continue;
-    rows.push({ x, y: pair.compatible ? 1 : 0, weight: 1 });
-  }
-  const openWeight = (Number(process.env.SEEN_OPEN ?? 10) * rows.length) / open.length;
-  for (const pair of open) rows.push({ x: cheap(pair.requested, pair.item), y: pair.compatible ? 1 : 0, weight: openWeight });
+const SEEN_FEATURES = ['cosine', 'accepts', 'same concept', 'clashes', 'item closeness', 'item margin', 'closeness to the requested concept', 'axis agreement', 'axis opposition'] as const;
+function seenHead(dimension: Dimension, map: ConceptMap, lookup: (t: string) => Vector | undefined, head: PairHead, data: readonly Sample[], openWeight: number, l2: number, vocabulary: readonly (Pair & { line: number })[]): PairHead['seen'] {
   const columns = SEEN_FEATURES.map((name) => PAIR_FEATURES.indexOf(name));
-  const fit = fitLogistic(rows.map((r) => ({ ...r, x: Float64Array.from(columns, (i) => r.x[i]!) })), 1);
-  return { weights: PAIR_FEATURES.map((_, i) => (columns.includes(i) ? round(fit.weights[columns.indexOf(i)]!) : 0)), bias: round(fit.bias) };
+  const narrow = fitLogistic(rows(data, openWeight).map((r) => ({ ...r, x: Float64Array.from(columns, (i) => r.x[i]!) })), l2);
+  const typical = { weights: PAIR_FEATURES.map((_, i) => (columns.includes(i) ? round(narrow.weights[columns.indexOf(i)]!) : 0)), bias: round(narrow.bias) };
+  const index = new ConceptIndex(dimension, map, lookup, head);
+  const byRelation = { same: [] as [number, number][], compatible: [] as [number, number][], unrelated: [] as [number, number][] };
+  for (const pair of vocabulary) {
+    if (pair.line % 2 === 1 || pair.requested === pair.item || !index.isAnchor(pair.requested) || !index.isAnchor(pair.item)) continue;
+    const r = lookup(pair.requested)!, v = lookup(pair.item)!;
+    const { relation } = index.relationOf(index.placement(pair.requested, r), index.placement(pair.item, v));
+    if (relation === 'opposed') continue;
+    byRelation[relation].push([logit(typical, pairFeatures(index, readPair(index, pair.requested, r, pair.item, v, lookup, true), true)), pair.compatible ? 1 : 0]);
+  }
+  const offset = (labelled: [number, number][]) => {
+    let low = -6, high = 6;
+    for (let k = 0; k < 60; k++) {
+      const mid = (low + high) / 2;
+      const slope = labelled.reduce((sum, [z, y]) => sum + y - sigmoid(z + mid), 0) - mid;
+      if (slope > 0) low = mid; else high = mid;
+    }
+    return round((low + high) / 2);
+  };
+  const offsets = { same: offset(byRelation.same), compatible: offset(byRelation.compatible), unrelated: offset(byRelation.unrelated) };
+  console.log(`  ${dimension} seen offsets from ${byRelation.same.length} / ${byRelation.compatible.length} / ${byRelation.unrelated.length} anchor pairs: ${JSON.stringify(offsets)}`);
+  return { typical, offsets };
 }
 
 function fnv(text: string): number {
@@ -154,14 +166,14 @@ for (const dimension of DIMENSIONS.filter((d) => process.env.ONLY === undefined 
   const head: PairHead = {
     temperature,
     placed: { weights: fit.weights.map((w) => round(a * w)), bias: round(a * fit.bias + platt.bias) },
-    seen: { weights: PAIR_FEATURES.map(() => 0), bias: 0 },
+    seen: { typical: { weights: PAIR_FEATURES.map(() => 0), bias: 0 }, offsets: { same: 0, compatible: 0, unrelated: 0 } },
     weak: WEAK,
     weakCeiling: 0.85,
     uncertain: [0.35, 0.65],
     vetoBelow: 0.1,
     threshold: bestThreshold(calibrated, labels),
   };
-  heads[dimension] = { ...head, seen: seenHead(dimension, map, lookup, head, vocabulary, open) };
+  heads[dimension] = { ...head, seen: seenHead(dimension, map, lookup, head, data, openWeight, l2, vocabulary) };
   thresholds[dimension] = head.threshold;
   const errors = (t: number) => {
     let fr = 0, fa = 0, pos = 0;

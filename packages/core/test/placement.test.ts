@@ -16,7 +16,7 @@ const weights = PAIR_FEATURES.map((name) => (name === 'accepts' ? 8 : name === '
 const handSetHead: PairHead = {
   temperature: 0.05,
   placed: { weights, bias: -4 },
-  seen: { weights, bias: -4 },
+  seen: { typical: { weights, bias: -4 }, offsets: { same: 0, compatible: 0, unrelated: 0 } },
   weak: { minStrength: 0.5, margin: 0.05 },
   weakCeiling: 0.85,
   uncertain: [0.35, 0.65],

@@ -113,12 +113,17 @@ export class ConceptIndex {
     return this.anchorConcepts.has(term);
   }
 
-  /** Where a term sits (see TermPlacement); remembered per term while its vector stays the same. */
-  placement(term: string, vector: Vector): TermPlacement {
-    const cached = this.placements.get(term);
+  /**
+   * Where a term sits (see TermPlacement); remembered per term while its vector stays the same.
+   * `asUnseen` places an anchor by its vector as if the vocabulary did not list it: how typical of
+   * its concept the model finds it, which grades a verdict between two anchors.
+   */
+  placement(term: string, vector: Vector, asUnseen = false): TermPlacement {
+    const key = asUnseen ? `${term}\u0003` : term;
+    const cached = this.placements.get(key);
     if (cached !== undefined && cached.vector === vector) return cached.placement;
-    const placement = this.place(term, vector);
-    this.placements.set(term, { vector, placement });
+    const placement = this.place(term, vector, asUnseen);
+    this.placements.set(key, { vector, placement });
     return placement;
   }
 
@@ -185,9 +190,9 @@ export class ConceptIndex {
     return this.axisVectors.map((axis) => cosine(vector, axis));
   }
 
-  private place(term: string, vector: Vector): TermPlacement {
+  private place(term: string, vector: Vector, asUnseen: boolean): TermPlacement {
     const n = this.ids.length;
-    const own = this.anchorConcepts.get(term);
+    const own = asUnseen ? undefined : this.anchorConcepts.get(term);
     if (own !== undefined) {
       // An anchor of two concepts weighs half in each; its first concept names it.
       const weights = new Float64Array(n);

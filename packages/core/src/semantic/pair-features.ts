@@ -73,15 +73,19 @@ function headedVector(index: ConceptIndex, term: string, vector: Vector, vectors
   return { vector: headVector === undefined ? vector : towardHead(vector, headVector), head, headVector };
 }
 
-/** Reads two terms with their vectors: placements (multi-word unknown terms by phrase and head; prepareSemantic embeds heads), axes. */
-export function readPair(index: ConceptIndex, requested: string, requestedVector: Vector, actual: string, actualVector: Vector, vectors: VectorLookup): PairReadings {
+/**
+ * Reads two terms with their vectors: placements (multi-word unknown terms by phrase and head;
+ * prepareSemantic embeds heads), axes. `itemAsUnseen` places an anchor item by its vector alone
+ * (ConceptIndex.placement), as the verdict between two anchors does.
+ */
+export function readPair(index: ConceptIndex, requested: string, requestedVector: Vector, actual: string, actualVector: Vector, vectors: VectorLookup, itemAsUnseen = false): PairReadings {
   const wantedRead = headedVector(index, requested, requestedVector, vectors);
   const itemRead = headedVector(index, actual, actualVector, vectors);
   const wanted = index.placement(requested, wantedRead.vector);
   return {
     similarity: cosine(requestedVector, actualVector),
     requested: wanted,
-    item: index.placement(actual, itemRead.vector),
+    item: index.placement(actual, itemRead.vector, itemAsUnseen),
     itemHead: itemRead.headVector === undefined ? null : index.placement(itemRead.head!, itemRead.headVector),
     headSimilarity: cosine(wantedRead.vector, itemRead.vector),
     requestedAxes: index.axisPositions(wantedRead.vector),

@@ -15,12 +15,12 @@ export interface PairHead {
   /** For pairs with a term the vocabulary does not know: one weight per PAIR_FEATURES entry, in that order, and the bias. */
   readonly placed: LogisticWeights;
   /**
-   * For two curated anchors: weights over the cheap features only (the model's similarity, the
-   * concepts' relation, closeness to the requested concept, the axes; no nearest-anchor pass),
-   * trained on labelled anchor pairs and the tuning half, so the vocabulary's relation is graded by
-   * the model instead of fixed.
+   * For two curated anchors: `typical` scores the pair with the item read as if unseen (how typical
+   * of its concept the model finds it), over the cheap features only (no pass over every anchor);
+   * `offsets` shift that log-odds per relation of the two concepts, fitted on labelled anchor pairs,
+   * so the vocabulary's relation grades the model's evidence instead of replacing it.
    */
-  readonly seen: LogisticWeights;
+  readonly seen: { readonly typical: LogisticWeights; readonly offsets: Readonly<Record<'same' | 'compatible' | 'unrelated', number>> };
   /** Placements weaker than this are not leaned on: a score resting on one is UNCERTAIN, never above `weakCeiling`, never a veto. */
   readonly weak: AssignmentRule;
   readonly weakCeiling: number;

@@ -26,8 +26,8 @@ export type PairVerdict =
  * in clashing concepts are a conflict whatever their similarity (antonyms embed close together).
  * Every other pair is scored by the dimension's pair head (PairHead): a calibrated probability
  * that the pair is compatible, read from the model's similarity, where each term sits among the
- * concepts, the phrase heads of multi-word tags and the map's axes. Two anchors are scored by the
- * seen head, their concepts' relation (which is also their basis) graded by the model's similarity; a pair with a term the vocabulary does not know is
+ * concepts, the phrase heads of multi-word tags and the map's axes. Two anchors are scored on the
+ * item read as if unseen, shifted by their concepts' relation (which is also their basis); a pair with a term the vocabulary does not know is
  * PLACED_CONCEPT when the placement is sure and the score clear, otherwise UNCERTAIN (`unsure`
  * names the term). A weak placement never scores above the head's ceiling and is never vetoed.
  */
@@ -44,8 +44,9 @@ export function comparePair(requested: string, actual: string, vectors: VectorLo
   const head = concepts.head;
   if (wanted.seen && item.seen) {
     if (relation === 'opposed') return { kind: 'conflict', similarity, concepts: pair, basis: 'KNOWN_CLASH' };
-    // The vocabulary's relation graded by the model: the seen head reads no pass over every anchor.
-    const score = sigmoid(headLogit(head.seen, pairFeatures(concepts, readings, true)));
+    // The model's evidence on the item read as if unseen, shifted by the vocabulary's relation (no pass over every anchor).
+    const typical = readPair(concepts, requested, requestedVector, actual, actualVector, vectors, true);
+    const score = sigmoid(headLogit(head.seen.typical, pairFeatures(concepts, typical, true)) + head.seen.offsets[relation]);
     const basis = relation === 'same' ? 'SAME_CONCEPT' : relation === 'compatible' ? 'COMPATIBLE_CONCEPTS' : 'UNRELATED_CONCEPTS';
     return { kind: 'scored', score, similarity, basis, concepts: pair };
   }
