@@ -92,14 +92,7 @@ export function runPrepared(prepared: PreparedRequest, tuning?: RunTuning): Prep
     return { dimension, count, first };
   });
   const rejecting = rejections.filter((r) => r.count > 0);
-  const uncertainCounts = Object.fromEntries(
-    judged.filter(({ dimension }) => prepared.modes[dimension] === 'semantic').map(({ dimension, setUnsure }) => {
-      const { setSizes } = wardrobe.dimensions[dimension];
-      let count = 0;
-      for (let set = 0; set < setUnsure.length; set++) if (setUnsure[set] === 1) count += setSizes[set]!;
-      return [dimension, count];
-    }),
-  );
+
   return {
     prepared,
     options,
@@ -110,7 +103,17 @@ export function runPrepared(prepared: PreparedRequest, tuning?: RunTuning): Prep
     // Reports key the counts as the items first meet them: the first rejected item's dimensions first.
     rejectionCounts: Object.fromEntries([...rejecting].sort((a, b) => a.first - b.first).map((r) => [r.dimension, r.count])),
     rejectionReasons: rejecting.map((r) => r.dimension),
-    uncertainCounts,
+    // Read by reports only, like the sets behind it.
+    get uncertainCounts() {
+      return Object.fromEntries(
+        judged.filter(({ dimension }) => prepared.modes[dimension] === 'semantic').map(({ dimension, setUnsure }) => {
+          const { setSizes } = wardrobe.dimensions[dimension];
+          let count = 0;
+          for (let set = 0; set < setUnsure.length; set++) if (setUnsure[set] === 1) count += setSizes[set]!;
+          return [dimension, count];
+        }),
+      );
+    },
     elapsedMs: prepared.elapsedMs + prepared.now() - started,
   };
 }
@@ -148,29 +151,23 @@ function judgeDimension(prepared: PreparedRequest, options: FilterOptions, dimen
   );
   const termPassed = Uint8Array.from(outcomes, (outcome) => (outcome.passed ? 1 : 0));
   const sets = setOffsets.length - 1;
-  const termUnsure = Uint8Array.from(outcomes, (outcome) => ((outcome.passed ? outcome.match.basis : 'basis' in outcome.reason ? outcome.reason.basis : undefined) === 'UNCERTAIN' ? 1 : 0));
   const setPassed = new Uint8Array(sets);
-  const setUnsure = new Uint8Array(sets);
   for (let set = 1; set < sets; set++) {
     let passed = 0;
-    let surePass = 0;
-    let unsure = 0;
-    for (let k = setOffsets[set]!; k < setOffsets[set + 1]!; k++) {
-      const term = setTerms[k]!;
-      passed |= termPassed[term]!;
-      surePass |= termPassed[term]! & (1 - termUnsure[term]!);
-      unsure |= termUnsure[term]!;
-    }
+    for (let k = setOffsets[set]!; k < setOffsets[set + 1]!; k++) passed |= termPassed[setTerms[k]!]!;
     setPassed[set] = passed;
-    setUnsure[set] = passed === 1 ? 1 - surePass : unsure;
   }
+  let setUnsure: Uint8Array | undefined;
   const judged: JudgedDimension = {
     dimension,
     requested,
     outcomes,
     termPassed,
     setPassed,
-    setUnsure,
+    // Read by reports only (uncertain_counts), so a run that only counts passes does not pay for it.
+    get setUnsure() {
+      return (setUnsure ??= unsureSets(outcomes, termPassed, setPassed, setOffsets, setTerms));
+    },
     get setScores() {
       return setDetails(judged, wardrobeDimension).setScores;
     },
@@ -182,6 +179,23 @@ function judgeDimension(prepared: PreparedRequest, options: FilterOptions, dimen
     },
   };
   return judged;
+}
+
+/** Per tag set, 1 when it passed only on unsure terms, or failed with an unsure term among its tags (JudgedDimension.setUnsure). */
+function unsureSets(outcomes: readonly TermOutcome[], termPassed: Uint8Array, setPassed: Uint8Array, setOffsets: ArrayLike<number>, setTerms: ArrayLike<number>): Uint8Array {
+  const termUnsure = Uint8Array.from(outcomes, (outcome) => ((outcome.passed ? outcome.match.basis : 'basis' in outcome.reason ? outcome.reason.basis : undefined) === 'UNCERTAIN' ? 1 : 0));
+  const setUnsure = new Uint8Array(setPassed.length);
+  for (let set = 1; set < setPassed.length; set++) {
+    let surePass = 0;
+    let unsure = 0;
+    for (let k = setOffsets[set]!; k < setOffsets[set + 1]!; k++) {
+      const term = setTerms[k]!;
+      surePass |= termPassed[term]! & (1 - termUnsure[term]!);
+      unsure |= termUnsure[term]!;
+    }
+    setUnsure[set] = setPassed[set] === 1 ? 1 - surePass : unsure;
+  }
+  return setUnsure;
 }
 
 function tuned(options: FilterOptions, tuning: RunTuning | undefined): FilterOptions {

@@ -26,7 +26,7 @@ export interface FilterDependencies {
 export type TermsByDimension = Partial<Record<Dimension, ReadonlySet<string>>>;
 
 /**
- * Embeds the given terms and each of their dimensions' concept anchors in one batch (each phrased
+ * Embeds the given terms and, the first time for an embedder, map and head, each of their dimensions' concept anchors in one batch (each phrased
  * for its dimension), and builds the concept indexes; or says why semantic mode cannot run. When
  * the model fails, the vectors already known (cache, embedded vocabulary) still serve: terms
  * without one are compared exactly, and `fallback` says why. With `request` (a filter run), a
@@ -43,6 +43,7 @@ export async function prepareSemantic(
   const dimensions = DIMENSIONS.filter((dimension) => terms[dimension] !== undefined);
   const texts = new Set<string>();
   const textsOf = new Map<Dimension, Map<string, string>>(); // term → its text, for each dimension's terms and anchors
+  const heads = (dimension: Dimension): PairHead => deps.heads?.[dimension] ?? PAIR_HEADS[dimension];
   for (const dimension of dimensions) {
     const phrased = new Map<string, string>();
     const add = (term: string): void => {
@@ -50,14 +51,15 @@ export async function prepareSemantic(
       if (text === undefined) phrased.set(term, (text = embeddingText(dimension, term)));
       texts.add(text);
     };
-    const anchors = new Set(concepts[dimension].concepts.flatMap((concept) => concept.anchors));
+    const anchors = anchorSet(concepts[dimension]);
     for (const term of terms[dimension]!) {
       add(term);
       // A multi-word tag the vocabulary does not know is read with its head too (the pair head weighs both); an anchor is read as it is.
       const head = anchors.has(term) ? null : phraseHead(term);
       if (head !== null) add(head);
     }
-    for (const concept of concepts[dimension].concepts) for (const anchor of concept.anchors) add(anchor);
+    // The anchors' vectors are needed once per embedder, map and head: a built index holds them.
+    if (builtIndex(embedder, concepts[dimension], heads(dimension)) === undefined) for (const anchor of anchors) add(anchor);
     textsOf.set(dimension, phrased);
   }
   const textList = [...texts];
@@ -79,9 +81,10 @@ export async function prepareSemantic(
     const known = new Map<string, Vector>();
     for (const [term, text] of textsOf.get(dimension)!) if (byText.has(text)) known.set(term, byText.get(text)!);
     const lookup: VectorLookup = (term) => known.get(term) ?? byText.get(embeddingText(dimension, term));
-    if (!judgeable(lookup, concepts[dimension], terms[dimension]!, request?.[dimension])) continue; // compared exactly
+    const built = builtIndex(embedder, concepts[dimension], heads(dimension));
+    if (!judgeable(lookup, built === undefined ? concepts[dimension] : null, terms[dimension]!, request?.[dimension])) continue; // compared exactly
     lookups[dimension] = lookup;
-    indexes[dimension] = conceptIndex(embedder, dimension, concepts[dimension], deps.heads?.[dimension] ?? PAIR_HEADS[dimension], lookup);
+    indexes[dimension] = built ?? conceptIndex(embedder, dimension, concepts[dimension], heads(dimension), lookup);
   }
   if (Object.keys(indexes).length === 0 && fallback !== null) return { fallback };
   return { context: { vectors: lookups, concepts: indexes, model: embedder.model }, fallback };
@@ -94,13 +97,14 @@ function fallbackOf(error: unknown): FallbackReason {
 }
 
 /**
- * Whether a dimension can be judged by meaning: its concepts' anchors have vectors and, in a filter
+ * Whether a dimension can be judged by meaning: its concepts' anchors have vectors (`map`; null when
+ * an index built earlier already holds them) and, in a filter
  * run, so do its requested terms and at least one other tag (if it has any); otherwise the run
  * would be exact in all but name. A single tag without a vector is compared exactly where it is
  * used (runPrepared, judgePairs).
  */
-function judgeable(lookup: VectorLookup, map: ConceptMap, terms: ReadonlySet<string>, requested: readonly string[] | undefined): boolean {
-  if (map.concepts.some((concept) => concept.anchors.some((anchor) => lookup(anchor) === undefined))) return false;
+function judgeable(lookup: VectorLookup, map: ConceptMap | null, terms: ReadonlySet<string>, requested: readonly string[] | undefined): boolean {
+  if (map !== null && map.concepts.some((concept) => concept.anchors.some((anchor) => lookup(anchor) === undefined))) return false;
   if (requested === undefined) return true;
   if (requested.some((term) => lookup(term) === undefined)) return false;
   const tags = [...terms].filter((term) => !requested.includes(term));
@@ -112,6 +116,20 @@ function judgeable(lookup: VectorLookup, map: ConceptMap, terms: ReadonlySet<str
  * vector, so anchors are gathered and terms placed once per model, not once per filter call.
  */
 const conceptIndexes = new WeakMap<Embedder, WeakMap<ConceptMap, WeakMap<PairHead, ConceptIndex>>>();
+
+/** The index an earlier call built for this embedder, map and head, if any. */
+function builtIndex(embedder: Embedder, map: ConceptMap, head: PairHead): ConceptIndex | undefined {
+  return conceptIndexes.get(embedder)?.get(map)?.get(head);
+}
+
+const anchorSets = new WeakMap<ConceptMap, ReadonlySet<string>>();
+
+/** A map's anchors, gathered once. */
+function anchorSet(map: ConceptMap): ReadonlySet<string> {
+  let anchors = anchorSets.get(map);
+  if (anchors === undefined) anchorSets.set(map, (anchors = new Set(map.concepts.flatMap((concept) => concept.anchors))));
+  return anchors;
+}
 
 function conceptIndex(embedder: Embedder, dimension: Dimension, map: ConceptMap, head: PairHead, lookup: VectorLookup): ConceptIndex {
   let byMap = conceptIndexes.get(embedder);
