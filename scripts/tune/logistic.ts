@@ -71,30 +71,3 @@ function solve(a: Float64Array[], b: Float64Array): Float64Array {
   return Float64Array.from({ length: n }, (_, i) => m[i]![n]! / (m[i]![i]! || 1e-12));
 }
 
-/** The same fit by full-batch Adam, for many features (the Hessian would be too large). */
-export function fitLogisticAdam(rows: readonly Row[], l2: number, epochs = 300, rate = 0.05): Fit {
-  const m = rows[0]!.x.length;
-  const w = new Float64Array(m + 1);
-  const first = new Float64Array(m + 1);
-  const second = new Float64Array(m + 1);
-  const total = rows.reduce((s, r) => s + r.weight, 0);
-  for (let epoch = 1; epoch <= epochs; epoch++) {
-    const gradient = new Float64Array(m + 1);
-    for (const { x, y, weight } of rows) {
-      let z = w[m]!;
-      for (let i = 0; i < m; i++) z += w[i]! * x[i]!;
-      const g = (weight * (sigmoid(z) - y)) / total;
-      for (let i = 0; i < m; i++) gradient[i]! += g * x[i]!;
-      gradient[m]! += g;
-    }
-    for (let i = 0; i < m; i++) gradient[i]! += (l2 * w[i]!) / total;
-    for (let i = 0; i <= m; i++) {
-      first[i] = 0.9 * first[i]! + 0.1 * gradient[i]!;
-      second[i] = 0.999 * second[i]! + 0.001 * gradient[i]! ** 2;
-      const mHat = first[i]! / (1 - 0.9 ** epoch);
-      const vHat = second[i]! / (1 - 0.999 ** epoch);
-      w[i]! -= (rate * mHat) / (Math.sqrt(vHat) + 1e-8);
-    }
-  }
-  return { weights: [...w.slice(0, m)], bias: w[m]! };
-}

@@ -1,13 +1,13 @@
-// Trains the pair heads (packages/core/src/semantic/pair-heads.generated.ts) on the real model:
+// Trains the pair heads (packages/core/src/semantic/pair-heads.generated.ts) on the real model.
+// The placed head learns from:
 // - pairs the concept map implies, each curated anchor taken out of the vocabulary in turn (five
-//   folds), so the head learns how far a placement of an unseen term can be trusted;
-// - the same pairs with the anchors in place (the vocabulary's own verdicts, clashes left out:
-//   those are vetoed before the head);
+//   folds), so it learns how far a placement of an unseen term can be trusted;
 // - the TUNING half of test/fixtures/open-vocabulary.jsonl (termHalf). The held-out half is
 //   filtered out before anything else and never read here.
 // Hyper-parameters (placement temperature, L2, how much the open pairs weigh) are chosen by 2-fold
-// cross-validation over the tuning half's terms; the out-of-fold scores then fix the Platt scaling,
-// the uncertain band and the suggested thresholds.
+// cross-validation over the tuning half's terms; the out-of-fold scores then fix the Platt scaling
+// and the default threshold. The seen head (two anchors) is fitted after it: see seenHead.
+// Deterministic: a second run writes the same file.
 // Run: npx tsx --conditions=source scripts/tune/train-heads.ts [--write]
 import { readFileSync, writeFileSync } from 'node:fs';
 import {
@@ -15,8 +15,7 @@ import {
   type ConceptMap, type Dimension, type PairHead, type Vector,
 } from '@semfilter/core';
 import { createNodeEmbedder } from '@semfilter/core/node';
-import { fitLogistic, fitLogisticAdam, logit, sigmoid, type Fit, type Row } from './logistic.js';
-const fitter = process.env.EXPERIMENT === 'hadamard' ? (r: Row[], l2: number) => fitLogisticAdam(r, l2) : fitLogistic;
+import { fitLogistic, logit, sigmoid, type Fit, type Row } from './logistic.js';
 
 interface Pair { dimension: Dimension; requested: string; item: string; compatible: boolean }
 const read = (file: string): Pair[] => readFileSync(file, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Pair)
@@ -45,13 +44,10 @@ async function vectorsFor(dimension: Dimension, terms: Iterable<string>): Promis
 interface Sample { x: Float64Array; y: 0 | 1; group: 'implied' | 'open'; fold: number }
 
 function features(index: ConceptIndex, lookup: (t: string) => Vector | undefined, requested: string, item: string): Float64Array {
-  const base = pairFeatures(index, readPair(index, requested, lookup(requested)!, item, lookup(item)!, lookup));
-  if (process.env.EXPERIMENT !== 'hadamard') return base;
-  const u = lookup(requested)!, v = lookup(item)!;
-  return Float64Array.from([...base, ...Array.from(u, (x, k) => 10 * x * v[k]!), ...Array.from(u, (x, k) => 10 * Math.abs(x - v[k]!))]);
+  return pairFeatures(index, readPair(index, requested, lookup(requested)!, item, lookup(item)!, lookup));
 }
 
-function samples(dimension: Dimension, map: ConceptMap, lookup: (t: string) => Vector | undefined, temperature: number, open: readonly Pair[], vocabulary: readonly (Pair & { line: number })[]): Sample[] {
+function samples(dimension: Dimension, map: ConceptMap, lookup: (t: string) => Vector | undefined, temperature: number, open: readonly Pair[]): Sample[] {
   const out: Sample[] = [];
   const full = new ConceptIndex(dimension, map, lookup, headWith(temperature));
   // Each concept requested by its first anchor (its name where the name is an anchor).
@@ -130,26 +126,24 @@ function logLoss(scores: readonly number[], labels: readonly number[]): number {
   return -scores.reduce((sum, p, i) => sum + (labels[i] ? Math.log(Math.max(p, 1e-6)) : Math.log(Math.max(1 - p, 1e-6))), 0) / scores.length;
 }
 
-
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 const ece = (scores: readonly number[], labels: readonly number[]) => calibration(scores, labels.map((y) => y === 1)).ece;
 const heads: Partial<Record<Dimension, PairHead>> = {};
-const thresholds: Partial<Record<Dimension, number>> = {};
 
-for (const dimension of DIMENSIONS.filter((d) => process.env.ONLY === undefined || process.env.ONLY === d)) {
+for (const dimension of DIMENSIONS) {
   const map = CONCEPT_MAPS[dimension];
   const open = tuning.filter((p) => p.dimension === dimension);
   if (open.length === 0) throw new Error(`no tuning pairs for ${dimension}`);
   const vocabulary = vocabularySet.filter((p) => p.dimension === dimension);
   const lookup = await vectorsFor(dimension, [...map.concepts.flatMap((c) => c.anchors), ...open.flatMap((p) => [p.requested, p.item]), ...vocabulary.flatMap((p) => [p.requested, p.item])]);
   let best: { loss: number; temperature: number; l2: number; openWeight: number; oof: number[]; labels: number[]; data: Sample[] } | undefined;
-  for (const temperature of (process.env.TEMPERATURES ?? '0.01,0.02,0.04').split(',').map(Number)) {
-    const data = samples(dimension, map, lookup, temperature, open, vocabulary);
-    for (const l2 of (process.env.L2 ?? '0.1,1,10').split(',').map(Number)) for (const openWeight of (process.env.OPEN_WEIGHTS ?? '0.5,1,2,4,8,16').split(',').map(Number)) {
+  for (const temperature of [0.01, 0.02, 0.04]) {
+    const data = samples(dimension, map, lookup, temperature, open);
+    for (const l2 of [0.1, 1, 10]) for (const openWeight of [0.5, 1, 2, 4, 8, 16]) {
       const oof: number[] = [];
       const labels: number[] = [];
       for (const fold of [0, 1]) {
-        const fit = fitter(rows(data.filter((s) => s.fold !== fold), openWeight), l2);
+        const fit = fitLogistic(rows(data.filter((s) => s.fold !== fold), openWeight), l2);
         for (const s of data) if (s.fold === fold) { oof.push(sigmoid(logit(fit, s.x))); labels.push(s.y); }
       }
       const loss = logLoss(oof, labels);
@@ -174,13 +168,12 @@ for (const dimension of DIMENSIONS.filter((d) => process.env.ONLY === undefined 
     threshold: bestThreshold(calibrated, labels),
   };
   heads[dimension] = { ...head, seen: seenHead(dimension, map, lookup, head, data, openWeight, l2, vocabulary) };
-  thresholds[dimension] = head.threshold;
   const errors = (t: number) => {
     let fr = 0, fa = 0, pos = 0;
     calibrated.forEach((p, i) => { if (labels[i]) { pos++; if (p < t) fr++; } else if (p >= t) fa++; });
     return `FRR ${pct(fr / pos)} FAR ${pct(fa / (labels.length - pos))}`;
   };
-  console.log(`${dimension}: ${open.length} tuning pairs; temperature ${temperature}, l2 ${l2}, open weight ${openWeight}; out-of-fold log loss ${best!.loss.toFixed(3)}, ECE ${ece(calibrated, labels).toFixed(3)} after Platt (${ece(best!.oof, labels).toFixed(3)} before); at 0.5 ${errors(0.5)}; threshold ${thresholds[dimension]} ${errors(thresholds[dimension]!)}; uncertain band ${head.uncertain.join('–')}`);
+  console.log(`${dimension}: ${open.length} tuning pairs; temperature ${temperature}, l2 ${l2}, open weight ${openWeight}; out-of-fold log loss ${best!.loss.toFixed(3)}, ECE ${ece(calibrated, labels).toFixed(3)} after Platt (${ece(best!.oof, labels).toFixed(3)} before); at 0.5 ${errors(0.5)}; threshold ${head.threshold} ${errors(head.threshold)}`);
 }
 
 function bestThreshold(scores: readonly number[], labels: readonly number[]): number {

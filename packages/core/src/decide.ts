@@ -4,7 +4,7 @@ import { DIMENSIONS, type Dimension } from './dimensions.js';
 import type { ModelInfo } from './embedder.js';
 import { normalizeTags } from './normalize.js';
 import type { DimensionSettings, FilterOptions } from './options.js';
-import type { MatchMode, Reason } from './reasons.js';
+import type { MatchBasis, MatchMode, Reason } from './reasons.js';
 import type { Match } from './report.js';
 import type { FilterRequest } from './schemas.js';
 import type { VectorLookup } from './vectors.js';
@@ -23,6 +23,11 @@ export interface SemanticContext {
 export type TermOutcome =
   | { readonly passed: true; readonly score: number; readonly match: Match }
   | { readonly passed: false; readonly score: number; readonly reason: Reason };
+
+/** Where an outcome's score came from: its match's basis, or its reason's (none for a reason without one, such as ATTR_MISSING). */
+export function outcomeBasis(outcome: TermOutcome): MatchBasis | undefined {
+  return outcome.passed ? outcome.match.basis : 'basis' in outcome.reason ? outcome.reason.basis : undefined;
+}
 
 /** Normalizes a request, keeping only the dimensions it names with at least one term. */
 export function normalizeRequest(request: FilterRequest): NormalizedRequest {

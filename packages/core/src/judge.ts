@@ -1,5 +1,5 @@
 import type { Dimension } from './dimensions.js';
-import { exactOutcome, semanticOutcome } from './decide.js';
+import { exactOutcome, outcomeBasis, semanticOutcome } from './decide.js';
 import { prepareSemantic, type FilterDependencies } from './semantic/context.js';
 import { normalizeTerm } from './normalize.js';
 import { resolveOptions } from './options.js';
@@ -54,7 +54,7 @@ export async function judgePairs(pairs: readonly TermPair[], optionsInput: Filte
     const vectors = context.vectors[dimension];
     const known = index !== undefined && vectors !== undefined && vectors(requested) !== undefined && vectors(item) !== undefined;
     const outcome = !known ? exact : semanticOutcome(dimension, [requested], item, options.dimensions[dimension], vectors, index);
-    const basis = !known ? null : outcome.passed ? (outcome.match.basis ?? null) : 'basis' in outcome.reason ? (outcome.reason.basis ?? null) : null;
+    const basis = known ? (outcomeBasis(outcome) ?? null) : null;
     return { traditional: exact.passed, semantic: outcome.passed, score: Math.round(outcome.score * 10_000) / 10_000, reason: outcome.passed ? null : outcome.reason, basis };
   });
   return { semantic_mode_active: context !== null, fallback_reason: fallback, judgements };

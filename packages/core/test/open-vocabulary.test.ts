@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { calibration, CONCEPT_MAPS, comparePair, describeMatch, describeReason, judgePairs, normalizeTerm, prepareSemantic, readPair, termHalf, type Dimension, type Embedder } from '@semfilter/core';
+import { calibration, CONCEPT_MAPS, comparePair, describeMatch, describeReason, filterItems, judgePairs, normalizeTerm, prepareSemantic, readPair, termHalf, type Dimension, type Embedder } from '@semfilter/core';
 import { realModel } from './model.js';
 
 interface LabelledPair {
@@ -128,7 +128,7 @@ describe('verdicts on tags the vocabulary has never seen (real model)', () => {
     ] as const;
     const judgements = await judge(pairs);
     expect(judgements.map((j) => j.semantic)).toEqual([true, true, true]);
-    const { items } = await (await import('@semfilter/core')).filterItems([{ id: 'a', mood: 'snuggled up' }], { mood: 'cozy' }, { semantic: true }, { embedder });
+    const { items } = await filterItems([{ id: 'a', mood: 'snuggled up' }], { mood: 'cozy' }, { semantic: true }, { embedder });
     expect(describeMatch(items[0]!.matches[0]!)).toMatch(/^mood: "snuggled up" fits "cozy" \(0\.\d\d, (sure|fairly sure)\): not in the vocabulary; the model places it in cozy; model similarity 0\.\d\d$/);
   });
 });

@@ -1,4 +1,4 @@
-import { exactOutcome, semanticOutcome, type TermOutcome } from '../decide.js';
+import { exactOutcome, outcomeBasis, semanticOutcome, type TermOutcome } from '../decide.js';
 import { DIMENSIONS, type Dimension } from '../dimensions.js';
 import type { FilterOptions, UncertainPolicy } from '../options.js';
 import { rememberedCompare } from './comparisons.js';
@@ -183,7 +183,7 @@ function judgeDimension(prepared: PreparedRequest, options: FilterOptions, dimen
 
 /** Per tag set, 1 when it passed only on unsure terms, or failed with an unsure term among its tags (JudgedDimension.setUnsure). */
 function unsureSets(outcomes: readonly TermOutcome[], termPassed: Uint8Array, setPassed: Uint8Array, setOffsets: ArrayLike<number>, setTerms: ArrayLike<number>): Uint8Array {
-  const termUnsure = Uint8Array.from(outcomes, (outcome) => ((outcome.passed ? outcome.match.basis : 'basis' in outcome.reason ? outcome.reason.basis : undefined) === 'UNCERTAIN' ? 1 : 0));
+  const termUnsure = Uint8Array.from(outcomes, (outcome) => (outcomeBasis(outcome) === 'UNCERTAIN' ? 1 : 0));
   const setUnsure = new Uint8Array(setPassed.length);
   for (let set = 1; set < setPassed.length; set++) {
     let surePass = 0;

@@ -26,8 +26,9 @@ export interface FilterDependencies {
 export type TermsByDimension = Partial<Record<Dimension, ReadonlySet<string>>>;
 
 /**
- * Embeds the given terms and, the first time for an embedder, map and head, each of their dimensions' concept anchors in one batch (each phrased
- * for its dimension), and builds the concept indexes; or says why semantic mode cannot run. When
+ * Embeds the given terms (and, the first time for an embedder, map and head, each of their
+ * dimensions' concept anchors) in one batch, each phrased for its dimension, and builds the
+ * concept indexes; or says why semantic mode cannot run. When
  * the model fails, the vectors already known (cache, embedded vocabulary) still serve: terms
  * without one are compared exactly, and `fallback` says why. With `request` (a filter run), a
  * dimension is prepared only when its requested terms and at least one of its other tags have vectors.
@@ -97,9 +98,9 @@ function fallbackOf(error: unknown): FallbackReason {
 }
 
 /**
- * Whether a dimension can be judged by meaning: its concepts' anchors have vectors (`map`; null when
- * an index built earlier already holds them) and, in a filter
- * run, so do its requested terms and at least one other tag (if it has any); otherwise the run
+ * Whether a dimension can be judged by meaning: its concepts' anchors have vectors (`map`; null
+ * when an index built earlier already holds them) and, in a filter run, so do its requested terms
+ * and at least one other tag (if it has any); otherwise the run
  * would be exact in all but name. A single tag without a vector is compared exactly where it is
  * used (runPrepared, judgePairs).
  */

@@ -14,6 +14,7 @@ import {
   prepareSemantic,
   resolveOptions,
   semanticOutcome,
+  outcomeBasis,
   type Dimension,
   type FallbackReason,
   type FilterDependencies,
@@ -77,7 +78,7 @@ function collectTerms(items: readonly Item[], request: NormalizedRequest, option
 
 /** Whether an outcome rests on an unsure pair. */
 function unsure(outcome: TermOutcome): boolean {
-  return (outcome.passed ? outcome.match.basis : 'basis' in outcome.reason ? outcome.reason.basis : undefined) === 'UNCERTAIN';
+  return outcomeBasis(outcome) === 'UNCERTAIN';
 }
 
 function decideItems(items: readonly Item[], request: NormalizedRequest, options: FilterOptions, semantic: SemanticContext | null): { verdicts: ItemVerdict[]; uncertain: Partial<Record<Dimension, number>> } {
