@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
 import { resolveModelsDir } from '@semfilter/core/node';
 import { serveFromFolder } from './scripts/serve-folder.js';
@@ -27,5 +28,6 @@ export default defineConfig({
   plugins: [serveModels()],
   server: { port: 5173, strictPort: false, headers: CROSS_ORIGIN_ISOLATION },
   preview: { headers: CROSS_ORIGIN_ISOLATION },
-  build: { outDir: '../dist/demo', emptyOutDir: true },
+  // Named from this file, not from `root`, so the path reads as what it is: dist/demo in the repository.
+  build: { outDir: fileURLToPath(new URL('dist/demo', import.meta.url)), emptyOutDir: true },
 });
