@@ -1,8 +1,7 @@
 import { z } from 'zod';
-import type { KeyValueStorage } from '../rollout/storage.js';
+import type { KeyValueStorage } from '../key-value-storage.js';
 import { describeIssues } from '../schemas.js';
-import type { RollbackLatch } from '../rollout/decide.js';
-import { readLatch, writeLatch } from './latch.js';
+import { readLatch, writeLatch, type RollbackLatch } from './latch.js';
 import type { MetricsRecorder, RunSample } from './recorder.js';
 import { evaluateWindow, type WindowEvaluation } from './window.js';
 

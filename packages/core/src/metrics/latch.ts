@@ -1,6 +1,15 @@
 import { z } from 'zod';
-import type { RollbackLatch } from '../rollout/decide.js';
-import { readStored, writeStored, type KeyValueStorage } from '../rollout/storage.js';
+import { readStored, writeStored, type KeyValueStorage } from '../key-value-storage.js';
+
+/** A guardrail rollback, stored so it outlives a reload; it holds for one flag and config version. */
+export interface RollbackLatch {
+  readonly flag: string;
+  readonly configVersion: number;
+  readonly at: string;
+  readonly metric: string;
+  readonly value: number;
+  readonly threshold: number;
+}
 
 /** A guardrail rollback as stored: which flag and config version it stops, when, and the breach that caused it. */
 export const rollbackLatchSchema = z.strictObject({

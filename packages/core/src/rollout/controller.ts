@@ -6,7 +6,7 @@ import { DEFAULT_ROLLOUT_CONFIG, parseRolloutConfig, type RolloutConfig } from '
 import { decide, type RollbackLatch, type RolloutDecision, type RolloutUser } from './decide.js';
 import type { RemoteConfig, RemoteConfigChange } from './remote-config.js';
 import { createRolloutRunner, type RolloutFilter, type RolloutRunner, type Schedule } from './runner.js';
-import { browserStorage, memoryStorage, type KeyValueStorage } from './storage.js';
+import { browserStorage, memoryStorage, type KeyValueStorage } from '../key-value-storage.js';
 
 /** Options of createRollout. */
 export interface RolloutOptions {

@@ -1,3 +1,4 @@
+import type { RollbackLatch } from '../metrics/latch.js';
 import type { InputIssue } from '../schemas.js';
 import { coverageOf, parseRolloutConfig, seedOf, type RolloutConfig } from './config.js';
 import { bucketOf } from './hash.js';
@@ -23,6 +24,8 @@ export const ROLLOUT_REASONS = {
   OUT_OF_ROLLOUT: 'OUT_OF_ROLLOUT',
 } as const;
 
+export type { RollbackLatch } from '../metrics/latch.js';
+
 /** One of the stable rollout reason codes. */
 export type RolloutReason = keyof typeof ROLLOUT_REASONS;
 
@@ -30,16 +33,6 @@ export type RolloutReason = keyof typeof ROLLOUT_REASONS;
 export interface RolloutUser {
   readonly id?: string | null;
   readonly attributes?: Readonly<Record<string, string | undefined>>;
-}
-
-/** A guardrail rollback, stored so it outlives a reload; it holds for one flag and config version. */
-export interface RollbackLatch {
-  readonly flag: string;
-  readonly configVersion: number;
-  readonly at: string;
-  readonly metric: string;
-  readonly value: number;
-  readonly threshold: number;
 }
 
 /** What decide() answers: the mode to serve and where that came from. */

@@ -4,6 +4,6 @@ export * from './config.js';
 export * from './decide.js';
 export * from './simulate.js';
 export * from './remote-config.js';
-export * from './storage.js';
+export * from '../key-value-storage.js';
 export * from './runner.js';
 export * from './controller.js';

@@ -1,5 +1,5 @@
 import { DEFAULT_ROLLOUT_CONFIG, parseRolloutConfig, type RolloutConfig } from './config.js';
-import { browserStorage, readStored, writeStored, type KeyValueStorage } from './storage.js';
+import { browserStorage, readStored, writeStored, type KeyValueStorage } from '../key-value-storage.js';
 
 /** Options of createRemoteConfig; everything but `url` has a default, and clocks and I/O can be injected. */
 export interface RemoteConfigOptions {
