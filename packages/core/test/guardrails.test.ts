@@ -88,7 +88,7 @@ describe('evaluateWindow', () => {
 
 describe('thresholds', () => {
   it('default to the wardrobe teams\' numbers and merge layer over layer; bad values throw at setup, naming the field', () => {
-    expect(DEFAULT_GUARDRAILS).toEqual({ passRateDrop: 0.1, fallbackRateIncrease: 0.05, meanLatencyMs: 2000, p95LatencyMs: 500, minCacheHitRate: 0.7, minSamples: 20, windowRuns: 50, windowMs: 60000, failingWindows: 2 });
+    expect(DEFAULT_GUARDRAILS).toEqual({ passRateDrop: 0.1, fallbackRateIncrease: 0.05, meanLatencyMs: 2000, p95LatencyMs: 500, minCacheHitRate: 0.7, minSamples: 20, windowRuns: 50, windowMs: 60000, failingWindows: 2, fleetWindowMs: 300000, minClients: 5 });
     expect(mergeThresholds({ p95LatencyMs: 800 }, undefined, { minSamples: 5, p95LatencyMs: 900 })).toMatchObject({ p95LatencyMs: 900, minSamples: 5, meanLatencyMs: 2000 });
     expect(() => mergeThresholds({ minSamples: 0 })).toThrow(/thresholds\.minSamples/);
     expect(guardrailThresholdsSchema.partial().safeParse({ p95LatencyMs: 800 }).success).toBe(true);

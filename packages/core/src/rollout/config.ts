@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { guardrailThresholdsSchema } from '../metrics/guardrails.js';
+import { guardrailThresholdsSchema } from '../metrics/thresholds.js';
 import { parseWith, type Parsed } from '../schemas.js';
 
 // Partial: a served config overrides only the thresholds it names; the rest keep their defaults.

@@ -1,4 +1,5 @@
-import { createGuardrails, mergeThresholds, type GuardrailThresholds, type GuardrailWindow, type Guardrails } from '../metrics/guardrails.js';
+import { createGuardrails, type GuardrailWindow, type Guardrails } from '../metrics/guardrails.js';
+import { mergeThresholds, type GuardrailThresholds } from '../metrics/thresholds.js';
 import { createMetricsRecorder, type MetricsRecorder } from '../metrics/recorder.js';
 import type { FilterReport } from '../report.js';
 import type { FilterOptionsInput } from '../schemas.js';
