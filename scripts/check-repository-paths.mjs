@@ -18,8 +18,11 @@ const RELATIVE_PATH = /(?<![\w./-])(?:\.\.\/)+[\w@.-][^\s'"`)>\]]*/g;
 const OUTSIDE_FOLDER_NAMES = /shared['"]?\s*[,/\\]\s*['"]?(?:vectors|research|DESIGN\.md)\b/g;
 const MACHINE_PATHS = /(?<![\w:.\/-])(?:\/(?:work|home|root|Users|mnt)\/|[A-Za-z]:\\Users\\)[^\s'"`]*/g;
 
-/** Files whose content is data we do not author line by line (lockfile: registry URLs). */
-const SKIPPED = new Set(['package-lock.json']);
+/**
+ * Files not scanned: the lockfile (registry data, not paths we read), and this check and its test,
+ * which spell out the very paths they look for.
+ */
+const SKIPPED = new Set(['package-lock.json', 'scripts/check-repository-paths.mjs', 'test/repository/paths.test.ts']);
 
 /**
  * The places in one file's text that reach outside the repository.
