@@ -28,7 +28,7 @@ export const guardrailThresholdsSchema = z.strictObject({
   failingWindows: z.number().int().min(1).max(1000),
   /** Fleet only: the fleet server's evaluation window, ms (a browser's windows use windowRuns and windowMs). */
   fleetWindowMs: z.number().int().min(1000).max(86_400_000),
-  /** Fleet only: distinct clients a fleet window needs besides minSamples; fewer is INCONCLUSIVE (one heavy client is not a population). */
+  /** Fleet only: distinct clients with semantic runs a fleet window needs besides minSamples; fewer is INCONCLUSIVE (one heavy client is not a population). */
   minClients: z.number().int().min(1).max(1_000_000),
 });
 

@@ -1,0 +1,101 @@
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import cors from '@fastify/cors';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import { FleetError, type ErrorCode } from '../errors.js';
+import type { FleetContext } from './context.js';
+import { registerDebugRoutes } from './debug-routes.js';
+import { registerFlagRoutes } from './flag-routes.js';
+import { registerIngestRoutes } from './ingest-routes.js';
+import { registerOpsRoutes } from './ops-routes.js';
+
+/** Limits every route has; per-route ones are in the route modules. */
+export interface HttpLimits {
+  /** The longest a whole request may take, ms (default 30 s). */
+  readonly requestTimeoutMs: number;
+  /** The longest a client may take to send its headers, ms (default 10 s). */
+  readonly headersTimeoutMs: number;
+  /** Idle keep-alive, ms: above a load balancer's idle timeout (60 s is common), or it answers 502s (default 72 s). */
+  readonly keepAliveTimeoutMs: number;
+  /** Requests per minute per client address on the public routes (config reads, streams, ingest). */
+  readonly publicPerMinute: number;
+  /** Requests per minute per token on the admin and debug routes. */
+  readonly adminPerMinute: number;
+}
+
+/** The defaults of HttpLimits. */
+export const DEFAULT_HTTP_LIMITS: HttpLimits = { requestTimeoutMs: 30_000, headersTimeoutMs: 10_000, keepAliveTimeoutMs: 72_000, publicPerMinute: 600, adminPerMinute: 300 };
+
+/**
+ * Builds the Fastify app: JSON errors with stable codes and no stack trace, secure headers, CORS
+ * for the configured origins only, rate limits, and request logs that never carry a token, a key or
+ * a query string.
+ */
+export async function buildApp(context: FleetContext, logger: FastifyBaseLogger | boolean): Promise<FastifyInstance> {
+  const limits = context.limits;
+  const app = Fastify({
+    loggerInstance: typeof logger === 'boolean' ? undefined : logger,
+    logger: typeof logger === 'boolean' ? logger : undefined,
+    requestTimeout: limits.requestTimeoutMs,
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
+    bodyLimit: 64 * 1024,
+    // Fastify's own request log would print the URL, and with it `?key=`: ours prints the route only.
+    logController: new LogController({ disableRequestLogging: true }),
+    return503OnClosing: true,
+  }) as unknown as FastifyInstance;
+  app.server.headersTimeout = limits.headersTimeoutMs;
+
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.info({ method: request.method, path: request.routeOptions.url ?? 'unmatched', status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
+  });
+  app.setErrorHandler((error: FastifyError | FleetError, request, reply) => {
+    const fleet = toFleetError(error);
+    if (fleet.status >= 500) request.log.error({ err: { message: error.message, code: (error as FastifyError).code } }, 'request failed');
+    if (fleet.retryAfterSeconds !== undefined) void reply.header('retry-after', String(fleet.retryAfterSeconds));
+    return reply.status(fleet.status).send(fleet.toBody());
+  });
+  app.setNotFoundHandler((request, reply) => reply.status(404).send(new FleetError('NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`).toBody()));
+
+  await app.register(helmet, { contentSecurityPolicy: { directives: { defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc: ["'self'", "'unsafe-inline'"] } } });
+  await app.register(cors, {
+    // Beacons from the configured app origins only; none configured means same-origin only.
+    origin: context.allowedOrigins.length === 0 ? false : [...context.allowedOrigins],
+    methods: ['GET', 'POST'],
+    allowedHeaders: ['content-type', 'if-none-match', 'last-event-id'],
+    exposedHeaders: ['etag', 'retry-after'],
+    maxAge: 600,
+  });
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (_request, context) => {
+      const error = new FleetError('RATE_LIMITED', `too many requests: at most ${context.max} per minute; retry in ${Math.ceil(context.ttl / 1000)} s`, undefined, Math.ceil(context.ttl / 1000));
+      return Object.assign(error, { statusCode: 429 });
+    },
+  });
+  // Beacons send text/plain (no CORS preflight): the body is JSON all the same.
+  app.addContentTypeParser('text/plain', { parseAs: 'string' }, (_request, body, done) => {
+    try {
+      done(null, JSON.parse(body as string));
+    } catch {
+      done(new FleetError('INVALID_BODY', 'the body is not valid JSON'), undefined);
+    }
+  });
+
+  registerOpsRoutes(app, context);
+  registerFlagRoutes(app, context);
+  registerIngestRoutes(app, context);
+  registerDebugRoutes(app, context);
+  return app;
+}
+
+/** Any error as the API's error: Fastify's own (body too large, bad JSON, unsupported type) by status; anything unexpected is INTERNAL with no detail. */
+export function toFleetError(error: unknown): FleetError {
+  if (error instanceof FleetError) return error;
+  const status = (error as { statusCode?: number }).statusCode;
+  const byStatus: Partial<Record<number, ErrorCode>> = { 400: 'INVALID_BODY', 413: 'BODY_TOO_LARGE', 415: 'UNSUPPORTED_MEDIA_TYPE', 429: 'RATE_LIMITED' };
+  const code = status === undefined ? undefined : byStatus[status];
+  if (code === 'BODY_TOO_LARGE') return new FleetError(code, 'the body is larger than this endpoint takes');
+  if (code === 'UNSUPPORTED_MEDIA_TYPE') return new FleetError(code, 'send application/json (or text/plain holding JSON)');
+  if (code !== undefined) return new FleetError(code, code === 'INVALID_BODY' ? 'the body is not valid JSON' : 'too many requests');
+  return new FleetError('INTERNAL', 'internal error: it is logged on the server');
+}

@@ -1,0 +1,67 @@
+import type { FastifyRequest } from 'fastify';
+import { FleetError } from '../errors.js';
+import type { Store } from '../store/store.js';
+import { matchToken, type TokenRecord, type TokenScope } from '../tokens.js';
+
+/**
+ * The live tokens, held in memory so a request never waits on the database to be authenticated
+ * (configs keep being served while PostgreSQL is away). Reloaded on a notice from another instance
+ * and every `refreshMs`, so a revoked token stops working within that time everywhere.
+ */
+export class TokenCache {
+  #records: TokenRecord[] = [];
+  #timer: ReturnType<typeof setInterval> | null = null;
+
+  constructor(readonly store: Store) {}
+
+  /** Reads the tokens now; a failing read keeps the ones held. */
+  async reload(): Promise<void> {
+    try {
+      this.#records = await this.store.listTokens();
+    } catch {
+      // the database is away: the tokens held stay in force until it is back
+    }
+  }
+
+  /** Reloads every `refreshMs` until stop(). */
+  start(refreshMs: number): void {
+    this.#timer ??= setInterval(() => void this.reload(), refreshMs);
+    this.#timer.unref();
+  }
+
+  stop(): void {
+    if (this.#timer !== null) clearInterval(this.#timer);
+    this.#timer = null;
+  }
+
+  /** The live record a presented token belongs to, or null. */
+  find(presented: string): TokenRecord | null {
+    return matchToken(presented, this.#records);
+  }
+}
+
+/** Where a request may carry its token: `Authorization: Bearer …`, or `?key=` for client keys (beacons and EventSource cannot set headers). */
+export function presentedToken(request: FastifyRequest): string | null {
+  const header = request.headers.authorization;
+  if (typeof header === 'string') {
+    const match = /^Bearer\s+(\S+)$/i.exec(header);
+    return match === null ? '' : match[1]!;
+  }
+  const key = (request.query as Record<string, unknown> | undefined)?.key;
+  return typeof key === 'string' ? key : null;
+}
+
+/**
+ * The token's record if it may act in `scopes` (and, for a client key, on `flag`). A missing,
+ * unknown or revoked token is 401; a valid one of the wrong scope or flag is 403. The lookup takes
+ * the same time whatever was presented (see matchToken).
+ */
+export function authorize(tokens: TokenCache, request: FastifyRequest, scopes: readonly TokenScope[], flag?: string): TokenRecord {
+  const presented = presentedToken(request);
+  if (presented === null) throw new FleetError('UNAUTHORIZED', 'this endpoint needs a token: `Authorization: Bearer <token>` (or `?key=<client key>` for configs and metrics)');
+  const record = tokens.find(presented);
+  if (record === null) throw new FleetError('UNAUTHORIZED', 'the token is not valid (unknown, revoked or malformed)');
+  if (!scopes.includes(record.scope)) throw new FleetError('FORBIDDEN', `a ${record.scope} token cannot do this: it needs a ${scopes.join(' or ')} token`);
+  if (record.scope === 'client' && flag !== undefined && record.flag !== flag) throw new FleetError('FORBIDDEN', `this client key is for flag "${record.flag}", not "${flag}"`);
+  return record;
+}

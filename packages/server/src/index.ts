@@ -1,0 +1,12 @@
+export * from './errors.js';
+export * from './tokens.js';
+export * from './flag-document.js';
+export * from './flags.js';
+export * from './evaluator.js';
+export * from './webhooks.js';
+export * from './prometheus.js';
+export * from './server.js';
+export * from './store/store.js';
+export * from './store/sqlite.js';
+export { DEFAULT_HTTP_LIMITS, type HttpLimits } from './http/app.js';
+export { DEFAULT_STREAM_TIMINGS, type StreamTimings } from './http/stream.js';

@@ -1,0 +1,211 @@
+import { randomUUID } from 'node:crypto';
+import Database from 'better-sqlite3';
+import type { FleetSnapshot } from '@semfilter/core/metrics';
+import type { FlagVersion } from '../flag-document.js';
+import type { TokenRecord } from '../tokens.js';
+import { addToBucket, BucketCache, type Bucket, type BucketRow } from './bucket-cache.js';
+import { MIGRATIONS } from './migrations.js';
+import { deliveryFromRow, modeFromColumn, stageKeyOf, tokenFromRow, versionColumns, versionFromRow, webhookFromRow, windowColumns, windowFromRow } from './rows.js';
+import type { DeliveryRecord, IngestResult, StageKey, Store, StoredWindow, WebhookRecord, WindowData } from './store.js';
+
+type Row = Record<string, unknown>;
+
+/**
+ * The single-instance store: one SQLite file (WAL, so reads never wait for the ingest's writes).
+ * better-sqlite3 is synchronous; each method is one statement or one transaction, so every method
+ * is atomic and the event loop is held only for the few hundred microseconds a write takes.
+ */
+export class SqliteStore implements Store {
+  readonly kind = 'sqlite';
+  readonly #db: Database.Database;
+  readonly #buckets = new BucketCache();
+  /** This process's bucket rows; a restart starts new rows beside the old ones (windows sum both). */
+  readonly #instance = randomUUID();
+
+  constructor(readonly path: string) {
+    this.#db = new Database(path);
+    this.#db.pragma('journal_mode = WAL');
+    // NORMAL in WAL mode: a committed ingest survives a crash of the process; only a power loss can
+    // lose the last transactions, which clients resend (their ids make the resend count once).
+    this.#db.pragma('synchronous = NORMAL');
+    this.#db.pragma('busy_timeout = 5000');
+    this.#db.pragma('foreign_keys = ON');
+  }
+
+  async migrate(): Promise<void> {
+    this.#db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)');
+    const applied = new Set((this.#db.prepare('SELECT version FROM schema_migrations').all() as Row[]).map((row) => Number(row.version)));
+    for (const migration of MIGRATIONS) {
+      if (applied.has(migration.version)) continue;
+      this.#db.transaction(() => {
+        this.#db.exec(migration.sqlite);
+        this.#db.prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)').run(migration.version, Date.now());
+      }).immediate();
+    }
+  }
+
+  async ping(): Promise<void> {
+    this.#db.prepare('SELECT 1').get();
+  }
+
+  async lead(): Promise<boolean> {
+    return true; // one process owns the file
+  }
+
+  async watch(): Promise<() => Promise<void>> {
+    return async () => undefined; // no other instance writes this file
+  }
+
+  async close(): Promise<void> {
+    if (this.#db.open) this.#db.close();
+  }
+
+  async insertToken(record: TokenRecord): Promise<void> {
+    this.#db
+      .prepare('INSERT INTO tokens (id, name, scope, flag, hash, created_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
+      .run(record.id, record.name, record.scope, record.flag, record.hash, record.createdAt, record.revokedAt);
+  }
+
+  async listTokens(): Promise<TokenRecord[]> {
+    return (this.#db.prepare('SELECT * FROM tokens ORDER BY created_at, id').all() as Row[]).map(tokenFromRow);
+  }
+
+  async revokeToken(id: string, at: number): Promise<boolean> {
+    return this.#db.prepare('UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL').run(at, id).changes === 1;
+  }
+
+  async latestVersions(): Promise<FlagVersion[]> {
+    const rows = this.#db.prepare('SELECT v.* FROM flag_versions v JOIN (SELECT flag, MAX(version) AS version FROM flag_versions GROUP BY flag) m ON m.flag = v.flag AND m.version = v.version ORDER BY v.flag').all() as Row[];
+    return rows.map(versionFromRow);
+  }
+
+  async latestVersion(flag: string): Promise<FlagVersion | null> {
+    const row = this.#db.prepare('SELECT * FROM flag_versions WHERE flag = ? ORDER BY version DESC LIMIT 1').get(flag) as Row | undefined;
+    return row === undefined ? null : versionFromRow(row);
+  }
+
+  async appendVersion(next: FlagVersion, expected: number | null): Promise<boolean> {
+    // IMMEDIATE: the check and the insert hold the write lock together, so two writers with the
+    // same expected version cannot both succeed.
+    return this.#db.transaction(() => {
+      const latest = this.#db.prepare('SELECT MAX(version) AS version FROM flag_versions WHERE flag = ?').get(next.flag) as Row;
+      const current = latest.version === null ? null : Number(latest.version);
+      if (current !== expected) return false;
+      this.#db.prepare('INSERT INTO flag_versions (flag, version, config, settings, action, actor, reason, at, stage_started_at, evidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').run(...versionColumns(next));
+      return true;
+    }).immediate();
+  }
+
+  async history(flag: string, limit: number): Promise<FlagVersion[]> {
+    return (this.#db.prepare('SELECT * FROM flag_versions WHERE flag = ? ORDER BY version DESC LIMIT ?').all(flag, limit) as Row[]).map(versionFromRow);
+  }
+
+  async ingest(snapshots: readonly FleetSnapshot[], receivedAt: number): Promise<IngestResult> {
+    const claim = this.#db.prepare('INSERT INTO snapshots (snapshot_id, received_at) VALUES (?, ?) ON CONFLICT DO NOTHING');
+    const client = this.#db.prepare('INSERT INTO bucket_clients (flag, stage, mode, minute, client_id) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING');
+    const upsert = this.#db.prepare(
+      'INSERT INTO metric_buckets (flag, stage, mode, minute, instance, snapshots, traditional, semantic) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ' +
+        'ON CONFLICT (flag, stage, mode, minute, instance) DO UPDATE SET snapshots = excluded.snapshots, traditional = excluded.traditional, semantic = excluded.semantic',
+    );
+    const touched = new Set<Bucket>();
+    // Buckets are found (and loaded on a miss) before the transaction: a synchronous transaction
+    // cannot await, and a bucket loaded but not written is harmless.
+    const buckets = await Promise.all(snapshots.map((snapshot) => this.#buckets.bucketFor(snapshot, receivedAt, (key, minute) => Promise.resolve(this.#loadBucket(key, minute)))));
+    try {
+      return this.#db.transaction((): IngestResult => {
+        let accepted = 0;
+        snapshots.forEach((snapshot, i) => {
+          if (claim.run(snapshot.snapshot_id, receivedAt).changes === 0) return; // a retry: counted already
+          const bucket = buckets[i]!;
+          addToBucket(bucket, snapshot);
+          touched.add(bucket);
+          // The population judged is the clients that ran semantic mode: a window of one canary and
+          // 500 bystanders is still a window of one.
+          if (snapshot.modes.semantic.runs > 0) {
+            const key = stageKeyOf(snapshot);
+            client.run(key.flag, key.stage, key.mode, bucket.minute, snapshot.client_id);
+          }
+          accepted++;
+        });
+        for (const bucket of touched) {
+          upsert.run(bucket.key.flag, bucket.key.stage, bucket.key.mode, bucket.minute, this.#instance, bucket.snapshots, JSON.stringify(bucket.modes.traditional), JSON.stringify(bucket.modes.semantic));
+        }
+        return { accepted, duplicates: snapshots.length - accepted };
+      }).immediate();
+    } catch (error) {
+      this.#buckets.forget(touched); // their sums ran ahead of the rolled-back rows
+      throw error;
+    } finally {
+      this.#buckets.evict(receivedAt);
+    }
+  }
+
+  #loadBucket(key: StageKey, minute: number): BucketRow | null {
+    const row = this.#db
+      .prepare('SELECT snapshots, traditional, semantic FROM metric_buckets WHERE flag = ? AND stage = ? AND mode = ? AND minute = ? AND instance = ?')
+      .get(key.flag, key.stage, key.mode, minute, this.#instance) as Row | undefined;
+    return row === undefined ? null : { snapshots: Number(row.snapshots), traditional: modeFromColumn(row.traditional), semantic: modeFromColumn(row.semantic) };
+  }
+
+  async windowData(key: StageKey, from: number, to: number): Promise<WindowData> {
+    const where = 'flag = ? AND stage = ? AND mode = ? AND minute >= ? AND minute < ?';
+    const args = [key.flag, key.stage, key.mode, from, to];
+    const rows = this.#db.prepare(`SELECT snapshots, traditional, semantic FROM metric_buckets WHERE ${where}`).all(...args) as Row[];
+    const clients = this.#db.prepare(`SELECT COUNT(DISTINCT client_id) AS clients FROM bucket_clients WHERE ${where}`).get(...args) as Row;
+    return {
+      traditional: rows.map((row) => modeFromColumn(row.traditional)),
+      semantic: rows.map((row) => modeFromColumn(row.semantic)),
+      clients: Number(clients.clients),
+      snapshots: rows.reduce((sum, row) => sum + Number(row.snapshots), 0),
+    };
+  }
+
+  async insertWindow(window: StoredWindow): Promise<boolean> {
+    const sql =
+      'INSERT INTO fleet_windows (flag, stage, mode, window_start, window_end, config_version, result, checks, semantic_runs, traditional_runs, clients, evaluated_at) ' +
+      'VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING';
+    return this.#db.prepare(sql).run(...windowColumns(window)).changes === 1;
+  }
+
+  async windows(key: StageKey, since: number): Promise<StoredWindow[]> {
+    const sql = 'SELECT * FROM fleet_windows WHERE flag = ? AND stage = ? AND mode = ? AND window_start >= ? ORDER BY window_start';
+    return (this.#db.prepare(sql).all(key.flag, key.stage, key.mode, since) as Row[]).map(windowFromRow);
+  }
+
+  async recentWindows(flag: string, limit: number): Promise<StoredWindow[]> {
+    return (this.#db.prepare('SELECT * FROM fleet_windows WHERE flag = ? ORDER BY window_end DESC, stage DESC LIMIT ?').all(flag, limit) as Row[]).map(windowFromRow);
+  }
+
+  async insertWebhook(record: WebhookRecord): Promise<void> {
+    this.#db.prepare('INSERT INTO webhooks (id, flag, url, secret, created_at) VALUES (?, ?, ?, ?, ?)').run(record.id, record.flag, record.url, record.secret, record.createdAt);
+  }
+
+  async webhooks(flag: string): Promise<WebhookRecord[]> {
+    return (this.#db.prepare('SELECT * FROM webhooks WHERE flag = ? ORDER BY created_at, id').all(flag) as Row[]).map(webhookFromRow);
+  }
+
+  async deleteWebhook(flag: string, id: string): Promise<boolean> {
+    return this.#db.prepare('DELETE FROM webhooks WHERE flag = ? AND id = ?').run(flag, id).changes === 1;
+  }
+
+  async insertDelivery(record: DeliveryRecord): Promise<void> {
+    this.#db
+      .prepare('INSERT INTO webhook_deliveries (webhook_id, event_id, event, attempt, at, status, ok, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(record.webhookId, record.eventId, record.event, record.attempt, record.at, record.status, record.ok ? 1 : 0, record.error);
+  }
+
+  async deliveries(flag: string, limit: number): Promise<(DeliveryRecord & { readonly url: string })[]> {
+    const sql = 'SELECT d.*, w.url FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id WHERE w.flag = ? ORDER BY d.at DESC, d.attempt DESC LIMIT ?';
+    return (this.#db.prepare(sql).all(flag, limit) as Row[]).map(deliveryFromRow);
+  }
+
+  async prune(before: number, windowsBefore: number): Promise<void> {
+    this.#db.transaction(() => {
+      this.#db.prepare('DELETE FROM snapshots WHERE received_at < ?').run(before);
+      this.#db.prepare('DELETE FROM metric_buckets WHERE minute < ?').run(before);
+      this.#db.prepare('DELETE FROM bucket_clients WHERE minute < ?').run(before);
+      this.#db.prepare('DELETE FROM fleet_windows WHERE window_end < ?').run(windowsBefore);
+      this.#db.prepare('DELETE FROM webhook_deliveries WHERE at < ?').run(windowsBefore);
+    }).immediate();
+  }
+}

@@ -1,0 +1,114 @@
+import { createHmac, randomBytes, randomUUID } from 'node:crypto';
+import type { Store, WebhookRecord } from './store/store.js';
+
+/** The events a webhook hears. */
+export const ALERT_EVENTS = ['rollback', 'promotion', 'fail-window', 'kill'] as const;
+/** One of ALERT_EVENTS. */
+export type AlertEvent = (typeof ALERT_EVENTS)[number];
+
+/** An alert: what happened to which flag, in words (for Slack's `text`) and as data. */
+export interface Alert {
+  readonly event: AlertEvent;
+  readonly flag: string;
+  readonly text: string;
+  readonly data: Record<string, unknown>;
+}
+
+/** Options of the dispatcher; the clock, fetch and waits are injectable for tests. */
+export interface WebhookDispatcherOptions {
+  readonly store: Store;
+  readonly now?: () => number;
+  readonly fetch?: typeof fetch;
+  /** Attempts per delivery (default 5), waiting 1 s, 2 s, 4 s… between them. */
+  readonly attempts?: number;
+  readonly baseDelayMs?: number;
+  /** One delivery attempt, ms (default 10 s). */
+  readonly timeoutMs?: number;
+  readonly log?: (message: string, fields: Record<string, unknown>) => void;
+}
+
+/**
+ * Delivers alerts to a flag's webhooks: a Slack-compatible JSON body (`text` plus the event as
+ * data), signed as Standard Webhooks sign (`webhook-id`, `webhook-timestamp`, `webhook-signature:
+ * v1,<base64 HMAC-SHA256 of "id.timestamp.body">`), retried with exponential backoff on a network
+ * error or a non-2xx answer, every attempt in the delivery log. Never throws to its caller: an
+ * alert that cannot be delivered is logged, and the rollout it reports has already happened.
+ */
+export class WebhookDispatcher {
+  readonly #pending = new Set<Promise<void>>();
+  readonly #store: Store;
+  readonly #now: () => number;
+  readonly #fetch: typeof fetch;
+  readonly #attempts: number;
+  readonly #baseDelayMs: number;
+  readonly #timeoutMs: number;
+  readonly #log: (message: string, fields: Record<string, unknown>) => void;
+
+  constructor(options: WebhookDispatcherOptions) {
+    this.#store = options.store;
+    this.#now = options.now ?? Date.now;
+    this.#fetch = options.fetch ?? fetch;
+    this.#attempts = options.attempts ?? 5;
+    this.#baseDelayMs = options.baseDelayMs ?? 1000;
+    this.#timeoutMs = options.timeoutMs ?? 10_000;
+    this.#log = options.log ?? (() => undefined);
+  }
+
+  /** Sends an alert to every webhook of its flag, in the background. */
+  notify(alert: Alert): void {
+    const task = this.#deliverAll(alert).catch((error: unknown) => this.#log('webhook delivery failed', { flag: alert.flag, event: alert.event, error: messageOf(error) }));
+    this.#pending.add(task);
+    void task.finally(() => this.#pending.delete(task));
+  }
+
+  /** Resolves when every delivery started so far has ended (tests, graceful shutdown). */
+  async settled(): Promise<void> {
+    while (this.#pending.size > 0) await Promise.allSettled([...this.#pending]);
+  }
+
+  async #deliverAll(alert: Alert): Promise<void> {
+    const hooks = await this.#store.webhooks(alert.flag);
+    const eventId = `evt_${randomUUID()}`;
+    const body = JSON.stringify({ text: `semfilter · ${alert.flag}: ${alert.text}`, event: alert.event, flag: alert.flag, id: eventId, at: new Date(this.#now()).toISOString(), data: alert.data });
+    await Promise.all(hooks.map((hook) => this.#deliver(hook, eventId, alert.event, body)));
+  }
+
+  async #deliver(hook: WebhookRecord, eventId: string, event: AlertEvent, body: string): Promise<void> {
+    for (let attempt = 1; attempt <= this.#attempts; attempt++) {
+      const timestamp = Math.floor(this.#now() / 1000);
+      let status: number | null = null;
+      let error: string | null = null;
+      try {
+        const response = await this.#fetch(hook.url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'webhook-id': eventId, 'webhook-timestamp': String(timestamp), 'webhook-signature': signWebhook(hook.secret, eventId, timestamp, body) },
+          body,
+          signal: AbortSignal.timeout(this.#timeoutMs),
+          redirect: 'manual',
+        });
+        status = response.status;
+        await response.body?.cancel();
+        if (!response.ok) error = `HTTP ${response.status}`;
+      } catch (failure) {
+        error = messageOf(failure);
+      }
+      await this.#store.insertDelivery({ webhookId: hook.id, eventId, event, attempt, at: this.#now(), status, ok: error === null, error });
+      if (error === null) return;
+      if (attempt < this.#attempts) await new Promise((resolve) => setTimeout(resolve, this.#baseDelayMs * 2 ** (attempt - 1)));
+    }
+  }
+}
+
+/** The `webhook-signature` header value for a delivery (Standard Webhooks, v1). Receivers recompute it with their copy of the secret. */
+export function signWebhook(secret: string, id: string, timestamp: number, body: string): string {
+  return `v1,${createHmac('sha256', secret).update(`${id}.${timestamp}.${body}`).digest('base64')}`;
+}
+
+/** A new signing secret: 32 random bytes, shown once when the webhook is created. */
+export function newWebhookSecret(): string {
+  return `whsec_${randomBytes(32).toString('base64url')}`;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
