@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { apply, openStore, validate } from '@semfilter/backfill';
-import { startPostgres } from '../packages/backfill/test/support/postgres-server.js';
+import { startPostgres } from '../test/support/postgres-server.js';
 
 const { values } = parseArgs({ options: { rows: { type: 'string', default: '1000000' }, batch: { type: 'string', default: '1000' } } });
 const rows = Number(values.rows);

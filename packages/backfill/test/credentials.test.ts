@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commandDbArgument, parsePostgresUrl, redactSecrets, redactUrl, secretsOf } from '@semfilter/backfill';
-import { freePort, startPostgres, type PostgresServer } from './support/postgres-server.js';
+import { freePort, startPostgres, type PostgresServer } from '../../../test/support/postgres-server.js';
 
 // The built command, as `npx semfilter` runs it (`npm test` builds first), as in cli.test.ts.
 const BIN = fileURLToPath(new URL('../../cli/dist/bin.js', import.meta.url));

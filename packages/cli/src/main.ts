@@ -7,6 +7,7 @@ import { evalCommand } from './commands/eval.js';
 import { benchCommand } from './commands/bench.js';
 import { rolloutCommand } from './commands/rollout.js';
 import { backfillCommand } from './commands/backfill.js';
+import { serveCommand } from './commands/serve.js';
 import { EXIT } from './errors.js';
 
 const USAGE = `usage: semfilter <command> [options]
@@ -34,6 +35,12 @@ const USAGE = `usage: semfilter <command> [options]
          validate: [--sample 100000 | --all] [--run NAME]; rollback, prune: --run NAME
                           normalize stored tags in sqlite:PATH, postgres://…, file:PATH.json|.jsonl
                           (plan writes nothing; validate exits 1 on FAIL or INCONCLUSIVE)
+  serve [--db sqlite:PATH|postgres://…] [--port 8787] [--host 127.0.0.1] [--origin URL]…
+        [--config FILE] [--no-model]
+                          the fleet server: serves rollout configs, takes clients' metrics,
+                          rolls back or promotes for everyone (first start prints an admin token)
+  serve token create --scope admin|client|debug --name NAME [--flag FLAG] | list | revoke ID
+                          manage the server's tokens (shown once, stored hashed)
 
 Exit status: 0 done, 2 bad input, 3 the model is needed and cannot be loaded.`;
 
@@ -49,6 +56,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   bench: benchCommand,
   backfill: backfillCommand,
   rollout: rolloutCommand,
+  serve: serveCommand,
 };
 
 /** Runs one command; what it prints goes to stdout only when it succeeds. Returns the exit status. */

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import pg from 'pg';
 import type { Key } from '@semfilter/backfill';
-import type { PostgresServer } from './postgres-server.js';
+import type { PostgresServer } from '../../../../test/support/postgres-server.js';
 
 /** One seeded wardrobe row, before it is written in a store's own way. */
 export interface SeedRow {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll } from 'vitest';
-import { startPostgres, type PostgresServer } from './postgres-server.js';
+import { startPostgres, type PostgresServer } from '../../../../test/support/postgres-server.js';
 
 /**
  * A real server for the calling test file: started before its tests, stopped after them. The

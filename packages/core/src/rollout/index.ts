@@ -7,3 +7,4 @@ export * from './remote-config.js';
 export * from '../key-value-storage.js';
 export * from './runner.js';
 export * from './controller.js';
+export * from './snapshot-reporter.js';

@@ -1,5 +1,6 @@
 import { DEFAULT_ROLLOUT_CONFIG, parseRolloutConfig, type RolloutConfig } from './config.js';
 import { browserStorage, readStored, writeStored, type KeyValueStorage } from '../key-value-storage.js';
+import { followEventStream, type ServerSentEvent } from './event-stream.js';
 
 /** Options of createRemoteConfig; everything but `url` has a default, and clocks and I/O can be injected. */
 export interface RemoteConfigOptions {
@@ -21,6 +22,13 @@ export interface RemoteConfigOptions {
   readonly now?: () => number;
   /** What to serve with neither a served nor a stored config (default: DEFAULT_ROLLOUT_CONFIG, mode off). */
   readonly defaultConfig?: RolloutConfig;
+  /**
+   * After start(), also follow the server's event stream (SSE `config` events), so a new version
+   * arrives within a second; polling carries on every refreshMs as the fallback (default false).
+   */
+  readonly stream?: boolean;
+  /** Where the event stream is served (default: defaultStreamUrl(url), `/stream` before the query string). */
+  readonly streamUrl?: string;
 }
 
 /** Where the config in force came from. */
@@ -35,20 +43,21 @@ export interface RemoteConfigChange {
 /**
  * A config fetched from a URL, kept fresh, falling back to the last good one.
  * @fires change - CustomEvent<RemoteConfigChange>, only when the config's content changes.
- * @fires error - CustomEvent<{ message }> when a fetch fails, times out or serves an invalid config.
+ * @fires error - CustomEvent<{ message }> when a fetch fails, times out or serves an invalid config,
+ *   or a stream connection fails or carries an invalid config.
  */
 export interface RemoteConfig extends EventTarget {
   /** The config in force: always a valid one (the last good, the stored copy, or the default). */
   readonly config: RolloutConfig;
   /** Where `config` came from. */
   readonly source: RemoteConfigSource;
-  /** Why the latest refresh failed; null after a good one. */
+  /** Why the latest fetch or stream read failed; null after a good one. */
   readonly lastError: string | null;
-  /** Fetches once; concurrent calls share one fetch. Never rejects. */
+  /** Fetches once (conditionally, once the server has sent an ETag); concurrent calls share one fetch. Never rejects. */
   refresh(): Promise<void>;
-  /** The first refresh now, then one every refreshMs. */
+  /** The first refresh now, then one every refreshMs; with `stream`, the event stream too. */
   start(): void;
-  /** Stops refreshing; the config in force stays. */
+  /** Stops refreshing and closes the stream; the config in force stays. */
   stop(): void;
 }
 
@@ -56,6 +65,13 @@ export interface RemoteConfig extends EventTarget {
 export const DEFAULT_CONFIG_STORAGE_KEY = 'semfilter-rollout-config';
 /** A served config larger than this is refused: lists of 10,000 hashes are about 1.4 MB of JSON. */
 export const MAX_CONFIG_BYTES = 4 * 1024 * 1024;
+
+/** The stream URL of a config URL: `/stream` inserted before the query string (`/v1/flags/f?key=k` → `/v1/flags/f/stream?key=k`). */
+export function defaultStreamUrl(url: string): string {
+  const cut = url.search(/[?#]/);
+  const path = cut < 0 ? url : url.slice(0, cut);
+  return `${path.replace(/\/+$/, '')}/stream${cut < 0 ? '' : url.slice(cut)}`;
+}
 
 /** Creates a remote config client. It starts on the stored copy (if fresh and valid) or the default; call start(). */
 export function createRemoteConfig(options: RemoteConfigOptions): RemoteConfig {
@@ -67,6 +83,13 @@ interface StoredCopy {
   readonly config: unknown;
 }
 
+/** A 200's body and ETag; null stands for a 304. */
+interface Served {
+  readonly text: string;
+  readonly etag: string | null;
+}
+
+
 class RemoteConfigClient extends EventTarget implements RemoteConfig {
   #config: RolloutConfig;
   #source: RemoteConfigSource = 'default';
@@ -75,7 +98,14 @@ class RemoteConfigClient extends EventTarget implements RemoteConfig {
   #inFlight: Promise<void> | null = null;
   #timer: ReturnType<typeof setTimeout> | null = null;
   #running = false;
+  #etag: string | null = null;
+  // Off once a conditional request failed where a plain one worked: a cross-origin server that
+  // refuses the preflight If-None-Match brings (it is not a CORS-safelisted header).
+  #conditional = true;
+  #streamAdoptions = 0;
+  #stream: AbortController | null = null;
   readonly #url: string;
+  readonly #streamUrl: string | null;
   readonly #fetch: typeof fetch | undefined;
   readonly #timeoutMs: number;
   readonly #refreshMs: number;
@@ -95,6 +125,7 @@ class RemoteConfigClient extends EventTarget implements RemoteConfig {
     this.#key = options.storageKey ?? DEFAULT_CONFIG_STORAGE_KEY;
     this.#now = options.now ?? Date.now;
     this.#config = options.defaultConfig ?? DEFAULT_ROLLOUT_CONFIG;
+    this.#streamUrl = options.stream === true ? (options.streamUrl ?? defaultStreamUrl(options.url)) : null;
     const stored = this.#readStoredCopy();
     if (stored !== null) {
       this.#config = stored;
@@ -126,12 +157,25 @@ class RemoteConfigClient extends EventTarget implements RemoteConfig {
     if (this.#running) return;
     this.#running = true;
     void this.#tick();
+    if (this.#streamUrl !== null && this.#fetch !== undefined) {
+      this.#stream = new AbortController();
+      void followEventStream({
+        url: this.#streamUrl,
+        fetch: this.#fetch,
+        signal: this.#stream.signal,
+        maxEventChars: MAX_CONFIG_BYTES,
+        onEvent: (event) => this.#onStreamEvent(event),
+        onError: (error) => this.#fail(error),
+      });
+    }
   }
 
   stop(): void {
     this.#running = false;
     if (this.#timer !== null) clearTimeout(this.#timer);
     this.#timer = null;
+    this.#stream?.abort();
+    this.#stream = null;
   }
 
   // The next refresh is timed from the end of this one, so a slow server never stacks up fetches.
@@ -141,27 +185,41 @@ class RemoteConfigClient extends EventTarget implements RemoteConfig {
   }
 
   async #fetchOnce(): Promise<void> {
+    const streamAdoptions = this.#streamAdoptions;
     try {
-      const text = await this.#download();
-      let value: unknown;
-      try {
-        value = JSON.parse(text);
-      } catch {
-        throw new Error('the served config is not valid JSON');
-      }
-      const parsed = parseRolloutConfig(value);
-      if (!parsed.ok) throw new Error(`the served config is invalid: ${parsed.issues.slice(0, 5).map((issue) => `${issue.path}: ${issue.message}`).join('; ')}`);
+      const served = await this.#downloadConditionally();
+      // A streamed config adopted while this fetch was on its way is at least as new as its answer.
+      if (this.#streamAdoptions !== streamAdoptions) return;
       this.#lastError = null;
-      writeStored(this.#storage, this.#key, JSON.stringify({ savedAt: this.#now(), config: parsed.value } satisfies StoredCopy));
-      this.#adopt(parsed.value, 'remote');
+      if (served === null) {
+        // 304: the config in force is still the served one; re-stamp the stored copy, it is fresh.
+        this.#store(this.#config);
+        return;
+      }
+      const config = this.#parse(served.text, 'served');
+      this.#store(config);
+      this.#adopt(config, 'remote');
+      this.#etag = served.etag;
     } catch (error) {
       // Keep the last good config: a failing config server must not switch semantic mode on or off.
-      this.#lastError = error instanceof Error ? error.message : String(error);
-      this.dispatchEvent(new CustomEvent('error', { detail: { message: this.#lastError } }));
+      this.#fail(error);
     }
   }
 
-  async #download(): Promise<string> {
+  async #downloadConditionally(): Promise<Served | null> {
+    const etag = this.#conditional ? this.#etag : null;
+    if (etag === null) return this.#download(null);
+    try {
+      return await this.#download(etag);
+    } catch (error) {
+      if (!(error instanceof TypeError)) throw error; // fetch's network-level failure, where a refused preflight also lands
+      const served = await this.#download(null);
+      this.#conditional = false;
+      return served;
+    }
+  }
+
+  async #download(etag: string | null): Promise<Served | null> {
     if (this.#fetch === undefined) throw new Error('no fetch in this environment');
     const controller = new AbortController();
     let timer: ReturnType<typeof setTimeout> | undefined;
@@ -173,11 +231,14 @@ class RemoteConfigClient extends EventTarget implements RemoteConfig {
       }, this.#timeoutMs);
     });
     const fetchAndRead = (async () => {
-      const response = await this.#fetch!(this.#url, { signal: controller.signal, cache: 'no-store', headers: { accept: 'application/json' } });
+      const headers: Record<string, string> = { accept: 'application/json' };
+      if (etag !== null) headers['if-none-match'] = etag;
+      const response = await this.#fetch!(this.#url, { signal: controller.signal, cache: 'no-store', headers });
+      if (response.status === 304 && etag !== null) return null;
       if (!response.ok) throw new Error(`fetching ${this.#url} gave HTTP ${response.status}`);
       const text = await response.text();
       if (text.length > MAX_CONFIG_BYTES) throw new Error(`the served config is over ${MAX_CONFIG_BYTES} characters`);
-      return text;
+      return { text, etag: response.headers.get('etag') };
     })();
     fetchAndRead.catch(() => undefined); // a late failure after the timeout has nobody left to tell
     try {
@@ -185,6 +246,44 @@ class RemoteConfigClient extends EventTarget implements RemoteConfig {
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  /** A `config` event is taken exactly like a fetched config; other event types are not ours. */
+  #onStreamEvent(event: ServerSentEvent): void {
+    if (event.type !== 'config') return;
+    try {
+      const config = this.#parse(event.data, 'streamed');
+      this.#lastError = null;
+      this.#streamAdoptions++;
+      this.#store(config);
+      // The ETag named the polled config; once the stream has replaced it, the next poll asks in full.
+      if (JSON.stringify(config) !== this.#fingerprint) this.#etag = null;
+      this.#adopt(config, 'remote');
+    } catch (error) {
+      this.#fail(error);
+    }
+  }
+
+  /** A served config from its JSON text; throws with the reason when it is not a valid one. */
+  #parse(text: string, how: 'served' | 'streamed'): RolloutConfig {
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      throw new Error(`the ${how} config is not valid JSON`);
+    }
+    const parsed = parseRolloutConfig(value);
+    if (!parsed.ok) throw new Error(`the ${how} config is invalid: ${parsed.issues.slice(0, 5).map((issue) => `${issue.path}: ${issue.message}`).join('; ')}`);
+    return parsed.value;
+  }
+
+  #store(config: RolloutConfig): void {
+    writeStored(this.#storage, this.#key, JSON.stringify({ savedAt: this.#now(), config } satisfies StoredCopy));
+  }
+
+  #fail(error: unknown): void {
+    this.#lastError = error instanceof Error ? error.message : String(error);
+    this.dispatchEvent(new CustomEvent('error', { detail: { message: this.#lastError } }));
   }
 
   /** Takes a good config; `change` fires only when its content differs, not on every refresh. */

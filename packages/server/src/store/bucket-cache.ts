@@ -29,21 +29,30 @@ export class BucketCache {
   /**
    * The bucket a snapshot received at `receivedAt` adds to; on a miss, `load` gives the row as
    * stored (after a failed write, or a restart with the same instance id), so sums are never lost.
+   * Callers must not look up the same bucket concurrently (two misses would make two buckets, and
+   * the last write would win): the PostgreSQL store runs one ingest at a time per instance.
    */
   async bucketFor(snapshot: FleetSnapshot, receivedAt: number, load: (key: StageKey, minute: number) => Promise<BucketRow | null>): Promise<Bucket> {
     const key = stageKeyOf(snapshot);
     const minute = bucketOf(receivedAt);
-    const id = bucketId(key, minute);
-    const cached = this.#buckets.get(id);
-    if (cached !== undefined) return cached;
+    return this.#buckets.get(bucketId(key, minute)) ?? this.#create(key, minute, await load(key, minute));
+  }
+
+  /** bucketFor with a synchronous loader (SQLite): lookup, load and write in one synchronous transaction, so no other ingest runs in between. */
+  bucketForSync(snapshot: FleetSnapshot, receivedAt: number, load: (key: StageKey, minute: number) => BucketRow | null): Bucket {
+    const key = stageKeyOf(snapshot);
+    const minute = bucketOf(receivedAt);
+    return this.#buckets.get(bucketId(key, minute)) ?? this.#create(key, minute, load(key, minute));
+  }
+
+  #create(key: StageKey, minute: number, row: BucketRow | null): Bucket {
     const bucket: Bucket = { key, minute, snapshots: 0, modes: fleetModeAccumulators() };
-    const row = await load(key, minute);
     if (row !== null) {
       bucket.snapshots = row.snapshots;
       bucket.modes.traditional.merge(row.traditional);
       bucket.modes.semantic.merge(row.semantic);
     }
-    this.#buckets.set(id, bucket);
+    this.#buckets.set(bucketId(key, minute), bucket);
     return bucket;
   }
 

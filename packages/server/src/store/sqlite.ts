@@ -5,7 +5,7 @@ import type { FlagVersion } from '../flag-document.js';
 import type { TokenRecord } from '../tokens.js';
 import { addToBucket, BucketCache, type Bucket, type BucketRow } from './bucket-cache.js';
 import { MIGRATIONS } from './migrations.js';
-import { deliveryFromRow, modeFromColumn, stageKeyOf, tokenFromRow, versionColumns, versionFromRow, webhookFromRow, windowColumns, windowFromRow } from './rows.js';
+import { deliveryFromRow, modeFromColumn, tokenFromRow, versionColumns, versionFromRow, webhookFromRow, windowColumns, windowFromRow } from './rows.js';
 import type { DeliveryRecord, IngestResult, StageKey, Store, StoredWindow, WebhookRecord, WindowData } from './store.js';
 
 type Row = Record<string, unknown>;
@@ -108,25 +108,21 @@ export class SqliteStore implements Store {
         'ON CONFLICT (flag, stage, mode, minute, instance) DO UPDATE SET snapshots = excluded.snapshots, traditional = excluded.traditional, semantic = excluded.semantic',
     );
     const touched = new Set<Bucket>();
-    // Buckets are found (and loaded on a miss) before the transaction: a synchronous transaction
-    // cannot await, and a bucket loaded but not written is harmless.
-    const buckets = await Promise.all(snapshots.map((snapshot) => this.#buckets.bucketFor(snapshot, receivedAt, (key, minute) => Promise.resolve(this.#loadBucket(key, minute)))));
     try {
+      // Synchronous from lookup to commit: no other ingest can add to a bucket in between, and a
+      // bucket is loaded from its row at most once.
       return this.#db.transaction((): IngestResult => {
         let accepted = 0;
-        snapshots.forEach((snapshot, i) => {
-          if (claim.run(snapshot.snapshot_id, receivedAt).changes === 0) return; // a retry: counted already
-          const bucket = buckets[i]!;
+        for (const snapshot of snapshots) {
+          if (claim.run(snapshot.snapshot_id, receivedAt).changes === 0) continue; // a retry: counted already
+          const bucket = this.#buckets.bucketForSync(snapshot, receivedAt, (key, minute) => this.#loadBucket(key, minute));
           addToBucket(bucket, snapshot);
           touched.add(bucket);
           // The population judged is the clients that ran semantic mode: a window of one canary and
           // 500 bystanders is still a window of one.
-          if (snapshot.modes.semantic.runs > 0) {
-            const key = stageKeyOf(snapshot);
-            client.run(key.flag, key.stage, key.mode, bucket.minute, snapshot.client_id);
-          }
+          if (snapshot.modes.semantic.runs > 0) client.run(bucket.key.flag, bucket.key.stage, bucket.key.mode, bucket.minute, snapshot.client_id);
           accepted++;
-        });
+        }
         for (const bucket of touched) {
           upsert.run(bucket.key.flag, bucket.key.stage, bucket.key.mode, bucket.minute, this.#instance, bucket.snapshots, JSON.stringify(bucket.modes.traditional), JSON.stringify(bucket.modes.semantic));
         }

@@ -34,7 +34,7 @@ export interface StoredWindow extends StageKey {
   readonly evaluatedAt: number;
 }
 
-/** A change another instance made. */
+/** A change another instance made. A flag of '*' means "re-read every flag" (sent after the store's listening connection came back: notices may have been missed). */
 export type StoreChange = { readonly kind: 'flag'; readonly flag: string } | { readonly kind: 'tokens' };
 
 /** What one ingest call did. */

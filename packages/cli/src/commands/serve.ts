@@ -1,0 +1,136 @@
+import { readFileSync } from 'node:fs';
+import { pino } from 'pino';
+import type { Embedder } from '@semfilter/core';
+import { createNodeEmbedder } from '@semfilter/core/node';
+import { createFleetServer, DEFAULT_DB, FleetError, issueToken, openFleetStore, redactDbUrl, TOKEN_SCOPES, type Store, type TokenScope } from '@semfilter/server';
+import { parseCommandArgs } from '../args.js';
+import { badInput } from '../errors.js';
+
+const USAGE = `semfilter serve [--db sqlite:PATH|postgres://…] [--port 8787] [--host 127.0.0.1]
+                [--origin https://app.example]… [--config FILE] [--no-model]
+semfilter serve token create --scope admin|client|debug --name NAME [--flag FLAG] [--db …]
+semfilter serve token list [--db …]
+semfilter serve token revoke ID [--db …]`;
+
+/** `semfilter serve`: runs the fleet server until SIGINT or SIGTERM; `serve token …` manages tokens. */
+export async function serveCommand(args: readonly string[]): Promise<string> {
+  if (args[0] === 'token') return tokenCommand(args.slice(1));
+  const { values } = parseCommandArgs('serve', args, {
+    db: { type: 'string', default: DEFAULT_DB },
+    port: { type: 'string', default: '8787' },
+    host: { type: 'string', default: '127.0.0.1' },
+    origin: { type: 'string', multiple: true },
+    config: { type: 'string' },
+    'no-model': { type: 'boolean', default: false },
+  });
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw badInput(`semfilter serve --port: expected a port from 0 to 65535, received "${values.port}"`);
+  const store = await open(values.db);
+  // JSON logs on stdout; tokens, keys and secrets redacted wherever a field carries one.
+  const logger = pino({ level: process.env.LOG_LEVEL ?? 'info', redact: { paths: ['req.headers.authorization', '*.authorization', '*.token', '*.key', '*.secret', '*.password'], censor: '[redacted]' } });
+  const server = await createFleetServer({ store, logger, allowedOrigins: values.origin ?? [], embedder: values['no-model'] ? undefined : lazyEmbedder() });
+  const lines: string[] = [];
+  if ((await store.listTokens()).every((t) => t.scope !== 'admin' || t.revokedAt !== null)) {
+    const admin = issueToken('admin', 'admin', null, Date.now());
+    await store.insertToken(admin.record);
+    await server.reloadTokens();
+    lines.push(`admin token (shown once, keep it safe): ${admin.token}`, '  more tokens: semfilter serve token create --scope client --name web --flag semantic-filter');
+  }
+  if (values.config !== undefined) lines.push(await seedFlag(server.flags, values.config));
+  const url = await server.listen(port, values.host);
+  process.stdout.write(
+    [
+      `semfilter fleet server on ${url} (store: ${redactDbUrl(values.db)})`,
+      ...lines,
+      `  flags:   GET ${url}/v1/flags (admin)   config: GET ${url}/v1/flags/FLAG?key=CLIENT_KEY`,
+      `  health:  ${url}/healthz  ${url}/readyz   Prometheus: ${url}/metrics`,
+      '  stop with Ctrl+C',
+      '',
+    ].join('\n'),
+  );
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  // Graceful: streams closed (clients reconnect elsewhere), in-flight requests finished, deliveries flushed.
+  const deadline = setTimeout(() => process.exit(1), 10_000);
+  deadline.unref();
+  await server.close();
+  return '';
+}
+
+async function open(db: string): Promise<Store> {
+  try {
+    return await openFleetStore(db);
+  } catch (error) {
+    if (error instanceof FleetError) throw badInput(`semfilter serve: ${error.message}`);
+    throw error;
+  }
+}
+
+/** The Node model, loaded on the debug endpoint's first call (a server that never gets one never loads it). */
+function lazyEmbedder(): () => Promise<Embedder> {
+  let loading: Promise<Embedder> | null = null;
+  return () => {
+    loading ??= (async () => {
+      const embedder = createNodeEmbedder({ dtype: 'fp32' });
+      await embedder.embed(['model check']);
+      return embedder;
+    })().catch((error: unknown) => {
+      loading = null; // try again on the next call: the model may have been fetched meanwhile
+      throw error;
+    });
+    return loading;
+  };
+}
+
+/** Creates the flag of a config file when the server has none of that name (so `npm run serve` starts on the demo config). */
+async function seedFlag(flags: Awaited<ReturnType<typeof createFleetServer>>['flags'], file: string): Promise<string> {
+  let config: { flag?: unknown };
+  try {
+    config = JSON.parse(readFileSync(file, 'utf8')) as { flag?: unknown };
+  } catch (error) {
+    throw badInput(`semfilter serve --config ${file}: ${(error as Error).message}`);
+  }
+  const flag = typeof config.flag === 'string' ? config.flag : '';
+  if (flags.get(flag) !== undefined) return `  flag "${flag}" kept as stored (version ${flags.get(flag)!.version.version}); --config only creates a missing flag`;
+  try {
+    const { served } = await flags.put(flag, config, undefined, { actor: 'semfilter serve --config', reason: `created from ${file}` });
+    return `  flag "${flag}" created from ${file} (version ${served.version.version})`;
+  } catch (error) {
+    if (error instanceof FleetError) throw badInput(`semfilter serve --config ${file}: ${error.message}${(error.issues ?? []).map((i) => `\n  ${i.path}: ${i.message}`).join('')}`);
+    throw error;
+  }
+}
+
+async function tokenCommand(args: readonly string[]): Promise<string> {
+  const [action, ...rest] = args;
+  const { values, positionals } = parseCommandArgs(`serve token ${action ?? ''}`.trim(), rest, { db: { type: 'string', default: DEFAULT_DB }, scope: { type: 'string' }, name: { type: 'string' }, flag: { type: 'string' } }, true);
+  const store = await open(values.db);
+  try {
+    await store.migrate();
+    if (action === 'create') {
+      const scope = values.scope as TokenScope | undefined;
+      if (scope === undefined || !TOKEN_SCOPES.includes(scope)) throw badInput(`semfilter serve token create --scope: expected one of ${TOKEN_SCOPES.join(', ')}`);
+      if (values.name === undefined || !/^[\w .@-]{1,100}$/.test(values.name)) throw badInput('semfilter serve token create --name: expected who holds it (1 to 100 letters, digits, spaces, . @ - _)');
+      if (scope === 'client' && values.flag === undefined) throw badInput('semfilter serve token create --scope client: --flag FLAG is required (a client key reads and reports for one flag)');
+      const issued = issueToken(scope, values.name, values.flag ?? null, Date.now());
+      await store.insertToken(issued.record);
+      return `${issued.token}\n`;
+    }
+    if (action === 'list') {
+      const rows = (await store.listTokens()).map((t) => ({ id: t.id, name: t.name, scope: t.scope, flag: t.flag, created: new Date(t.createdAt).toISOString(), revoked: t.revokedAt === null ? null : new Date(t.revokedAt).toISOString() }));
+      return `${JSON.stringify(rows, null, 2)}\n`;
+    }
+    if (action === 'revoke') {
+      const id = positionals[0];
+      if (id === undefined) throw badInput('semfilter serve token revoke ID: the token id from `semfilter serve token list`');
+      if (!(await store.revokeToken(id, Date.now()))) throw badInput(`semfilter serve token revoke: no live token with id "${id}"`);
+      return `revoked ${id} (running servers stop taking it within 10 s)\n`;
+    }
+    throw badInput(`semfilter serve token: expected create, list or revoke\n${USAGE}`);
+  } finally {
+    await store.close();
+  }
+}
