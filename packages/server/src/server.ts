@@ -8,6 +8,7 @@ import type { FleetContext } from './http/context.js';
 import { DEFAULT_STREAM_TIMINGS, StreamHub, type StreamTimings } from './http/stream.js';
 import { FleetMetrics } from './prometheus.js';
 import type { Store, StoredWindow } from './store/store.js';
+import { answeringUnavailable } from './store/unavailable.js';
 import { WebhookDispatcher, type Alert } from './webhooks.js';
 
 /** Options of createFleetServer; only the store is required. */
@@ -55,16 +56,16 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** Starts the services over a migrated store: flags loaded, tokens loaded, evaluator scheduled. */
 export async function createFleetServer(options: FleetServerOptions): Promise<FleetServer> {
-  const { store } = options;
   const now = options.now ?? Date.now;
-  await store.migrate();
+  await options.store.migrate();
+  const logger = options.logger ?? false;
+  const log = (message: string, fields: Record<string, unknown>) => (typeof logger === 'object' ? logger.warn(fields, message) : undefined);
+  const store = answeringUnavailable(options.store, log);
   const flags = new FlagService(store, now);
   const metrics = new FleetMetrics();
   const tokens = new TokenCache(store);
   await Promise.all([flags.load(), tokens.reload()]);
   tokens.start(10_000);
-  const logger = options.logger ?? false;
-  const log = (message: string, fields: Record<string, unknown>) => (typeof logger === 'object' ? logger.warn(fields, message) : undefined);
   const webhooks = new WebhookDispatcher({ store, now, fetch: options.fetch, attempts: options.webhookAttempts, baseDelayMs: options.webhookBaseDelayMs, log });
   const streams = new StreamHub(flags, metrics, { ...DEFAULT_STREAM_TIMINGS, ...options.streams });
   const evaluator = new FleetEvaluator(flags, store, now, {

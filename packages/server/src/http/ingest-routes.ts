@@ -7,8 +7,6 @@ import { parseBody } from './flag-routes.js';
 
 /** What a beacon may carry (navigator.sendBeacon refuses more, so a larger body is no client of ours). */
 export const INGEST_BODY_LIMIT = 64 * 1024;
-/** Seconds a client waits before resending when the store cannot take the snapshots. */
-const RETRY_AFTER_SECONDS = 5;
 
 /**
  * POST /v1/metrics?key=<client key>: clients' metric snapshots. Accepts application/json (fetch
@@ -33,13 +31,9 @@ export function registerIngestRoutes(app: FastifyInstance, context: FleetContext
       context.metrics.ingested.inc({ result: 'rejected' }, batch.snapshots.length);
       throw new FleetError('FORBIDDEN', `body.snapshots[${foreign}].flag: this client key reports for "${token.flag}" only`);
     }
-    let result;
-    try {
-      result = await context.store.ingest(batch.snapshots, context.now());
-    } catch (error) {
-      request.log.warn({ err: { message: (error as Error).message } }, 'ingest could not be stored');
-      throw new FleetError('UNAVAILABLE', 'the snapshots cannot be stored right now; send them again later (their ids make a resend count once)', undefined, RETRY_AFTER_SECONDS);
-    }
+    // A store that does not answer is a 503 with Retry-After (see answeringUnavailable): the
+    // reporter keeps the snapshots and resends them, and their ids make the resend count once.
+    const result = await context.store.ingest(batch.snapshots, context.now());
     context.metrics.ingested.inc({ result: 'accepted' }, result.accepted);
     if (result.duplicates > 0) context.metrics.ingested.inc({ result: 'duplicate' }, result.duplicates);
     return reply.status(202).send(result);
