@@ -1,13 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { pino } from 'pino';
 import type { Embedder } from '@semfilter/core';
-import { createNodeEmbedder } from '@semfilter/core/node';
+import { createNodeEmbedder, resolveModelsDir } from '@semfilter/core/node';
 import { createFleetServer, DEFAULT_DB, FleetError, issueToken, openFleetStore, redactDbUrl, TOKEN_SCOPES, type Store, type TokenScope } from '@semfilter/server';
 import { parseCommandArgs } from '../args.js';
 import { badInput } from '../errors.js';
 
 const USAGE = `semfilter serve [--db sqlite:PATH|postgres://…] [--port 8787] [--host 127.0.0.1]
                 [--origin https://app.example]… [--config FILE] [--no-model]
+                [--playground http://localhost:5173/]   (with --config: prints the playground's fleet-mode link)
 semfilter serve token create --scope admin|client|debug --name NAME [--flag FLAG] [--db …]
 semfilter serve token list [--db …]
 semfilter serve token revoke ID [--db …]`;
@@ -21,14 +22,18 @@ export async function serveCommand(args: readonly string[]): Promise<string> {
     host: { type: 'string', default: '127.0.0.1' },
     origin: { type: 'string', multiple: true },
     config: { type: 'string' },
+    playground: { type: 'string' },
     'no-model': { type: 'boolean', default: false },
   });
+  const playground = values.playground === undefined ? null : playgroundUrl(values.playground, values.config);
+  const config = values.config === undefined ? null : readConfigFile(values.config);
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw badInput(`semfilter serve --port: expected a port from 0 to 65535, received "${values.port}"`);
   const store = await open(values.db);
   // JSON logs on stdout; tokens, keys and secrets redacted wherever a field carries one.
   const logger = pino({ level: process.env.LOG_LEVEL ?? 'info', redact: { paths: ['req.headers.authorization', '*.authorization', '*.token', '*.key', '*.secret', '*.password'], censor: '[redacted]' } });
-  const server = await createFleetServer({ store, logger, allowedOrigins: values.origin ?? [], embedder: values['no-model'] ? undefined : lazyEmbedder() });
+  const allowedOrigins = [...new Set([...(values.origin ?? []), ...(playground === null ? [] : [playground.origin])])];
+  const server = await createFleetServer({ store, logger, allowedOrigins, embedder: values['no-model'] ? undefined : lazyEmbedder() });
   const lines: string[] = [];
   if ((await store.listTokens()).every((t) => t.scope !== 'admin' || t.revokedAt !== null)) {
     const admin = issueToken('admin', 'admin', null, Date.now());
@@ -36,14 +41,22 @@ export async function serveCommand(args: readonly string[]): Promise<string> {
     await server.reloadTokens();
     lines.push(`admin token (shown once, keep it safe): ${admin.token}`, '  more tokens: semfilter serve token create --scope client --name web --flag semantic-filter');
   }
-  if (values.config !== undefined) lines.push(await seedFlag(server.flags, values.config));
+  if (config !== null) lines.push(await seedFlag(server.flags, config));
+  const key = playground === null || config === null ? null : await playgroundKey(store, config.flag);
+  if (key !== null) await server.reloadTokens();
   const url = await server.listen(port, values.host);
+  if (playground !== null && key !== null) {
+    playground.searchParams.set('fleet', url);
+    playground.searchParams.set('key', key);
+  }
   process.stdout.write(
     [
       `semfilter fleet server on ${url} (store: ${redactDbUrl(values.db)})`,
       ...lines,
+      ...(playground === null ? [] : [`playground in fleet mode: ${playground.href}`]),
       `  flags:   GET ${url}/v1/flags (admin)   config: GET ${url}/v1/flags/FLAG?key=CLIENT_KEY`,
       `  health:  ${url}/healthz  ${url}/readyz   Prometheus: ${url}/metrics`,
+      values['no-model'] ? '  debug endpoint: without the model (--no-model)' : `  debug endpoint: POST ${url}/v1/debug/filter, model from ${resolveModelsDir()} (set SEMFILTER_MODELS_DIR to move it)`,
       '  stop with Ctrl+C',
       '',
     ].join('\n'),
@@ -85,15 +98,41 @@ function lazyEmbedder(): () => Promise<Embedder> {
   };
 }
 
-/** Creates the flag of a config file when the server has none of that name (so `npm run serve` starts on the demo config). */
-async function seedFlag(flags: Awaited<ReturnType<typeof createFleetServer>>['flags'], file: string): Promise<string> {
+/** The `--playground` page's address (http or https); it needs `--config`, whose flag its client key is made for. */
+function playgroundUrl(text: string, config: string | undefined): URL {
+  if (config === undefined) throw badInput('semfilter serve --playground: needs --config FILE too (the flag the playground\'s client key reads and reports for)');
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw badInput(`semfilter serve --playground: expected the playground's address (http://localhost:5173/), received "${text}"`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw badInput(`semfilter serve --playground: expected an http or https address, received "${text}"`);
+  url.searchParams.delete('fleet');
+  url.searchParams.delete('key');
+  url.hash = '';
+  return url;
+}
+
+/** A config file as given to `--config`: its parsed JSON and the flag it names (checked when the flag is created). */
+interface ConfigFile {
+  readonly file: string;
+  readonly config: unknown;
+  readonly flag: string;
+}
+
+function readConfigFile(file: string): ConfigFile {
   let config: { flag?: unknown };
   try {
     config = JSON.parse(readFileSync(file, 'utf8')) as { flag?: unknown };
   } catch (error) {
     throw badInput(`semfilter serve --config ${file}: ${(error as Error).message}`);
   }
-  const flag = typeof config.flag === 'string' ? config.flag : '';
+  return { file, config, flag: typeof config?.flag === 'string' ? config.flag : '' };
+}
+
+/** Creates the flag of a config file when the server has none of that name (so `npm run serve` starts on the demo config). */
+async function seedFlag(flags: Awaited<ReturnType<typeof createFleetServer>>['flags'], { file, config, flag }: ConfigFile): Promise<string> {
   if (flags.get(flag) !== undefined) return `  flag "${flag}" kept as stored (version ${flags.get(flag)!.version.version}); --config only creates a missing flag`;
   try {
     const { served } = await flags.put(flag, config, undefined, { actor: 'semfilter serve --config', reason: `created from ${file}` });
@@ -102,6 +141,20 @@ async function seedFlag(flags: Awaited<ReturnType<typeof createFleetServer>>['fl
     if (error instanceof FleetError) throw badInput(`semfilter serve --config ${file}: ${error.message}${(error.issues ?? []).map((i) => `\n  ${i.path}: ${i.message}`).join('')}`);
     throw error;
   }
+}
+
+/** The name of the client token `--playground` makes: one live at a time per flag, replaced on every start. */
+const PLAYGROUND_TOKEN_NAME = 'playground';
+
+/** Revokes the flag's live `playground` client tokens and issues a fresh one; returns it (the caller reloads the server's tokens). */
+async function playgroundKey(store: Store, flag: string): Promise<string> {
+  const now = Date.now();
+  for (const token of await store.listTokens()) {
+    if (token.name === PLAYGROUND_TOKEN_NAME && token.scope === 'client' && token.flag === flag && token.revokedAt === null) await store.revokeToken(token.id, now);
+  }
+  const issued = issueToken('client', PLAYGROUND_TOKEN_NAME, flag, now);
+  await store.insertToken(issued.record);
+  return issued.token;
 }
 
 async function tokenCommand(args: readonly string[]): Promise<string> {

@@ -35,8 +35,10 @@ export function registerDebugRoutes(app: FastifyInstance, context: FleetContext)
     if (context.embedder !== null) {
       try {
         embedder = await context.embedder();
-      } catch {
-        embedder = undefined; // the semantic report then says MODEL_UNAVAILABLE, as a browser's would
+      } catch (error) {
+        // The semantic report then says MODEL_UNAVAILABLE, as a browser's would; the operator learns why here.
+        request.log.warn({ err: { message: error instanceof Error ? error.message : String(error) } }, 'the model for the debug endpoint could not be loaded');
+        embedder = undefined;
       }
     }
     const traditional = await filterItems(items.value, filterRequest.value, { ...options.value, semantic: false });
