@@ -3,6 +3,8 @@ import { createHmac } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { pino } from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import { clientSnapshot, manualClock, seeded, sendSnapshots, stagedConfig, startTestServer } from './support.js';
 
@@ -131,4 +133,26 @@ describe('operating the server', () => {
     expect(Number(last!.headers.get('retry-after'))).toBeGreaterThan(0);
     expect((await last!.json()).error.code).toBe('RATE_LIMITED');
   });
+
+  it('logs every request as JSON with its route and status, never a token, a key, a query string or a body', async () => {
+    const lines: string[] = [];
+    const sink = new Writable({ write: (chunk, _encoding, done) => void (lines.push(String(chunk)), done()) });
+    const t = await startTestServer({ logger: pino({ level: 'debug' }, sink) });
+    cleanups.push(() => t.stop());
+    await t.adminFetch('/v1/flags/semantic-filter', { method: 'PUT', body: { config: stagedConfig(), reason: 'secret-reason-text' } });
+    const key = await t.token('client', 'shop', 'semantic-filter');
+    await fetch(`${t.url}/v1/flags/semantic-filter?key=${key}`);
+    await sendSnapshots(t.url, key, [clientSnapshot('client-iiiiiiiiiiiiiiii', { flag: 'semantic-filter', version: 1, stage: 0, mode: 'on' }, HEALTHY, seeded(10), Date.now())]);
+    await fetch(`${t.url}/v1/flags/semantic-filter?key=sf_ck_${'B'.repeat(43)}`); // a wrong key: 401, logged without it
+    const log = lines.join('');
+    const entries = lines.map((line) => JSON.parse(line) as { path?: string; status?: number });
+    expect(entries.filter((e) => e.path !== undefined).map((e) => [e.path, e.status])).toEqual([
+      ['/v1/flags/:flag', 201],
+      ['/v1/flags/:flag', 200],
+      ['/v1/metrics', 202],
+      ['/v1/flags/:flag', 401],
+    ]);
+    for (const secret of [t.admin, key, 'B'.repeat(43), 'client-iiii', 'secret-reason-text', '?key=']) expect(log).not.toContain(secret);
+  });
 });
+
