@@ -328,6 +328,39 @@ describe('createSnapshotReporter', () => {
     expect(server.received).toHaveLength(1); // the first went by beacon only
   });
 
+  it('when the document becomes hidden the buffer goes out by beacon too (mobile pages often never see pagehide)', async () => {
+    const server = await ingestServer();
+    const beacons: string[] = [];
+    const fakeSendBeacon = (_url: string, body: string) => {
+      beacons.push(body);
+      return true;
+    };
+    const fakeDocument = Object.assign(new EventTarget(), { visibilityState: 'visible' });
+    const fakeWindow = Object.assign(new EventTarget(), { document: fakeDocument });
+    const { reporter: sender, recorder } = setup({ url: server.url, sendBeacon: fakeSendBeacon, target: fakeWindow });
+    recorder.record(semantic());
+    fakeDocument.dispatchEvent(new Event('visibilitychange')); // visible again: nothing to do
+    expect(beacons).toHaveLength(0);
+
+    fakeDocument.visibilityState = 'hidden';
+    fakeDocument.dispatchEvent(new Event('visibilitychange'));
+    expect(beacons).toHaveLength(1);
+    expect(JSON.parse(beacons[0]!).snapshots.map((s: FleetSnapshot) => s.modes.semantic.runs)).toEqual([1]);
+    expect(sender.status).toMatchObject({ buffered: 0, sent: 1 });
+
+    fakeDocument.visibilityState = 'visible'; // the page comes back and runs on
+    recorder.record(traditional());
+    fakeWindow.dispatchEvent(new Event('pagehide'));
+    expect(beacons).toHaveLength(2);
+
+    sender.stop();
+    recorder.record(semantic());
+    fakeDocument.visibilityState = 'hidden';
+    fakeDocument.dispatchEvent(new Event('visibilitychange'));
+    expect(beacons).toHaveLength(2); // stopped: no longer listening
+    expect(server.received).toHaveLength(0);
+  });
+
   it('never throws into the page: a throwing fetch or an invalid config become error events', async () => {
     const throwingFetch = (() => {
       throw new Error('blocked by an extension');

@@ -1,7 +1,10 @@
-import { fleetModeAccumulators, fleetSnapshotSchema, MAX_SNAPSHOT_SPAN_MS, MAX_SNAPSHOTS_PER_BATCH, type FleetModeAccumulator, type FleetSnapshot } from '../metrics/fleet-snapshot.js';
+import { fleetModeAccumulators, fleetSnapshotSchema, MAX_SNAPSHOT_SPAN_MS, type FleetModeAccumulator, type FleetSnapshot } from '../metrics/fleet-snapshot.js';
 import type { MetricsRecorder, RunMode, RunSample } from '../metrics/recorder.js';
 import type { RolloutConfig } from './config.js';
 import type { Rollout } from './controller.js';
+import { entryOf, messageOf, SnapshotSender, type Entry } from './snapshot-sender.js';
+
+export { MAX_BATCH_BYTES, MAX_RETRY_DELAY_MS } from './snapshot-sender.js';
 
 /** Options of createSnapshotReporter: a rollout (or a recorder and a config getter) and where to send. */
 export interface SnapshotReporterOptions {
@@ -23,7 +26,7 @@ export interface SnapshotReporterOptions {
   readonly timeoutMs?: number;
   /** The fetch for POSTs (default: the global one). */
   readonly fetch?: typeof fetch;
-  /** Used on pagehide (default: navigator.sendBeacon where there is one). */
+  /** Used when the page is hidden or goes (default: navigator.sendBeacon where there is one). */
   readonly sendBeacon?: (url: string, body: string) => boolean;
   /** Epoch milliseconds (default Date.now). */
   readonly now?: () => number;
@@ -34,7 +37,7 @@ export interface SnapshotReporterOptions {
   /** The interval and retry timers (default: the global setTimeout and clearTimeout). */
   readonly setTimeout?: (callback: () => void, ms: number) => unknown;
   readonly clearTimeout?: (handle: unknown) => void;
-  /** Where to listen for `pagehide` (default: the window, if any; null: nowhere). */
+  /** Where to listen for `pagehide`, and on its `document` (if any) for `visibilitychange` (default: the window, if any; null: nowhere). */
   readonly target?: EventTarget | null;
 }
 
@@ -66,7 +69,7 @@ export interface SnapshotReporter extends EventTarget {
   /** Closes the open interval and sends the buffer (unless a retry is pending). Never rejects. */
   flush(): Promise<void>;
   readonly status: SnapshotReporterStatus;
-  /** Starts collecting runs, sending every intervalMs, and the pagehide beacon. */
+  /** Starts collecting runs, sending every intervalMs, and the beacon when the page is hidden or goes. */
   start(): void;
   /** Stops collecting and sending; the open interval joins the buffer, which flush() can still send. */
   stop(): void;
@@ -74,23 +77,9 @@ export interface SnapshotReporter extends EventTarget {
   dispose(): void;
 }
 
-/** The largest body one POST or beacon carries, in UTF-8 bytes (beacons share a 64 KB quota too). */
-export const MAX_BATCH_BYTES = 64 * 1024;
-/** The longest wait between retries, and the wait after the server refused the key (401/403). */
-export const MAX_RETRY_DELAY_MS = 5 * 60 * 1000;
-
 /** Creates a reporter; call start(). Throws only without a rollout or a recorder and config (a programmer error at setup). */
 export function createSnapshotReporter(options: SnapshotReporterOptions): SnapshotReporter {
   return new Reporter(options);
-}
-
-const ENVELOPE_BYTES = '{"snapshots":[]}'.length;
-const encoder = new TextEncoder();
-
-/** A buffered snapshot, serialized once: its size decides the batches, and a retry resends the same bytes. */
-interface Entry {
-  readonly json: string;
-  readonly bytes: number;
 }
 
 interface OpenInterval {
@@ -102,37 +91,35 @@ interface OpenInterval {
   readonly modes: Record<RunMode, FleetModeAccumulator>;
 }
 
-type Outcome = 'next' | 'split' | 'wait';
+/** The part of a Document the reporter watches. */
+interface VisibilityDocument extends EventTarget {
+  readonly visibilityState: string;
+}
 
 class Reporter extends EventTarget implements SnapshotReporter {
   readonly #recorder: MetricsRecorder;
   readonly #config: () => RolloutConfig;
-  readonly #url: string;
   readonly #intervalMs: number;
   readonly #maxBuffered: number;
-  readonly #timeoutMs: number;
-  readonly #fetch: typeof fetch | undefined;
-  readonly #beacon: ((url: string, body: string) => boolean) | undefined;
   readonly #now: () => number;
   readonly #randomId: () => string;
-  readonly #random: () => number;
   readonly #setTimeout: (callback: () => void, ms: number) => unknown;
   readonly #clearTimeout: (handle: unknown) => void;
   readonly #target: EventTarget | null;
-  readonly #onPageHide = () => this.#pageHide();
+  readonly #document: VisibilityDocument | null;
+  readonly #buffer: Entry[] = [];
+  readonly #sender: SnapshotSender;
+  readonly #onPageHide = () => this.#hide();
+  // On mobile, pagehide often never fires (the app is switched away, then killed): hidden is the last sure moment.
+  readonly #onVisibilityChange = () => {
+    if (this.#document?.visibilityState === 'hidden') this.#hide();
+  };
   #clientId: string | null = null;
-  #buffer: Entry[] = [];
   #open: OpenInterval | null = null;
-  #sent = 0;
   #dropped = 0;
-  #rejected = 0;
   #lastError: string | null = null;
-  #failures = 0;
-  #notBefore = 0;
   #unsubscribe: (() => void) | null = null;
   #intervalTimer: unknown = null;
-  #retryTimer: unknown = null;
-  #draining: Promise<void> | null = null;
   #disposed = false;
 
   constructor(options: SnapshotReporterOptions) {
@@ -143,36 +130,49 @@ class Reporter extends EventTarget implements SnapshotReporter {
     if (recorder === undefined || config === undefined) throw new TypeError('createSnapshotReporter needs a rollout, or a recorder and a config');
     this.#recorder = recorder;
     this.#config = config;
-    this.#url = `${options.url}${options.url.includes('?') ? '&' : '?'}key=${encodeURIComponent(options.clientKey)}`;
     this.#intervalMs = Math.min(MAX_SNAPSHOT_SPAN_MS, positive(options.intervalMs, 60_000));
     this.#maxBuffered = Math.floor(positive(options.maxBuffered, 50));
-    this.#timeoutMs = positive(options.timeoutMs, 30_000);
-    this.#fetch = options.fetch ?? (typeof fetch === 'function' ? fetch.bind(globalThis) : undefined);
-    this.#beacon = options.sendBeacon ?? defaultBeacon();
     this.#now = options.now ?? Date.now;
     this.#randomId = options.randomId ?? defaultRandomId;
-    this.#random = options.random ?? Math.random;
     this.#setTimeout = options.setTimeout ?? ((callback, ms) => setTimeout(callback, ms));
     this.#clearTimeout = options.clearTimeout ?? ((handle) => clearTimeout(handle as ReturnType<typeof setTimeout>));
     this.#target = options.target === undefined ? ((globalThis as { window?: EventTarget }).window ?? null) : options.target;
+    this.#document = documentOf(this.#target);
+    this.#sender = new SnapshotSender(this.#buffer, {
+      url: `${options.url}${options.url.includes('?') ? '&' : '?'}key=${encodeURIComponent(options.clientKey)}`,
+      timeoutMs: positive(options.timeoutMs, 30_000),
+      fetch: options.fetch ?? (typeof fetch === 'function' ? fetch.bind(globalThis) : undefined),
+      beacon: options.sendBeacon ?? defaultBeacon(),
+      time: () => this.#time(),
+      random: options.random ?? Math.random,
+      setTimeout: this.#setTimeout,
+      clearTimeout: this.#clearTimeout,
+      onSent: (accepted, duplicates) => {
+        this.#lastError = null;
+        this.dispatchEvent(new CustomEvent('sent', { detail: { accepted, duplicates } }));
+      },
+      onError: (message) => this.#fail(message),
+    });
   }
 
   get status(): SnapshotReporterStatus {
-    return { buffered: this.#buffer.length, sent: this.#sent, dropped: this.#dropped, rejected: this.#rejected, lastError: this.#lastError, nextAttemptAt: this.#notBefore === 0 ? null : this.#notBefore };
+    const sender = this.#sender;
+    return { buffered: this.#buffer.length, sent: sender.sent, dropped: this.#dropped, rejected: sender.rejected, lastError: this.#lastError, nextAttemptAt: sender.nextAttemptAt };
   }
 
   async flush(): Promise<void> {
     if (this.#disposed) return;
     this.#close();
-    await this.#drain();
+    await this.#sender.drain();
   }
 
   start(): void {
     if (this.#disposed || this.#unsubscribe !== null) return;
     this.#unsubscribe = this.#recorder.subscribeSamples((sample) => this.#add(sample));
     this.#target?.addEventListener('pagehide', this.#onPageHide);
+    this.#document?.addEventListener('visibilitychange', this.#onVisibilityChange);
     this.#schedule();
-    if (this.#notBefore !== 0) this.#armRetry();
+    this.#sender.resume();
   }
 
   stop(): void {
@@ -180,24 +180,24 @@ class Reporter extends EventTarget implements SnapshotReporter {
     this.#unsubscribe();
     this.#unsubscribe = null;
     this.#target?.removeEventListener('pagehide', this.#onPageHide);
+    this.#document?.removeEventListener('visibilitychange', this.#onVisibilityChange);
     this.#clearTimeout(this.#intervalTimer);
-    this.#clearTimeout(this.#retryTimer);
-    this.#intervalTimer = this.#retryTimer = null;
+    this.#intervalTimer = null;
+    this.#sender.pause();
     this.#close();
   }
 
   dispose(): void {
     this.stop();
-    this.#clearTimeout(this.#retryTimer);
-    this.#retryTimer = null;
-    this.#buffer = [];
+    this.#sender.dispose();
+    this.#buffer.length = 0;
     this.#disposed = true;
   }
 
   #schedule(): void {
     this.#intervalTimer = this.#setTimeout(() => {
       this.#close();
-      void this.#drain();
+      void this.#sender.drain();
       if (this.#unsubscribe !== null) this.#schedule();
     }, this.#intervalMs);
   }
@@ -239,10 +239,7 @@ class Reporter extends EventTarget implements SnapshotReporter {
       };
       const checked = fleetSnapshotSchema.safeParse(snapshot);
       if (!checked.success) throw new Error(checked.error.issues.slice(0, 3).map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; '));
-      const json = JSON.stringify(snapshot);
-      const bytes = encoder.encode(json).length;
-      if (bytes + ENVELOPE_BYTES > MAX_BATCH_BYTES) throw new Error(`it is over ${MAX_BATCH_BYTES} bytes`);
-      this.#buffer.push({ json, bytes });
+      this.#buffer.push(entryOf(JSON.stringify(snapshot)));
       while (this.#buffer.length > this.#maxBuffered) {
         this.#buffer.shift();
         this.#dropped++;
@@ -252,131 +249,10 @@ class Reporter extends EventTarget implements SnapshotReporter {
     }
   }
 
-  /** Sends in turn: a drain asked for during another runs after it, so no new snapshot waits a whole interval. */
-  #drain(): Promise<void> {
-    const run: Promise<void> = (this.#draining ?? Promise.resolve())
-      .then(() => this.#sendAll())
-      .catch((error: unknown) => this.#fail(`sending failed (${messageOf(error)})`))
-      .finally(() => {
-        if (this.#draining === run) this.#draining = null;
-      });
-    this.#draining = run;
-    return run;
-  }
-
-  async #sendAll(): Promise<void> {
-    let limit = MAX_SNAPSHOTS_PER_BATCH;
-    while (!this.#disposed && this.#buffer.length > 0 && (this.#notBefore === 0 || this.#time() >= this.#notBefore)) {
-      const batch = takeBatch(this.#buffer, limit);
-      const outcome = await this.#post(batch);
-      if (outcome === 'wait') return;
-      // 413: the server's limit is below ours; halve until it fits (one snapshot alone was refused).
-      if (outcome === 'split') limit = Math.max(1, Math.floor(batch.length / 2));
-    }
-  }
-
-  async #post(batch: readonly Entry[]): Promise<Outcome> {
-    const what = `${batch.length} snapshot${batch.length === 1 ? '' : 's'}`;
-    let response: Response;
-    let text: string;
-    try {
-      ({ response, text } = await this.#request(bodyOf(batch)));
-    } catch (error) {
-      return this.#retryLater(this.#backoff(), `sending ${what} failed (${messageOf(error)})`);
-    }
-    const status = response.status;
-    if (status >= 200 && status < 300) {
-      const answer = parseJson(text) as { accepted?: unknown; duplicates?: unknown } | null;
-      const count = (value: unknown, fallback: number) => (typeof value === 'number' ? value : fallback);
-      this.#remove(batch);
-      this.#sent += batch.length;
-      this.#failures = 0;
-      this.#notBefore = 0;
-      this.#lastError = null;
-      this.dispatchEvent(new CustomEvent('sent', { detail: { accepted: count(answer?.accepted, batch.length), duplicates: count(answer?.duplicates, 0) } }));
-      return 'next';
-    }
-    if (status === 413 && batch.length > 1) return 'split';
-    if (status === 400 || status === 413) {
-      const error = (parseJson(text) as { error?: { code?: unknown; message?: unknown } } | null)?.error;
-      this.#remove(batch);
-      this.#rejected += batch.length;
-      this.#fail(`the server refused ${what} (HTTP ${status}${error ? `, ${String(error.code)}: ${String(error.message)}` : ''}); dropped, as a resend would fail again`);
-      return 'next';
-    }
-    if (status === 401 || status === 403) return this.#retryLater(MAX_RETRY_DELAY_MS, `the server refused the client key (HTTP ${status}); the snapshots are kept`);
-    const retryAfter = status === 429 || status === 503 ? retryAfterMs(response.headers.get('retry-after'), this.#time()) : null;
-    // Retry-After is a lower bound; the jitter keeps clients told the same from coming back at once.
-    if (retryAfter !== null) return this.#retryLater(retryAfter + Math.floor(this.#random() * Math.min(retryAfter, 10_000) * 0.1), `the server is busy (HTTP ${status}); retrying after ${retryAfter} ms`);
-    return this.#retryLater(this.#backoff(), `sending ${what} gave HTTP ${status}`);
-  }
-
-  async #request(body: string): Promise<{ response: Response; text: string }> {
-    if (this.#fetch === undefined) throw new Error('no fetch in this environment');
-    const controller = new AbortController();
-    let timer: unknown;
-    // Racing a timer as well as aborting, because an injected or polyfilled fetch may ignore the signal.
-    const timeout = new Promise<never>((_, reject) => {
-      timer = this.#setTimeout(() => {
-        controller.abort();
-        reject(new Error(`no answer within ${this.#timeoutMs} ms`));
-      }, this.#timeoutMs);
-    });
-    const send = (async () => {
-      const response = await this.#fetch!(this.#url, { method: 'POST', body, keepalive: true, headers: { 'content-type': 'text/plain;charset=UTF-8' }, signal: controller.signal });
-      return { response, text: await response.text() };
-    })();
-    send.catch(() => undefined);
-    try {
-      return await Promise.race([send, timeout]);
-    } finally {
-      this.#clearTimeout(timer);
-    }
-  }
-
-  /** 1 s doubling to 5 min, each wait between half and all of that (jitter). */
-  #backoff(): number {
-    const ceiling = Math.min(MAX_RETRY_DELAY_MS, 1000 * 2 ** this.#failures);
-    this.#failures++;
-    return Math.round(ceiling * (0.5 + 0.5 * this.#random()));
-  }
-
-  #retryLater(delayMs: number, message: string): Outcome {
-    this.#notBefore = this.#time() + delayMs;
-    this.#fail(message);
-    this.#armRetry();
-    return 'wait';
-  }
-
-  #armRetry(): void {
-    this.#clearTimeout(this.#retryTimer);
-    this.#retryTimer = this.#setTimeout(() => {
-      this.#retryTimer = null;
-      this.#notBefore = 0; // the timer is the clock that counts here (an injected `now` may stand still)
-      void this.#drain();
-    }, Math.max(0, this.#notBefore - this.#time()));
-  }
-
-  /** The page is going: close the interval and hand the buffer to beacons, which outlive the page. */
-  #pageHide(): void {
-    try {
-      this.#close();
-      if (this.#beacon === undefined) return;
-      while (this.#buffer.length > 0) {
-        const batch = takeBatch(this.#buffer, MAX_SNAPSHOTS_PER_BATCH);
-        // false: the browser's beacon quota is full; the rest stays for a later send (a page back from bfcache).
-        if (!this.#beacon(this.#url, bodyOf(batch))) break;
-        this.#remove(batch);
-        this.#sent += batch.length;
-      }
-    } catch (error) {
-      this.#fail(`sending a beacon failed (${messageOf(error)})`);
-    }
-  }
-
-  #remove(batch: readonly Entry[]): void {
-    const gone = new Set(batch);
-    this.#buffer = this.#buffer.filter((entry) => !gone.has(entry));
+  /** The page is hidden or going: close the interval and hand the buffer to beacons, which outlive the page. */
+  #hide(): void {
+    this.#close();
+    this.#sender.beacon();
   }
 
   #time(): number {
@@ -389,44 +265,14 @@ class Reporter extends EventTarget implements SnapshotReporter {
   }
 }
 
-/** The front of the buffer that fits one body: at most `limit` snapshots and MAX_BATCH_BYTES. */
-function takeBatch(buffer: readonly Entry[], limit: number): Entry[] {
-  const batch: Entry[] = [];
-  let bytes = ENVELOPE_BYTES;
-  for (const entry of buffer) {
-    const added = entry.bytes + (batch.length > 0 ? 1 : 0);
-    if (batch.length >= limit || (batch.length > 0 && bytes + added > MAX_BATCH_BYTES)) break;
-    batch.push(entry);
-    bytes += added;
-  }
-  return batch;
-}
-
-function bodyOf(batch: readonly Entry[]): string {
-  return `{"snapshots":[${batch.map((entry) => entry.json).join(',')}]}`;
-}
-
-/** Retry-After as seconds or an HTTP date, in ms (at most an hour); null when absent or unreadable. */
-function retryAfterMs(header: string | null, now: number): number | null {
-  const value = header?.trim() ?? '';
-  const ms = /^\d+$/.test(value) ? Number(value) * 1000 : value === '' ? NaN : Date.parse(value) - now;
-  return Number.isFinite(ms) ? Math.min(60 * 60 * 1000, Math.max(0, ms)) : null;
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return null;
-  }
+/** The target's document, where `visibilitychange` fires: a window has one, a bare EventTarget none. */
+function documentOf(target: EventTarget | null): VisibilityDocument | null {
+  const document = (target as { document?: Partial<VisibilityDocument> } | null)?.document;
+  return typeof document?.addEventListener === 'function' ? (document as VisibilityDocument) : null;
 }
 
 function positive(value: number | undefined, fallback: number): number {
   return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : fallback;
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 function defaultBeacon(): ((url: string, body: string) => boolean) | undefined {
