@@ -1,6 +1,7 @@
 import '@semfilter/elements/semfilter-debugger.js';
 import { parseJsonText, parseWardrobe, type InputIssue } from '@semfilter/core';
 import { createSemanticFilter } from '@semfilter/core/browser';
+import { readFleetTarget } from './fleet-mode.js';
 import { modelServed, showModelMissing } from './model-check.js';
 import { PRESETS, type RequestPreset } from './presets.js';
 import { startRolloutDemo } from './rollout-demo.js';
@@ -85,8 +86,13 @@ document.querySelector('#load-paste')!.addEventListener('click', () => {
 const urlSync = syncWithUrl({ element: debuggerElement, presets: PRESETS, showPreset });
 loadWardrobe(sampleWardrobe, SAMPLE);
 
+// Fleet mode when the address names a fleet server and a client key (`npm run serve` prints it); never logs the key.
+const fleet = readFleetTarget(location.search);
+for (const warning of fleet.warnings) console.warn(`semfilter playground: ignored in the URL: ${warning}`);
+
 startRolloutDemo({
   filter: semanticFilter,
+  fleet: fleet.target,
   current: () => ({ items: debuggerElement.items, request: debuggerElement.request }),
   onSemantic: (semantic) => (debuggerElement.semantic = semantic),
 });

@@ -3,6 +3,7 @@ import type { FilterReport } from '@semfilter/core';
 import type { SemanticFilter } from '@semfilter/core/browser';
 import { createRemoteConfig, createRollout, type DecisionChange, type Rollout } from '@semfilter/core/rollout';
 import { createFaultyFilter, FAULTS, type Fault } from './faults.js';
+import { FLEET_CONFIG_STORAGE_KEY, fleetConfigUrl, showFleetMode, type FleetTarget } from './fleet-mode.js';
 
 /** Requests one click of "Send" runs: enough for two guardrail windows of this page. */
 export const TRAFFIC_REQUESTS = 60;
@@ -22,10 +23,13 @@ export interface RolloutDemoOptions {
   readonly current: () => { readonly items: unknown; readonly request: unknown };
   /** Called with the decision's `semantic` when the user id is edited, and when a decision change flips it (a rollback, a re-arm, a new config). */
   readonly onSemantic: (semantic: boolean) => void;
+  /** Fleet mode's server and client key (the page's `fleet` and `key` parameters); null or absent: demo/rollout.json. */
+  readonly fleet?: FleetTarget | null;
 }
 
 /**
- * Wires the "Rollout" section: demo/rollout.json served as a remote config, the user id field, the
+ * Wires the "Rollout" section: demo/rollout.json served as a remote config (in fleet mode, the fleet
+ * server's flag, streamed, with the metrics reported back), the user id field, the
  * fault buttons and the traffic button, and the panel. The field starts empty and the user id lives
  * in it and in the rollout only; nothing here stores it.
  */
@@ -39,8 +43,13 @@ export function startRolloutDemo(options: RolloutDemoOptions): Rollout {
     [FAULTS.SLOW_MODEL, document.querySelector<HTMLButtonElement>('#fault-slow-model')!],
   ]);
 
+  const fleet = options.fleet ?? null;
   // Vite emits the JSON as an asset and gives its URL: the page fetches it as a client would a served config.
-  const remote = createRemoteConfig({ url: new URL('./rollout.json', import.meta.url).href });
+  // In fleet mode the server serves the flag, and pushes every new version over its event stream.
+  const remote =
+    fleet === null
+      ? createRemoteConfig({ url: new URL('./rollout.json', import.meta.url).href })
+      : createRemoteConfig({ url: fleetConfigUrl(fleet), stream: true, storageKey: FLEET_CONFIG_STORAGE_KEY });
   let rollout: Rollout;
   // Slow enough to breach the p95 threshold in force, whatever the served config sets it to.
   const faulty = createFaultyFilter(options.filter, { slowMs: () => Math.round(1.5 * rollout.guardrails.thresholds.p95LatencyMs) });
@@ -54,6 +63,16 @@ export function startRolloutDemo(options: RolloutDemoOptions): Rollout {
 
   panel.userId = userInput.value;
   panel.rollout = rollout;
+  if (fleet !== null) {
+    showFleetMode({
+      target: fleet,
+      rollout,
+      remote,
+      status: document.querySelector<HTMLElement>('#fleet-status')!,
+      source: document.querySelector<HTMLElement>('#rollout-source')!,
+      hint: document.querySelector<HTMLElement>('#fleet-hint')!,
+    });
+  }
 
   userInput.addEventListener('input', () => {
     rollout.setUser({ id: userInput.value });

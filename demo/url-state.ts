@@ -82,6 +82,20 @@ export function writeState(state: PlaygroundState): string {
   return `?${params}`;
 }
 
+/**
+ * Parameters the page reads once and never writes: `fleet` and `key` (fleet mode, see
+ * fleet-mode.ts). A rewrite of the query string carries them over unchanged.
+ */
+export const KEPT_PARAMS = ['fleet', 'key'] as const;
+
+/** A written query string (writeState's) with the KEPT_PARAMS of `from` (the address's current query string) appended. */
+export function keepParams(search: string, from: string): string {
+  const params = new URLSearchParams(search);
+  const previous = new URLSearchParams(from);
+  for (const name of KEPT_PARAMS) for (const value of previous.getAll(name)) params.append(name, value);
+  return `?${params}`;
+}
+
 /** Terms as the debugger's request fields read them: comma-separated, trimmed, empty ones dropped. */
 function splitTerms(text: string): string[] {
   return text.split(',').map((t) => t.trim()).filter((t) => t !== '');

@@ -1,6 +1,6 @@
 import type { FilterRequest } from '@semfilter/core';
 import type { RequestPreset } from './presets.js';
-import { presetSlug, readState, writeState, type PlaygroundState } from './url-state.js';
+import { keepParams, presetSlug, readState, writeState, type PlaygroundState } from './url-state.js';
 
 /** How long the URL waits after the last change: a slider drag writes once, at its end. */
 const WRITE_DELAY_MS = 250;
@@ -47,7 +47,7 @@ export function syncWithUrl({ element, presets, showPreset }: UrlSyncOptions): U
     timer = undefined;
     const state = current();
     showPreset(state.preset === undefined ? undefined : presets[slugs.indexOf(state.preset)]); // a request edited by hand leaves its preset
-    const search = writeState(state);
+    const search = keepParams(writeState(state), location.search); // fleet mode's `fleet` and `key` stay
     if (how === 'push') history.pushState(null, '', search);
     else if (search !== location.search) history.replaceState(history.state, '', search);
   };
