@@ -11,13 +11,24 @@ import { matchToken, type TokenRecord, type TokenScope } from '../tokens.js';
 export class TokenCache {
   #records: TokenRecord[] = [];
   #timer: ReturnType<typeof setInterval> | null = null;
+  /** Reloads started, and the latest one whose answer is in force: see reload(). */
+  #started = 0;
+  #applied = 0;
 
   constructor(readonly store: Store) {}
 
-  /** Reads the tokens now; a failing read keeps the ones held. */
+  /**
+   * Reads the tokens now; a failing read keeps the ones held. Reloads overlap (the timer, a notice,
+   * a call): an answer is taken only if no reload started after it has been taken already, so a
+   * slow read from before a revoke can never bring the revoked token back.
+   */
   async reload(): Promise<void> {
+    const generation = ++this.#started;
     try {
-      this.#records = await this.store.listTokens();
+      const records = await this.store.listTokens();
+      if (generation < this.#applied) return;
+      this.#applied = generation;
+      this.#records = records;
     } catch {
       // the database is away: the tokens held stay in force until it is back
     }
