@@ -1,8 +1,9 @@
 /**
- * `npm run bench:server [-- --seconds 10 --connections 50]`: the fleet server under autocannon, on
+ * `npm run bench:server [-- --seconds 10 --connections 50 --only config,ingest,evaluator]`: the fleet server under autocannon, on
  * this machine, in one run:
  * - config GET with If-None-Match (304) and without (200): requests/s and p99, each as a ratio to a
- *   bare node:http server answering the same bytes (the baseline, run in the same way just before);
+ *   bare node:http server answering the same bytes (the fleet server's own status, headers and body,
+ *   read from it first), both run twice, alternating, and averaged;
  * - snapshot ingest on SQLite and on PostgreSQL (Debian's, started on a temporary data directory and
  *   stopped at the end): snapshots/s and p99, one snapshot per request (a beacon) and ten per request;
  * - the evaluator: one hour of 1,000 clients' snapshots (a snapshot a minute each), then the time to
@@ -21,7 +22,8 @@ import { openFleetStore, totalsOf, type Store } from '@semfilter/server';
 import { startPostgres } from '../test/support/postgres-server.js';
 import { BENCH_CONFIG, benchSnapshot, seeded } from './bench/fleet-data.js';
 
-const { values } = parseArgs({ options: { seconds: { type: 'string', default: '10' }, connections: { type: 'string', default: '50' } } });
+const { values } = parseArgs({ options: { seconds: { type: 'string', default: '10' }, connections: { type: 'string', default: '50' }, only: { type: 'string', default: 'config,ingest,evaluator' } } });
+const only = new Set(values.only.split(','));
 const seconds = Number(values.seconds);
 const connections = Number(values.connections);
 const CHILD = fileURLToPath(new URL('./bench/fleet-server-child.ts', import.meta.url));
@@ -34,8 +36,8 @@ interface Running {
 }
 
 /** Starts a server child and waits for its READY line. */
-async function startChild(...args: string[]): Promise<Running> {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', '--conditions=source', CHILD, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+async function startChild(args: string[], env: Record<string, string> = {}): Promise<Running> {
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', '--conditions=source', CHILD, ...args], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } });
   const ready = await new Promise<string>((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (chunk: Buffer) => {
@@ -65,21 +67,34 @@ async function load(options: Record<string, unknown>): Promise<Load> {
   return { requestsPerSecond: result.requests.average, p99: result.latency.p99, non2xx: result.non2xx, errors: result.errors + result.timeouts };
 }
 
+/** The mean of several loads (requests/s and p99 averaged; failures added up). */
+function meanLoad(loads: readonly Load[]): Load {
+  const mean = (pick: (load: Load) => number) => loads.reduce((sum, load) => sum + pick(load), 0) / loads.length;
+  return { requestsPerSecond: mean((l) => l.requestsPerSecond), p99: mean((l) => l.p99), non2xx: mean((l) => l.non2xx) * loads.length, errors: mean((l) => l.errors) * loads.length };
+}
+
 async function configBenchmarks(fleetDb: string): Promise<void> {
-  const bare = await startChild('bare');
-  const fleet = await startChild('fleet', fleetDb);
+  const fleet = await startChild(['fleet', fleetDb]);
+  const fleetPath = `/v1/flags/${BENCH_CONFIG.flag}?key=${fleet.key}`;
+  const first = await fetch(fleet.url + fleetPath);
+  const etag = first.headers.get('etag')!;
+  const answers = { body: await first.text(), etag, headers200: answerHeaders(first), headers304: answerHeaders(await fetch(fleet.url + fleetPath, { headers: { 'if-none-match': etag } })) };
+  const bare = await startChild(['bare'], { SEMFILTER_BENCH_ANSWERS: JSON.stringify(answers) });
   try {
-    const fleetPath = `/v1/flags/${BENCH_CONFIG.flag}?key=${fleet.key}`;
-    const etag = (await fetch(fleet.url + fleetPath)).headers.get('etag')!;
     const rows: [string, Load, Load][] = [];
     for (const [label, conditional] of [['config GET 200', false], ['config GET 304', true]] as const) {
-      const baseline = await load({ url: `${bare.url}/v1/flags/${BENCH_CONFIG.flag}`, headers: conditional ? { 'if-none-match': '"1-bench"' } : {} });
-      const measured = await load({ url: fleet.url + fleetPath, headers: conditional ? { 'if-none-match': etag } : {} });
-      rows.push([label, measured, baseline]);
+      // Two rounds, alternating, so a slow spell of the machine does not land on one side only.
+      const headers = conditional ? { 'if-none-match': etag } : {};
+      const runs: Load[][] = [[], []];
+      for (let round = 0; round < 2; round++) {
+        runs[1]!.push(await load({ url: bare.url + fleetPath, headers }));
+        runs[0]!.push(await load({ url: fleet.url + fleetPath, headers }));
+      }
+      rows.push([label, meanLoad(runs[0]!), meanLoad(runs[1]!)]);
     }
     for (const [label, measured, baseline] of rows) {
       console.log(
-        `${label.padEnd(26)} ${n(measured.requestsPerSecond).padStart(7)} req/s, p99 ${String(measured.p99).padStart(3)} ms | bare node:http ${n(baseline.requestsPerSecond).padStart(7)} req/s, p99 ${baseline.p99} ms | ratio ${(measured.requestsPerSecond / baseline.requestsPerSecond).toFixed(2)}× (goal ≥ 0.6×)${measured.non2xx + measured.errors > 0 && !label.endsWith('304') ? ` [${measured.non2xx} non-2xx, ${measured.errors} errors]` : ''}`,
+        `${label.padEnd(26)} ${n(measured.requestsPerSecond).padStart(7)} req/s, p99 ${measured.p99.toFixed(1).padStart(4)} ms | bare node:http ${n(baseline.requestsPerSecond).padStart(7)} req/s, p99 ${baseline.p99.toFixed(1)} ms | ratio ${(measured.requestsPerSecond / baseline.requestsPerSecond).toFixed(2)}× (goal ≥ 0.6×)${measured.non2xx + measured.errors > 0 && !label.endsWith('304') ? ` [${measured.non2xx} non-2xx, ${measured.errors} errors]` : ''}`,
       );
     }
   } finally {
@@ -87,8 +102,14 @@ async function configBenchmarks(fleetDb: string): Promise<void> {
   }
 }
 
+/** An answer's headers, less those node:http writes itself (date, connection, keep-alive, content-length). */
+function answerHeaders(response: Response): Record<string, string> {
+  const own = new Set(['date', 'connection', 'keep-alive', 'content-length', 'transfer-encoding']);
+  return Object.fromEntries([...response.headers].filter(([name]) => !own.has(name)));
+}
+
 async function ingestBenchmark(label: string, db: string): Promise<void> {
-  const fleet = await startChild('fleet', db);
+  const fleet = await startChild(['fleet', db]);
   try {
     for (const perRequest of [1, 10]) {
       const random = seeded(perRequest);
@@ -147,11 +168,15 @@ console.log(`semfilter bench:server: ${seconds} s per load, ${connections} conne
 const dir = mkdtempSync(join(tmpdir(), 'semfilter-bench-server-'));
 const postgres = await startPostgres();
 try {
-  await configBenchmarks(`sqlite:${join(dir, 'config.db')}`);
-  await ingestBenchmark('sqlite', `sqlite:${join(dir, 'ingest.db')}`);
-  await ingestBenchmark('postgres', await postgres.createDatabase('ingest'));
-  await evaluatorBenchmark('sqlite', `sqlite:${join(dir, 'evaluate.db')}`);
-  await evaluatorBenchmark('postgres', await postgres.createDatabase('evaluate'));
+  if (only.has('config')) await configBenchmarks(`sqlite:${join(dir, 'config.db')}`);
+  if (only.has('ingest')) {
+    await ingestBenchmark('sqlite', `sqlite:${join(dir, 'ingest.db')}`);
+    await ingestBenchmark('postgres', await postgres.createDatabase('ingest'));
+  }
+  if (only.has('evaluator')) {
+    await evaluatorBenchmark('sqlite', `sqlite:${join(dir, 'evaluate.db')}`);
+    await evaluatorBenchmark('postgres', await postgres.createDatabase('evaluate'));
+  }
 } finally {
   postgres.stop();
   rmSync(dir, { recursive: true, force: true });

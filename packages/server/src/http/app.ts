@@ -1,6 +1,4 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
-import cors from '@fastify/cors';
-import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import { FleetError, type ErrorCode } from '../errors.js';
 import type { FleetContext } from './context.js';
@@ -8,6 +6,8 @@ import { registerDebugRoutes } from './debug-routes.js';
 import { registerFlagRoutes } from './flag-routes.js';
 import { registerIngestRoutes } from './ingest-routes.js';
 import { registerOpsRoutes } from './ops-routes.js';
+import { createCors } from './cors.js';
+import { SECURITY_HEADERS } from './security-headers.js';
 
 /** Limits every route has; per-route ones are in the route modules. */
 export interface HttpLimits {
@@ -28,7 +28,7 @@ export const DEFAULT_HTTP_LIMITS: HttpLimits = { requestTimeoutMs: 30_000, heade
 
 /**
  * Builds the Fastify app: JSON errors with stable codes and no stack trace, secure headers, CORS
- * for the configured origins only, rate limits, and request logs that never carry a token, a key or
+ * for the configured origins only (see addCors), rate limits, and request logs that never carry a token, a key or
  * a query string.
  */
 export async function buildApp(context: FleetContext, logger: FastifyBaseLogger | boolean): Promise<FastifyInstance> {
@@ -45,9 +45,20 @@ export async function buildApp(context: FleetContext, logger: FastifyBaseLogger 
   }) as unknown as FastifyInstance;
   app.server.headersTimeout = limits.headersTimeoutMs;
 
-  app.addHook('onResponse', async (request, reply) => {
-    request.log.info({ method: request.method, path: request.routeOptions.url ?? 'unmatched', status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
+  // One synchronous hook for every answer's fixed headers: each hook a request passes through costs
+  // measurably on the config route, which the whole fleet reads.
+  const cors = createCors(context.allowedOrigins);
+  app.addHook('onRequest', (request, reply, done) => {
+    void reply.headers(SECURITY_HEADERS);
+    cors.apply(request, reply);
+    done();
   });
+  if (logger !== false) {
+    app.addHook('onResponse', (request, reply, done) => {
+      request.log.info({ method: request.method, path: request.routeOptions.url ?? 'unmatched', status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
+      done();
+    });
+  }
   app.setErrorHandler((error: FastifyError | FleetError, request, reply) => {
     const fleet = toFleetError(error);
     if (fleet.status >= 500) request.log.error({ err: { message: error.message, code: (error as FastifyError).code } }, 'request failed');
@@ -56,17 +67,12 @@ export async function buildApp(context: FleetContext, logger: FastifyBaseLogger 
   });
   app.setNotFoundHandler((request, reply) => reply.status(404).send(new FleetError('NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`).toBody()));
 
-  await app.register(helmet, { contentSecurityPolicy: { directives: { defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc: ["'self'", "'unsafe-inline'"] } } });
-  await app.register(cors, {
-    // Beacons from the configured app origins only; none configured means same-origin only.
-    origin: context.allowedOrigins.length === 0 ? false : [...context.allowedOrigins],
-    methods: ['GET', 'POST'],
-    allowedHeaders: ['content-type', 'if-none-match', 'last-event-id'],
-    exposedHeaders: ['etag', 'retry-after'],
-    maxAge: 600,
-  });
+  cors.register(app);
   await app.register(rateLimit, {
     global: false,
+    // The x-ratelimit-* headers only on a 429 (with retry-after): on every answer they cost bytes
+    // each of the fleet's config reads and beacons pays for, and clients do not pace themselves by them.
+    addHeadersOnExceeding: { 'x-ratelimit-limit': false, 'x-ratelimit-remaining': false, 'x-ratelimit-reset': false },
     errorResponseBuilder: (_request, context) => {
       const error = new FleetError('RATE_LIMITED', `too many requests: at most ${context.max} per minute; retry in ${Math.ceil(context.ttl / 1000)} s`, undefined, Math.ceil(context.ttl / 1000));
       return Object.assign(error, { statusCode: 429 });

@@ -27,7 +27,7 @@ export function registerFlagRoutes(app: FastifyInstance, context: FleetContext):
     const flag = flagParam(request);
     authorize(context.tokens, request, ['client', 'admin'], flag);
     const served = servedOrThrow(context, flag);
-    void reply.header('etag', served.etag).header('cache-control', 'no-cache').header('vary', 'authorization');
+    void reply.header('etag', served.etag).header('cache-control', 'no-cache');
     const ifNoneMatch = request.headers['if-none-match'];
     if (typeof ifNoneMatch === 'string' && etagMatches(ifNoneMatch, served.etag)) return reply.status(304).send();
     return reply.type('application/json; charset=utf-8').send(served.body);

@@ -11,44 +11,89 @@ type ClientRow = [string, number, string, number, string];
 /** A metric_buckets row but its instance: flag, stage, mode, minute, snapshots, traditional, semantic. */
 type BucketParams = [string, number, string, number, number, string, string];
 
-/** This instance's ingests (see PostgresStore.ingest): one after the other, each in one transaction. */
+/** One ingest call waiting for its transaction. */
+interface Waiting {
+  readonly snapshots: readonly FleetSnapshot[];
+  readonly receivedAt: number;
+  readonly resolve: (result: IngestResult) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+/** The most snapshots one transaction takes from the queue. */
+const MAX_SNAPSHOTS_PER_TRANSACTION = 1000;
+
+/**
+ * This instance's ingests (see PostgresStore.ingest), as group commits: calls that arrive while a
+ * transaction runs wait, and the next transaction takes all of them at once (four statements
+ * whatever their number). One transaction at a time per instance, because each writes its buckets'
+ * whole sums; grouping is what keeps that from queueing every request behind the one before
+ * (`npm run bench:server`, one snapshot per request: 832 snapshots/s with p99 108 ms before, 7,276 with p99 17 ms after).
+ */
 export class PostgresIngest {
   readonly #pool: pg.Pool;
   readonly #buckets = new BucketCache();
   /** This process's bucket rows: every instance writes only its own (windows sum them all). */
   readonly #instance = randomUUID();
-  /** The tail of this instance's ingests, which run one after the other (see PostgresStore.ingest). */
-  #tail: Promise<unknown> = Promise.resolve();
+  readonly #queue: Waiting[] = [];
+  #draining = false;
 
   constructor(pool: pg.Pool) {
     this.#pool = pool;
   }
 
-  /** Counts a batch once the ingests before it are done. */
+  /** Counts a batch in the next transaction; resolves with its own accepted and duplicate counts. */
   run(snapshots: readonly FleetSnapshot[], receivedAt: number): Promise<IngestResult> {
-    const run = this.#tail.then(() => this.#ingest(snapshots, receivedAt));
-    this.#tail = run.catch(() => undefined);
-    return run;
+    if (snapshots.length === 0) return Promise.resolve({ accepted: 0, duplicates: 0 });
+    return new Promise<IngestResult>((resolve, reject) => {
+      this.#queue.push({ snapshots, receivedAt, resolve, reject });
+      if (!this.#draining) void this.#drain();
+    });
   }
 
-  async #ingest(snapshots: readonly FleetSnapshot[], receivedAt: number): Promise<IngestResult> {
-    if (snapshots.length === 0) return { accepted: 0, duplicates: 0 };
+  async #drain(): Promise<void> {
+    this.#draining = true;
+    while (this.#queue.length > 0) {
+      const group: Waiting[] = [];
+      let size = 0;
+      while (this.#queue.length > 0 && (group.length === 0 || size + this.#queue[0]!.snapshots.length <= MAX_SNAPSHOTS_PER_TRANSACTION)) {
+        const next = this.#queue.shift()!;
+        group.push(next);
+        size += next.snapshots.length;
+      }
+      try {
+        const fresh = await this.#ingest(group);
+        // The first snapshot with a claimed id counts, in arrival order; any repeat is a duplicate.
+        for (const waiting of group) {
+          const accepted = waiting.snapshots.filter((snapshot) => fresh.delete(snapshot.snapshot_id)).length;
+          waiting.resolve({ accepted, duplicates: waiting.snapshots.length - accepted });
+        }
+      } catch (error) {
+        for (const waiting of group) waiting.reject(error);
+      }
+    }
+    this.#draining = false;
+  }
+
+  /** One transaction for a group of calls; the ids it claimed (counted now). */
+  async #ingest(group: readonly Waiting[]): Promise<Set<string>> {
     const touched = new Set<Bucket>();
-    const minute = bucketOf(receivedAt);
+    const entries = group.flatMap((waiting) => waiting.snapshots.map((snapshot) => ({ snapshot, receivedAt: waiting.receivedAt })));
     try {
-      return await transaction(this.#pool, async (client): Promise<IngestResult> => {
-        const ids = [...new Set(snapshots.map((snapshot) => snapshot.snapshot_id))].sort(compareText);
+      return await transaction(this.#pool, async (client): Promise<Set<string>> => {
+        const firstSeen = new Map<string, number>();
+        for (const { snapshot, receivedAt } of entries) if (!firstSeen.has(snapshot.snapshot_id)) firstSeen.set(snapshot.snapshot_id, receivedAt);
+        const ids = [...firstSeen.keys()].sort(compareText);
         const claimed = await client.query<{ snapshot_id: string }>(
-          'INSERT INTO snapshots (snapshot_id, received_at) SELECT id, $2 FROM unnest($1::text[]) WITH ORDINALITY AS u (id, n) ORDER BY n ON CONFLICT DO NOTHING RETURNING snapshot_id',
-          [ids, receivedAt],
+          'INSERT INTO snapshots (snapshot_id, received_at) SELECT id, at FROM unnest($1::text[], $2::bigint[]) WITH ORDINALITY AS u (id, at, n) ORDER BY n ON CONFLICT DO NOTHING RETURNING snapshot_id',
+          [ids, ids.map((id) => firstSeen.get(id)!)],
         );
         const fresh = new Set(claimed.rows.map((row) => row.snapshot_id));
-        // The first snapshot with a claimed id counts; a repeat in the same batch is a duplicate.
-        const accepted = snapshots.filter((snapshot) => fresh.delete(snapshot.snapshot_id));
-        if (accepted.length === 0) return { accepted: 0, duplicates: snapshots.length };
+        const counting = new Set(fresh);
+        const accepted = entries.filter(({ snapshot }) => counting.delete(snapshot.snapshot_id));
+        if (accepted.length === 0) return fresh;
 
         const clients = new Map<string, ClientRow>();
-        for (const snapshot of accepted) {
+        for (const { snapshot, receivedAt } of accepted) {
           // One at a time: a missed bucket is loaded once and cached before the next snapshot looks
           // it up (looked up all at once, each would load, and count into, a bucket of its own).
           const bucket = await this.#buckets.bucketFor(snapshot, receivedAt, (key, at) => this.#loadBucket(client, key, at));
@@ -57,7 +102,7 @@ export class PostgresIngest {
           // The population judged is the clients that ran semantic mode (as in the SQLite store).
           if (snapshot.modes.semantic.runs === 0) continue;
           const key = stageKeyOf(snapshot);
-          const row: ClientRow = [key.flag, key.stage, key.mode, minute, snapshot.client_id];
+          const row: ClientRow = [key.flag, key.stage, key.mode, bucketOf(receivedAt), snapshot.client_id];
           clients.set(row.join('\u0000'), row);
         }
 
@@ -79,13 +124,13 @@ export class PostgresIngest {
             'ON CONFLICT (flag, stage, mode, minute, instance) DO UPDATE SET snapshots = excluded.snapshots, traditional = excluded.traditional, semantic = excluded.semantic',
           [...columnsOf(bucketRows, 7), this.#instance],
         );
-        return { accepted: accepted.length, duplicates: snapshots.length - accepted.length };
+        return fresh;
       });
     } catch (error) {
       this.#buckets.forget(touched); // their sums ran ahead of the rolled-back rows
       throw error;
     } finally {
-      this.#buckets.evict(receivedAt);
+      this.#buckets.evict(Math.max(...group.map((waiting) => waiting.receivedAt)));
     }
   }
 

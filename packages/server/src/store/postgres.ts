@@ -196,8 +196,9 @@ export class PostgresStore implements Store {
    * record their clients, write the touched buckets' rows. Multi-row statements take their rows in
    * one sorted order, so two instances claiming the same ids or clients cannot deadlock.
    *
-   * This instance's ingests run one after the other: each writes its buckets' whole sums, so two at
-   * once could write older sums over newer ones, or sums of a batch that then rolls back.
+   * This instance's ingests run one transaction at a time (each writes its buckets' whole sums, so
+   * two at once could write older sums over newer ones); calls that arrive meanwhile share the next
+   * transaction (see PostgresIngest).
    */
   async ingest(snapshots: readonly FleetSnapshot[], receivedAt: number): Promise<IngestResult> {
     return this.#ingest.run(snapshots, receivedAt);

@@ -1,10 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
 import type { FleetSnapshot } from '@semfilter/core/metrics';
 import type { FlagVersion } from '../flag-document.js';
 import type { TokenRecord } from '../tokens.js';
-import { addToBucket, BucketCache, type Bucket, type BucketRow } from './bucket-cache.js';
 import { MIGRATIONS } from './migrations.js';
+import { SqliteIngest } from './sqlite-ingest.js';
 import { deliveryFromRow, modeFromColumn, tokenFromRow, versionColumns, versionFromRow, webhookFromRow, windowColumns, windowFromRow } from './rows.js';
 import type { DeliveryRecord, IngestResult, StageKey, Store, StoredWindow, WebhookRecord, WindowData } from './store.js';
 
@@ -18,9 +17,7 @@ type Row = Record<string, unknown>;
 export class SqliteStore implements Store {
   readonly kind = 'sqlite';
   readonly #db: Database.Database;
-  readonly #buckets = new BucketCache();
-  /** This process's bucket rows; a restart starts new rows beside the old ones (windows sum both). */
-  readonly #instance = randomUUID();
+  #ingest: SqliteIngest | undefined;
 
   constructor(readonly path: string) {
     this.#db = new Database(path);
@@ -101,46 +98,9 @@ export class SqliteStore implements Store {
   }
 
   async ingest(snapshots: readonly FleetSnapshot[], receivedAt: number): Promise<IngestResult> {
-    const claim = this.#db.prepare('INSERT INTO snapshots (snapshot_id, received_at) VALUES (?, ?) ON CONFLICT DO NOTHING');
-    const client = this.#db.prepare('INSERT INTO bucket_clients (flag, stage, mode, minute, client_id) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING');
-    const upsert = this.#db.prepare(
-      'INSERT INTO metric_buckets (flag, stage, mode, minute, instance, snapshots, traditional, semantic) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ' +
-        'ON CONFLICT (flag, stage, mode, minute, instance) DO UPDATE SET snapshots = excluded.snapshots, traditional = excluded.traditional, semantic = excluded.semantic',
-    );
-    const touched = new Set<Bucket>();
-    try {
-      // Synchronous from lookup to commit: no other ingest can add to a bucket in between, and a
-      // bucket is loaded from its row at most once.
-      return this.#db.transaction((): IngestResult => {
-        let accepted = 0;
-        for (const snapshot of snapshots) {
-          if (claim.run(snapshot.snapshot_id, receivedAt).changes === 0) continue; // a retry: counted already
-          const bucket = this.#buckets.bucketForSync(snapshot, receivedAt, (key, minute) => this.#loadBucket(key, minute));
-          addToBucket(bucket, snapshot);
-          touched.add(bucket);
-          // The population judged is the clients that ran semantic mode: a window of one canary and
-          // 500 bystanders is still a window of one.
-          if (snapshot.modes.semantic.runs > 0) client.run(bucket.key.flag, bucket.key.stage, bucket.key.mode, bucket.minute, snapshot.client_id);
-          accepted++;
-        }
-        for (const bucket of touched) {
-          upsert.run(bucket.key.flag, bucket.key.stage, bucket.key.mode, bucket.minute, this.#instance, bucket.snapshots, JSON.stringify(bucket.modes.traditional), JSON.stringify(bucket.modes.semantic));
-        }
-        return { accepted, duplicates: snapshots.length - accepted };
-      }).immediate();
-    } catch (error) {
-      this.#buckets.forget(touched); // their sums ran ahead of the rolled-back rows
-      throw error;
-    } finally {
-      this.#buckets.evict(receivedAt);
-    }
-  }
-
-  #loadBucket(key: StageKey, minute: number): BucketRow | null {
-    const row = this.#db
-      .prepare('SELECT snapshots, traditional, semantic FROM metric_buckets WHERE flag = ? AND stage = ? AND mode = ? AND minute = ? AND instance = ?')
-      .get(key.flag, key.stage, key.mode, minute, this.#instance) as Row | undefined;
-    return row === undefined ? null : { snapshots: Number(row.snapshots), traditional: modeFromColumn(row.traditional), semantic: modeFromColumn(row.semantic) };
+    // Made on first use: its statements need the tables, which exist only after migrate().
+    this.#ingest ??= new SqliteIngest(this.#db);
+    return this.#ingest.run(snapshots, receivedAt);
   }
 
   async windowData(key: StageKey, from: number, to: number): Promise<WindowData> {
