@@ -1,21 +1,10 @@
 // Data of `npm run bench:server`: the config served, and snapshots as a browser's reporter sends them.
 import { randomUUID } from 'node:crypto';
 import { fleetModeAccumulators, type FleetSnapshot } from '@semfilter/core/metrics';
+export { seededRandom as seeded } from '../../test/support/seeded-random.js';
 
 /** The demo's staged rollout config, as the benchmark serves it. */
 export const BENCH_CONFIG = { schema: 1, version: 0, flag: 'semantic-filter', mode: 'on', stages: [0.05, 0.25, 0.5, 0.75, 1], stage: 1, guardrails: { p95LatencyMs: 800 } } as const;
-
-/** A deterministic PRNG (mulberry32). */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** One client's minute: 10 semantic and 10 traditional runs with log-normal latencies. */
 export function benchSnapshot(clientId: string, at: number, random: () => number): FleetSnapshot {

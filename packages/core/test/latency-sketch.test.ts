@@ -13,22 +13,12 @@ import {
   sketchQuantile,
   type LatencySketch,
 } from '../src/metrics/latency-sketch.js';
+import { seededRandom as random } from '../../../test/support/seeded-random.js';
 
 const ALPHA = SKETCH_RELATIVE_ACCURACY;
 // A value on a bin boundary can land in either neighbour depending on the last ulp of Math.log.
 const SLACK = 1e-12;
 
-/** A small seeded generator (mulberry32), so a failure reproduces. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Lognormal latencies, ms (Box–Muller), with the given median and sigma. */
 function lognormal(next: () => number, median: number, sigma: number, n: number): number[] {

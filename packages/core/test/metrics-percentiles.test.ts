@@ -1,17 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createMetricsRecorder, percentile, RingBuffer, summarizeTimings } from '@semfilter/core/metrics';
+import { seededRandom as random } from '../../../test/support/seeded-random.js';
 
-/** A small seeded generator (mulberry32), so a failure reproduces. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The definition of the nearest-rank percentile, checked by counting rather than by index arithmetic. */
 function isNearestRank(values: readonly number[], p: number, x: number): boolean {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { fleetModeAccumulators, type FleetSnapshot, type RunSample } from '@semfilter/core/metrics';
+import { seededRandom } from '../../../test/support/seeded-random.js';
 import { createFleetServer, issueToken, SqliteStore, type FleetServer, type FleetServerOptions, type Store, type TokenScope } from '../src/index.js';
 
 /** A clock the test moves by hand: windows and schedules run without waiting. */
@@ -82,17 +83,8 @@ export interface ClientProfile {
   readonly semanticPassRate?: number;
 }
 
-/** A deterministic PRNG (mulberry32): simulated fleets are the same on every run. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A deterministic PRNG: simulated fleets are the same on every run. */
+export const seeded = seededRandom;
 
 /** One client's snapshot of an interval, built the way the browser reporter builds it (from run samples). */
 export function clientSnapshot(clientId: string, config: { flag: string; version: number; stage: number | null; mode: 'on' | 'shadow' | 'off' }, profile: ClientProfile, random: () => number, at: number): FleetSnapshot {
