@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { latencySketchSchema, SketchAccumulator } from './latency-sketch.js';
-import type { RunMode, RunSample } from './recorder.js';
+import type { RunMode, RunSample } from './run-sample.js';
 import { fellBackOrFailed } from './sample-stats.js';
 import { countsForGuardrails, type ModeTotals } from './window.js';
 

@@ -1,6 +1,7 @@
 import type { KeyValueStorage } from '../key-value-storage.js';
 import { readLatch, writeLatch, type RollbackLatch } from './latch.js';
-import type { MetricsRecorder, RunSample } from './recorder.js';
+import type { MetricsRecorder } from './recorder.js';
+import type { RunSample } from './run-sample.js';
 import { mergeThresholds, type GuardrailThresholds } from './thresholds.js';
 import { evaluateWindow, type WindowEvaluation } from './window.js';
 

@@ -1,4 +1,5 @@
 export * from './percentiles.js';
+export * from './run-sample.js';
 export * from './recorder.js';
 export * from './snapshot.js';
 export * from './thresholds.js';

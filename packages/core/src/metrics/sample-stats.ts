@@ -1,7 +1,7 @@
 // Arithmetic over window samples, shared by the snapshot and the guardrails. Internal: the
 // metrics index does not re-export it, so generic names such as `mean` stay out of the public API.
 import { summarizeTimings, type TimingSummary } from './percentiles.js';
-import type { RunCounts, RunMode, RunSample } from './recorder.js';
+import type { RunCounts, RunMode, RunSample } from './run-sample.js';
 import { SEMANTIC_FALLBACK_REASONS, type MetricsSnapshot } from './snapshot.js';
 
 type SemanticFallbackReason = (typeof SEMANTIC_FALLBACK_REASONS)[number];

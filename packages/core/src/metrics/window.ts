@@ -1,5 +1,5 @@
 import { summarizeTimings } from './percentiles.js';
-import type { RunSample } from './recorder.js';
+import type { RunSample } from './run-sample.js';
 import { fellBackOrFailed } from './sample-stats.js';
 import type { GuardrailThresholds } from './thresholds.js';
 

@@ -1,6 +1,7 @@
 import { filterItems } from '../engine.js';
 import type { CacheStats } from '../layered-embedder.js';
-import type { MetricsRecorder, RunMode, RunRole, RunSample } from '../metrics/recorder.js';
+import type { MetricsRecorder } from '../metrics/recorder.js';
+import type { RunMode, RunRole, RunSample } from '../metrics/run-sample.js';
 import { invalidInputReport, type FilterReport } from '../report.js';
 import { filterOptionsSchema, parseWardrobe, parseWith, requestSchema, type FilterOptionsInput } from '../schemas.js';
 import type { RolloutDecision } from './decide.js';

@@ -1,5 +1,6 @@
 import { fleetModeAccumulators, fleetSnapshotSchema, MAX_SNAPSHOT_SPAN_MS, type FleetModeAccumulator, type FleetSnapshot } from '../metrics/fleet-snapshot.js';
-import type { MetricsRecorder, RunMode, RunSample } from '../metrics/recorder.js';
+import type { MetricsRecorder } from '../metrics/recorder.js';
+import type { RunMode, RunSample } from '../metrics/run-sample.js';
 import type { RolloutConfig } from './config.js';
 import type { Rollout } from './controller.js';
 import { entryOf, messageOf, SnapshotSender, type Entry } from './snapshot-sender.js';

@@ -3,7 +3,7 @@ import type { FlagService } from '../flags.js';
 import type { FleetMetrics } from '../prometheus.js';
 import type { Store } from '../store/store.js';
 import type { WebhookDispatcher } from '../webhooks.js';
-import type { HttpLimits } from './app.js';
+import type { HttpLimits } from './limits.js';
 import type { TokenCache } from './auth.js';
 import type { StreamHub } from './stream.js';
 

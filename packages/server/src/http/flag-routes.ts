@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { describeIssues } from '@semfilter/core';
 import { FleetError } from '../errors.js';
 import { flagActionSchema, flagPutSchema, type FlagVersion } from '../flag-document.js';
 import { etagMatches, type FlagAction, type ServedFlag } from '../flags.js';
 import { hashToken } from '../tokens.js';
 import { newWebhookSecret } from '../webhooks.js';
 import { authorize, presentedToken } from './auth.js';
+import { parseBody } from './body.js';
 import type { FleetContext } from './context.js';
 
 const FLAG_NAME = /^[A-Za-z0-9._-]{1,100}$/;
@@ -150,11 +150,4 @@ function limitParam(request: FastifyRequest, fallback: number, max: number): num
   const value = Number((request.query as Record<string, unknown> | undefined)?.limit ?? fallback);
   if (!Number.isInteger(value) || value < 1 || value > max) throw new FleetError('BAD_REQUEST', `limit: expected an integer from 1 to ${max}`);
   return value;
-}
-
-/** Parses a body with a schema; issues carry paths from `body` as the library writes them. */
-export function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
-  const parsed = schema.safeParse(body);
-  if (!parsed.success) throw new FleetError('INVALID_BODY', 'the body does not match what this endpoint takes', describeIssues(parsed.error, 'body'));
-  return parsed.data;
 }

@@ -3,7 +3,7 @@ import { fleetBatchSchema, type FleetBatch } from '@semfilter/core/metrics';
 import { FleetError } from '../errors.js';
 import { authorize } from './auth.js';
 import type { FleetContext } from './context.js';
-import { parseBody } from './flag-routes.js';
+import { parseBody } from './body.js';
 
 /** What a beacon may carry (navigator.sendBeacon refuses more, so a larger body is no client of ours). */
 export const INGEST_BODY_LIMIT = 64 * 1024;
