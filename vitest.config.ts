@@ -1,16 +1,18 @@
 import { defineConfig } from 'vitest/config';
 
-// Tests import through package names; the `source` condition points them at src/ so a unit test
-// needs no build. Tests run in Vite's SSR environment, whose resolver takes its conditions from
-// `ssr.resolve` (top-level `resolve.conditions` alone left them on the built dist/). CLI tests run
-// the built bin, so `npm test` builds first.
+// Tests import through package names; the `@semfilter/source` condition points them at src/ so a
+// unit test needs no build. (A name of our own rather than `source`: the published packages ship
+// dist/ only, and a host whose bundler honours a plain `source` condition must not be sent to a
+// src/ that is not there.) Tests run in Vite's SSR environment, whose resolver takes its conditions
+// from `ssr.resolve` (top-level `resolve.conditions` alone left them on the built dist/). CLI tests
+// run the built bin, so `npm test` builds first.
 const BROWSER = ['test/consumer/**/*.test.ts', 'test/e2e/**/*.test.ts'];
 const PACKAGES = ['packages/*/test/**/*.test.ts', 'test/repository/**/*.test.ts'];
 const STRESS = ['packages/backfill/test/crash.test.ts', 'packages/backfill/test/concurrent.test.ts'];
 
 export default defineConfig({
-  resolve: { conditions: ['source'] },
-  ssr: { resolve: { conditions: ['source'], externalConditions: ['source'] } },
+  resolve: { conditions: ['@semfilter/source'] },
+  ssr: { resolve: { conditions: ['@semfilter/source'], externalConditions: ['@semfilter/source'] } },
   test: {
     // Three groups, one after the other. The browser tests first, on their own and one file at a
     // time: beside other browsers, onnxruntime's threaded build loses a pthread worker now and then

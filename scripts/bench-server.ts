@@ -37,7 +37,7 @@ interface Running {
 
 /** Starts a server child and waits for its READY line. */
 async function startChild(args: string[], env: Record<string, string> = {}): Promise<Running> {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', '--conditions=source', CHILD, ...args], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } });
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', '--conditions=@semfilter/source', CHILD, ...args], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } });
   const ready = await new Promise<string>((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (chunk: Buffer) => {

@@ -1,7 +1,7 @@
 /**
  * Writes demo/sample-wardrobe.json: about 500 items written the way catalogue feeds write them.
  *
- *   npx tsx --conditions=source scripts/demo/build-sample-wardrobe.ts
+ *   npx tsx --conditions=@semfilter/source scripts/demo/build-sample-wardrobe.ts
  *
  * Each garment has the tags a merchandiser would give it — vocabulary terms, their synonyms and a
  * few terms the embedded vocabulary does not know (so the model has work to do). Each brand writes

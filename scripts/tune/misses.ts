@@ -1,7 +1,7 @@
 // Developer tool: lists the development pairs semantic mode gets wrong, with the score, reason and
 // basis it gave: with every item term taken out of the concept anchors (as `semfilter eval`'s second
 // table), or with the curated vocabulary as it is (`--vocabulary`).
-// Run: npx tsx --conditions=source scripts/tune/misses.ts [--vocabulary]
+// Run: npx tsx --conditions=@semfilter/source scripts/tune/misses.ts [--vocabulary]
 import { readFileSync } from 'node:fs';
 import { CONCEPT_MAPS, judgePairs, withItemTermsUnseen } from '@semfilter/core';
 import { createNodeEmbedder } from '@semfilter/core/node';

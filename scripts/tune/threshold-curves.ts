@@ -2,7 +2,7 @@
 // the items of the sample wardrobe that pass at thresholds 0.30, 0.35, … 0.95, and how many distinct
 // counts that curve takes: how much of a trade-off the threshold slider offers. With SHOW=dimension:term,
 // also every wardrobe tag of that dimension with its score and basis for that requested term.
-// Run: [SHOW=mood:calm] npx tsx --conditions=source scripts/tune/threshold-curves.ts
+// Run: [SHOW=mood:calm] npx tsx --conditions=@semfilter/source scripts/tune/threshold-curves.ts
 import { readFileSync } from 'node:fs';
 import { DIMENSIONS, judgePairs, prepareRequest, prepareWardrobe, runPrepared, type Dimension } from '@semfilter/core';
 import { createNodeEmbedder } from '@semfilter/core/node';

@@ -8,7 +8,7 @@
 // cross-validation over the tuning half's terms; the out-of-fold scores then fix the Platt scaling
 // and the default threshold. The seen head (two anchors) is fitted after it: see seenHead.
 // Deterministic: a second run writes the same file.
-// Run: npx tsx --conditions=source scripts/tune/train-heads.ts [--write]
+// Run: npx tsx --conditions=@semfilter/source scripts/tune/train-heads.ts [--write]
 import { readFileSync, writeFileSync } from 'node:fs';
 import {
   calibration, CONCEPT_MAPS, ConceptIndex, DIMENSIONS, PAIR_FEATURES, PAIR_HEADS, STANCE, embeddingText, normalizeTerm, pairFeatures, phraseHead, readPair, termHalf,

@@ -1,7 +1,7 @@
 // Developer tool: runs every playground preset over the sample wardrobe in semantic mode with the
 // real model and prints each distinct semantic match and rejection (term pair, how many items, the
 // reason as the debugger words it), so a fashion-literate reader can check the explanations.
-// Run: npx tsx --conditions=source scripts/tune/wardrobe-reasons.ts [word…]   (words: only pairs naming one)
+// Run: npx tsx --conditions=@semfilter/source scripts/tune/wardrobe-reasons.ts [word…]   (words: only pairs naming one)
 import { readFileSync } from 'node:fs';
 import { describeMatch, describeReason, filterItems, type Item } from '@semfilter/core';
 import { createNodeEmbedder } from '@semfilter/core/node';

@@ -3,7 +3,7 @@
 // for each dimension as the filter phrases them. The browser facade fetches it on its first semantic
 // call; the core package's bundle script copies it into dist/. Run after changing concepts.ts,
 // aliases.ts or embedding-text.ts:
-//   npx tsx --conditions=source scripts/vocabulary/build-pack.ts
+//   npx tsx --conditions=@semfilter/source scripts/vocabulary/build-pack.ts
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';

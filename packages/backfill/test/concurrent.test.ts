@@ -37,7 +37,7 @@ async function readRows(kind: 'sqlite' | 'postgres', url: string): Promise<Rows>
 /** Starts the application; resolves once it writes, to a stop function that resolves to its shadow copy. */
 function startApp(kind: string, url: string, seed: number): Promise<() => Promise<Record<string, { deleted: boolean; cells: Record<string, unknown> }>>> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', APP, kind, url, String(SIZE), String(seed)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--conditions=@semfilter/source', '--import', 'tsx', APP, kind, url, String(SIZE), String(seed)], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     const done = new Promise<string>((finish, fail) => child.on('exit', (code) => (code === 0 ? finish(out) : fail(new Error(`app exited ${code}: ${err}`)))));

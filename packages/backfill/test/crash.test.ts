@@ -30,7 +30,7 @@ async function unlocked<T>(work: () => Promise<T>): Promise<T> {
 /** Runs the command in a child; SIGKILLs it `delayMs` after it has opened the store. Resolves to whether the kill landed before it finished. */
 function runChild(command: 'apply' | 'rollback', url: string, run: string, delayMs: number | null): Promise<{ killed: boolean; ms: number }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', CHILD, command, url, run, String(BATCH)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--conditions=@semfilter/source', '--import', 'tsx', CHILD, command, url, run, String(BATCH)], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     let startedAt = 0;

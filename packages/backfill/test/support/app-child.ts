@@ -2,7 +2,7 @@
  * An application writing to the wardrobe table while a backfill runs: it updates tag and other
  * cells, inserts rows, deletes rows and deletes then re-inserts rows under the same id, until it is
  * sent SIGTERM; then it prints what it left in each row it touched (its shadow copy) as JSON.
- * node --conditions=source --import tsx app-child.ts sqlite|postgres URL MAX_ID SEED
+ * node --conditions=@semfilter/source --import tsx app-child.ts sqlite|postgres URL MAX_ID SEED
  */
 import Database from 'better-sqlite3';
 import pg from 'pg';

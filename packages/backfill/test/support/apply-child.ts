@@ -1,6 +1,6 @@
 /**
  * A backfill apply in its own process, which SIGKILLs itself at a chosen point, as a crash or an
- * operator's `kill -9` would: node --conditions=source --import tsx apply-child.ts URL RUN BATCH KILL_AT PHASE
+ * operator's `kill -9` would: node --conditions=@semfilter/source --import tsx apply-child.ts URL RUN BATCH KILL_AT PHASE
  */
 import { apply, openStore } from '@semfilter/backfill';
 

@@ -14,7 +14,7 @@ const applyTo = (url: string, options: Partial<ApplyOptions> = {}) => withStore(
 
 /** Runs apply in a child process that SIGKILLs itself at `phase` of batch `killAt`. */
 function killedApply(url: string, run: string, killAt: number, phase: string): void {
-  const child = spawnSync(process.execPath, ['--conditions=source', '--import', 'tsx', CHILD, url, run, String(BATCH), String(killAt), phase], { encoding: 'utf8' });
+  const child = spawnSync(process.execPath, ['--conditions=@semfilter/source', '--import', 'tsx', CHILD, url, run, String(BATCH), String(killAt), phase], { encoding: 'utf8' });
   expect(child.signal, `child stdout: ${child.stdout}\nchild stderr: ${child.stderr}`).toBe('SIGKILL');
 }
 

@@ -1,7 +1,7 @@
 /**
  * A backfill apply or rollback in its own process, for tests that SIGKILL it at a random moment as
  * a crash or an operator's `kill -9` would. It prints "started" once the store is open, then runs
- * the whole command: node --conditions=source --import tsx run-child.ts apply|rollback URL RUN BATCH
+ * the whole command: node --conditions=@semfilter/source --import tsx run-child.ts apply|rollback URL RUN BATCH
  */
 import { apply, openStore, rollback } from '@semfilter/backfill';
 
