@@ -29,6 +29,8 @@ const USAGE = `usage: semfilter <command> [options]
                           the share of N synthetic users per stage, and the largest deviation
   rollout hash-ids --config FILE [FILE|-]
                           one id or group name per line in, its allow/deny list hash per line out
+  rollout import-growthbook FEATURE.json|- [--flag KEY] [--rule N] [--id-attribute NAME]
+                          a GrowthBook feature's percentage rollout rule as our config JSON
   backfill plan|apply|validate|rollback|status|prune --db URL [--table T] [--id C[,C…]]
          [--columns style,occasion,mood] [--required C,…] [--busy-timeout MS] [--json];
          apply: [--batch 1000] [--throttle-ms 0] [--run NAME] [--on-refusal skip|stop];

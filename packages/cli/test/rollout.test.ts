@@ -122,7 +122,7 @@ describe('semfilter rollout: a bad config is exit 2, naming the file and field',
     expect(semfilter(['rollout', 'simulate', '--config', join(dir, 'nope.json')]).stderr).toMatch(/nope\.json: cannot read the file/);
     expect(semfilter(['rollout', 'simulate', '--config', file('broken.json', '{"schema": 1,')]).stderr).toMatch(/broken\.json: line 1: the JSON ends early/);
     const unknown = semfilter(['rollout', 'launch']);
-    expect([unknown.status, unknown.stderr]).toEqual([2, 'semfilter rollout: expected one of decide, simulate, hash-ids, received "launch"\n']);
+    expect([unknown.status, unknown.stderr]).toEqual([2, 'semfilter rollout: expected one of decide, simulate, hash-ids, import-growthbook, received "launch"\n']);
   });
 
   it('the usage lists the rollout commands', () => {

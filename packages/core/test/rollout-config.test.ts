@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { coverageOf, decide, DEFAULT_ROLLOUT_CONFIG, hashListEntry, parseRolloutConfig, simulatePopulation, usableUserId, type RolloutConfig } from '@semfilter/core/rollout';
+import { bucketOf, coverageOf, decide, DEFAULT_ROLLOUT_CONFIG, hashListEntry, hashVersionOf, parseRolloutConfig, simulatePopulation, usableUserId, userIdOf, type RolloutConfig } from '@semfilter/core/rollout';
 
 function parsed(value: unknown): RolloutConfig {
   const result = parseRolloutConfig(value);
@@ -25,6 +25,37 @@ describe('usableUserId', () => {
   it('takes 1–256 characters without control characters', () => {
     expect(['a', 'u'.repeat(256), 'José', 'id with spaces'].every(usableUserId)).toBe(true);
     expect(['', 'u'.repeat(257), 'a\tb', 'a\u0000', 'a\u009f', 7, null, undefined].some(usableUserId)).toBe(false);
+  });
+});
+
+describe('userIdOf', () => {
+  it('takes usable strings as they are and finite non-zero numbers as String(id)', () => {
+    expect(['alice', ' padded ', '0'].map(userIdOf)).toEqual(['alice', ' padded ', '0']);
+    expect([42, -1, 0.5, 1e21].map(userIdOf)).toEqual(['42', '-1', '0.5', '1e+21']);
+    expect([0, -0, NaN, Infinity, -Infinity, '', 'a\nb', 'u'.repeat(257), true, 1n, {}, [], null, undefined].map(userIdOf).every((id) => id === null)).toBe(true);
+  });
+});
+
+describe('hashVersion', () => {
+  const config = { schema: 1, version: 1, flag: 'f', mode: 'on', coverage: 0.5 };
+
+  it('is 2 unless the config says 1; anything else is invalid', () => {
+    expect(hashVersionOf(parsed(config))).toBe(2);
+    expect(hashVersionOf(parsed({ ...config, hashVersion: 1 }))).toBe(1);
+    for (const hashVersion of [0, 3, '1', null]) {
+      const result = parseRolloutConfig({ ...config, hashVersion });
+      expect(!result.ok && result.issues).toEqual([{ path: 'config.hashVersion', message: expect.stringMatching(/expected 1 or 2/) }]);
+    }
+  });
+
+  it('decide() and simulatePopulation() bucket with it', () => {
+    const v1 = parsed({ ...config, hashVersion: 1 });
+    expect(decide(v1, { id: 'alice' }).bucket).toBe(bucketOf('f', 'alice', 1));
+    expect(decide(parsed(config), { id: 'alice' }).bucket).toBe(bucketOf('f', 'alice', 2));
+    expect(bucketOf('f', 'alice', 1)).not.toBe(bucketOf('f', 'alice', 2));
+    let semantic = 0;
+    for (let i = 0; i < 5000; i++) if (decide(v1, { id: `user-${i}` }).semantic) semantic += 1;
+    expect(simulatePopulation(v1, 5000).current.share).toBe(semantic / 5000);
   });
 });
 

@@ -155,7 +155,11 @@ describe('decide: user ids that cannot be bucketed give NO_USER_ID, never a thro
     ['DEL', 'alice\u007f'],
     ['a C1 control', 'alice\u0085'],
     ['null', null],
-    ['a number', 42],
+    ['the number 0 (GrowthBook skips it too: falsy)', 0],
+    ['NaN', NaN],
+    ['Infinity', Infinity],
+    ['a boolean', true],
+    ['a bigint', 42n],
     ['an object', { toString: () => 'alice' }],
   ];
 
@@ -168,6 +172,16 @@ describe('decide: user ids that cannot be bucketed give NO_USER_ID, never a thro
   it('a missing user, or one whose getters throw, is NO_USER_ID too', () => {
     const hostile = Object.defineProperty({}, 'id', { get: () => { throw new Error('boom'); } }) as RolloutUser;
     for (const user of [undefined, null, hostile]) expect(decide(everyone, user as unknown as RolloutUser).reason).toBe('NO_USER_ID');
+  });
+
+  it('a finite non-zero number is bucketed as String(id), as GrowthBook does', () => {
+    for (const id of [42, -7, 1.5, 1e21, Number.MAX_SAFE_INTEGER + 2]) {
+      const decision = decide(everyone, { id });
+      expect(decision).toEqual(decide(everyone, { id: String(id) }));
+      expect(decision.reason).toBe('IN_ROLLOUT');
+    }
+    const listed = at(0, { allowlist: { users: [hash('42')] } });
+    expect(decide(listed, { id: 42 }).reason).toBe('ALLOWLIST');
   });
 
   it('a 256-character id and a non-ASCII id are usable', () => {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { bucketOf, decide, fnv1a32, growthbookHash } from '@semfilter/core/rollout';
+import { bucketOf, decide, fnv1a32, growthbookHash, userIdOf } from '@semfilter/core/rollout';
 
 // GrowthBook's own cross-SDK cases (test/fixtures/growthbook-cases.json: source and licence beside it).
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -30,6 +30,7 @@ describe('GrowthBook hash vectors', () => {
     // Exact equality: both sides are the correctly rounded double of the same 3- or 4-decimal fraction.
     expect(growthbookHash(seed, value, version)).toBe(expected);
     if (version === 2) expect(bucketOf(seed, value)).toBe(expected);
+    if (version === 1 || version === 2) expect(bucketOf(seed, value, version)).toBe(expected);
   });
 
   it('covers both versions, non-ASCII text and an unknown version', () => {
@@ -47,18 +48,18 @@ describe('GrowthBook hash vectors', () => {
 /*
  * Which `feature` rows a boolean flag with coverage can express. Our rollout is one GrowthBook force
  * rule: a flag whose default is off and whose single rule forces it on for `coverage` of users,
- * bucketed with hash v2 by the user id. So a row is selected when
+ * bucketed by the user id with hash v1 or v2. So a row is selected when
  *  - its context holds only attributes and features (no forced variations, URL, sticky buckets…),
  *  - the feature has only defaultValue and rules, and exactly one rule,
  *  - that rule is a force rule with a numeric coverage and nothing else that changes inclusion
  *    (no range, condition, variations, filters, namespace, parentConditions): only force, coverage,
  *    hashVersion, hashAttribute, seed and id keys,
- *  - and its hash version is 2, or its outcome does not depend on the hash version: coverage 0
- *    (nobody, whatever the hash) or a missing or empty hash attribute (nobody can be hashed).
- * Rows with v1 (GrowthBook's default) or a bad version are left out: we always use v2 on purpose.
+ *  - and its hash version is one we take: 1, 2, or none (GrowthBook's SDK hashes a rule without one
+ *    with v1, as `semfilter rollout import-growthbook` does), or its outcome does not depend on the
+ *    hash version: coverage 0 or a missing or empty hash attribute. Rows with a bad version are left out.
  * The flag's GrowthBook values are arbitrary (force 1 over default 2 is "on" both ways), so the
  * comparison is whether the rule applied (`source: "force"`), which for a boolean flag defaulting to
- * off is exactly on/off.
+ * off is exactly on/off. The id goes to decide() as GrowthBook got it (the number 3 as a number).
  */
 const RULE_KEYS = new Set(['force', 'coverage', 'hashVersion', 'hashAttribute', 'seed', 'id']);
 
@@ -72,7 +73,7 @@ function expressibleRule(context: GrowthBookContext, key: string): GrowthBookRul
   if (!('force' in rule) || typeof rule.coverage !== 'number' || Object.keys(rule).some((k) => !RULE_KEYS.has(k))) return null;
   const hashValue = context.attributes?.[rule.hashAttribute ?? 'id'];
   const versionFree = rule.coverage === 0 || hashValue === undefined || hashValue === null || hashValue === '';
-  return rule.hashVersion === 2 || versionFree ? rule : null;
+  return [undefined, 1, 2].includes(rule.hashVersion) || versionFree ? rule : null;
 }
 
 const SELECTED = CASES.feature.flatMap(([name, context, key, expected]) => {
@@ -81,18 +82,22 @@ const SELECTED = CASES.feature.flatMap(([name, context, key, expected]) => {
 });
 
 describe('GrowthBook feature cases a boolean flag with coverage can express', () => {
-  it('selects some, with users both in and out', () => {
+  it('selects some, with users both in and out, on both hash versions and with a numeric id', () => {
     expect(SELECTED.length).toBeGreaterThan(0);
     expect(new Set(SELECTED.map((row) => row.on))).toEqual(new Set([true, false]));
+    expect(new Set(SELECTED.map((row) => row.rule.hashVersion ?? 1))).toEqual(new Set([1, 2]));
+    expect(SELECTED.some((row) => typeof row.context.attributes?.[row.rule.hashAttribute ?? 'id'] === 'number')).toBe(true);
   });
 
   it.each(SELECTED.map((row) => [row.name, row] as const))('%s', (_, { context, key, rule, on }) => {
     const raw = context.attributes?.[rule.hashAttribute ?? 'id'];
-    const id = raw === undefined || raw === null ? null : String(raw); // GrowthBook hashes String(value)
-    // The rule's seed defaults to the feature key in GrowthBook, as ours defaults to the flag.
-    const config = { schema: 1, version: 1, flag: key, ...(rule.seed === undefined ? {} : { seed: rule.seed }), mode: 'on', coverage: rule.coverage };
+    const id = raw === undefined ? null : (raw as string | number | null);
+    // The rule's seed defaults to the feature key in GrowthBook, as ours defaults to the flag; its
+    // hash version to 1 (`hashVersion || 1`), as import-growthbook writes it.
+    const hashVersion = rule.hashVersion === 2 ? 2 : 1;
+    const config = { schema: 1, version: 1, flag: key, ...(rule.seed === undefined ? {} : { seed: rule.seed }), hashVersion, mode: 'on', coverage: rule.coverage };
     const decision = decide(config, { id });
     expect(decision.semantic).toBe(on);
-    expect(decision.reason).toBe(on ? 'IN_ROLLOUT' : id === null || id === '' ? 'NO_USER_ID' : 'OUT_OF_ROLLOUT');
+    expect(decision.reason).toBe(on ? 'IN_ROLLOUT' : userIdOf(id) === null ? 'NO_USER_ID' : 'OUT_OF_ROLLOUT');
   });
 });

@@ -1,19 +1,22 @@
-import { decide, hashListEntry, MAX_SIMULATED_USERS, MAX_USER_ID_LENGTH, parseRolloutConfig, seedOf, simulatePopulation, usableUserId, type PopulationSimulation, type RolloutConfig, type SimulatedStage } from '@semfilter/core/rollout';
+import { decide, hashListEntry, hashVersionOf, MAX_SIMULATED_USERS, MAX_USER_ID_LENGTH, parseRolloutConfig, seedOf, simulatePopulation, usableUserId, type PopulationSimulation, type RolloutConfig, type SimulatedStage } from '@semfilter/core/rollout';
 import { parseCommandArgs } from '../args.js';
 import { badInput } from '../errors.js';
 import { formatIssues, parseJson, readText } from '../input.js';
+import { importGrowthBookFeature } from './rollout-growthbook.js';
 
-const SUBCOMMANDS = ['decide', 'simulate', 'hash-ids'] as const;
+const SUBCOMMANDS = ['decide', 'simulate', 'hash-ids', 'import-growthbook'] as const;
 
 /**
  * `semfilter rollout decide|simulate|hash-ids --config FILE …`: who gets semantic mode under a
- * rollout config, what share each stage reaches, and the hashed list entries a config must hold.
+ * rollout config, what share each stage reaches, and the hashed list entries a config must hold;
+ * `semfilter rollout import-growthbook FEATURE.json`: a GrowthBook rollout rule as our config.
  */
 export async function rolloutCommand(args: readonly string[]): Promise<string> {
   const [sub, ...rest] = args;
   if (sub === 'decide') return decideCommand(rest);
   if (sub === 'simulate') return simulateCommand(rest);
   if (sub === 'hash-ids') return hashIdsCommand(rest);
+  if (sub === 'import-growthbook') return importGrowthBookCommand(rest);
   throw badInput(`semfilter rollout: expected one of ${SUBCOMMANDS.join(', ')}${sub === undefined ? '' : `, received "${sub}"`}`);
 }
 
@@ -61,6 +64,29 @@ function hashIdsCommand(args: readonly string[]): string {
     .join('');
 }
 
+/**
+ * `rollout import-growthbook FEATURE.json|- [--flag KEY] [--rule N] [--id-attribute NAME]`: the
+ * config JSON on stdout, notes on what was left out on stderr; exit 2 naming what cannot be expressed.
+ */
+function importGrowthBookCommand(args: readonly string[]): string {
+  const command = 'semfilter rollout import-growthbook';
+  const { values, positionals } = parseCommandArgs('rollout import-growthbook', args, { flag: { type: 'string' }, rule: { type: 'string' }, 'id-attribute': { type: 'string' } }, true);
+  if (positionals.length !== 1) throw badInput(`${command}: expected one FEATURE.json (a GrowthBook feature definition or SDK payload; - for stdin)`);
+  if (values.rule !== undefined && !/^\d+$/.test(values.rule)) throw badInput(`${command}: --rule: expected an index into the feature's rules, from 0, received "${values.rule}"`);
+  for (const name of ['flag', 'id-attribute'] as const) {
+    if (values[name] === '') throw badInput(`${command}: --${name}: expected a non-empty name`);
+  }
+  const path = positionals[0]!;
+  const where = path === '-' ? 'stdin' : path;
+  const { config, notes } = importGrowthBookFeature(parseJson(readText(path), where), where, {
+    flag: values.flag,
+    rule: values.rule === undefined ? undefined : Number(values.rule),
+    idAttribute: values['id-attribute'],
+  });
+  for (const note of notes) process.stderr.write(`${where}: note: ${note}\n`);
+  return `${JSON.stringify(config, null, 2)}\n`;
+}
+
 /** Reads and validates a config file; a bad one is exit 2 naming the file and field. */
 function loadConfig(command: string, path: string | undefined): RolloutConfig {
   if (path === undefined) throw badInput(`semfilter ${command}: --config FILE is required (a rollout config, such as demo/rollout.json)`);
@@ -76,7 +102,7 @@ function formatSimulation(path: string, config: RolloutConfig, simulation: Popul
   const row = (stage: SimulatedStage) =>
     `${String(stage.index).padStart(5)}  ${percent(stage.coverage)}  ${percent(stage.share)}  ${points(stage.deviation)}${stage === simulation.current ? '   (current stage)' : ''}`;
   return [
-    `${path}: flag "${config.flag}", seed "${seedOf(config)}", mode ${config.mode}, ${simulation.users} synthetic users (user-0 … user-${simulation.users - 1})`,
+    `${path}: flag "${config.flag}", seed "${seedOf(config)}", hash v${hashVersionOf(config)}, mode ${config.mode}, ${simulation.users} synthetic users (user-0 … user-${simulation.users - 1})`,
     '',
     'stage    target     share  deviation (percentage points)',
     ...simulation.stages.map(row),

@@ -1,5 +1,5 @@
 import { bucketOf } from '../rollout/hash.js';
-import { usableUserId } from '../rollout/ids.js';
+import { userIdOf } from '../rollout/ids.js';
 import type { RolloutDecision, RolloutReason } from '../rollout/decide.js';
 
 /**
@@ -28,8 +28,8 @@ export interface OpenFeatureClientLike {
 export interface OpenFeatureDecisionContext {
   /** A boolean flag (semantic on or off), or a string flag `on`, `shadow` or `off` (default boolean). */
   readonly type?: 'boolean' | 'string';
-  /** The user whose GrowthBook v2 bucket the decision reports; without one, bucket is null. */
-  readonly userId?: string | null;
+  /** The user whose GrowthBook v2 bucket the decision reports (a number is bucketed as GrowthBook stringifies it); without one, bucket is null. */
+  readonly userId?: string | number | null;
   /** The seed for that bucket (default: the flag key, as GrowthBook's rule seed defaults to it). */
   readonly seed?: string;
 }
@@ -52,7 +52,8 @@ export function openFeatureDecision(client: OpenFeatureClientLike, flagKey: stri
     // The SDK itself never throws from evaluation; a host's wrapper or stub might.
     details = { value: false, reason: 'ERROR', errorCode: 'GENERAL', errorMessage: error instanceof Error ? error.message : String(error) };
   }
-  const bucket = usableUserId(context.userId) ? bucketOf(context.seed ?? flagKey, context.userId) : null;
+  const userId = userIdOf(context.userId);
+  const bucket = userId === null ? null : bucketOf(context.seed ?? flagKey, userId);
   const openFeature = { flagKey, reason: details.reason ?? null, variant: details.variant ?? null, errorCode: details.errorCode ?? null };
   const decision = (reason: RolloutReason, mode: 'on' | 'shadow' | 'off', issue?: string): RolloutDecision => ({
     semantic: mode === 'on',

@@ -13,6 +13,11 @@ export const ROLLOUT_MODES = ['off', 'shadow', 'on'] as const;
 /** One of ROLLOUT_MODES. */
 export type RolloutMode = (typeof ROLLOUT_MODES)[number];
 
+/** GrowthBook's bucketing hashes: 2 (the default here) or 1 (GrowthBook's default for rollout rules without one). */
+export const HASH_VERSIONS = [1, 2] as const;
+/** One of HASH_VERSIONS. */
+export type HashVersion = (typeof HASH_VERSIONS)[number];
+
 const HEX_SHA256 = /^[0-9a-f]{64}$/;
 const hashEntry = z
   .string({ error: 'expected a hex SHA-256 string from `semfilter rollout hash-ids`, never a raw id' })
@@ -33,6 +38,7 @@ export const rolloutConfigSchema = z
     version: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
     flag: name(100),
     seed: name(200).optional(),
+    hashVersion: z.union([z.literal(1), z.literal(2)], { error: 'expected 1 or 2 (GrowthBook\'s hash versions)' }).optional(),
     mode: z.enum(ROLLOUT_MODES, { error: `expected one of ${ROLLOUT_MODES.join(', ')}` }),
     coverage: share.optional(),
     stages: z.array(share).min(1).max(100).optional(),
@@ -77,6 +83,11 @@ export interface RolloutConfig {
   readonly flag: string;
   /** Defaults to `flag`, as a GrowthBook rule's seed defaults to its feature key. */
   readonly seed?: string | undefined;
+  /**
+   * GrowthBook's hash for buckets: 2 (default) or 1, for a rule GrowthBook buckets with v1 (a
+   * rollout rule whose payload names no hashVersion). Lists are SHA-256 either way.
+   */
+  readonly hashVersion?: HashVersion | undefined;
   readonly mode: RolloutMode;
   readonly coverage?: number | undefined;
   readonly stages?: readonly number[] | undefined;
@@ -138,4 +149,9 @@ export function coverageOf(config: RolloutConfig): number {
 /** The seed buckets and list hashes use: `seed`, or the flag key when there is none. */
 export function seedOf(config: RolloutConfig): string {
   return config.seed ?? config.flag;
+}
+
+/** The hash version buckets use: `hashVersion`, or 2. */
+export function hashVersionOf(config: RolloutConfig): HashVersion {
+  return config.hashVersion ?? 2;
 }

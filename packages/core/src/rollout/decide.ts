@@ -1,8 +1,8 @@
 import type { RollbackLatch } from '../metrics/latch.js';
 import type { InputIssue } from '../schemas.js';
-import { coverageOf, parseRolloutConfig, seedOf, type RolloutConfig } from './config.js';
+import { coverageOf, hashVersionOf, parseRolloutConfig, seedOf, type RolloutConfig } from './config.js';
 import { bucketOf } from './hash.js';
-import { hashListEntry, usableUserId } from './ids.js';
+import { hashListEntry, usableUserId, userIdOf } from './ids.js';
 
 /** Why a user gets (or does not get) semantic mode: stable codes, in order of precedence. Add, never rename. */
 export const ROLLOUT_REASONS = {
@@ -16,7 +16,7 @@ export const ROLLOUT_REASONS = {
   ALLOWLIST: 'ALLOWLIST',
   /** This client's guardrails rolled semantic mode back for this flag and config version. */
   GUARDRAIL_ROLLBACK: 'GUARDRAIL_ROLLBACK',
-  /** No usable user id (missing, empty, over 256 characters, or with control characters) to bucket. */
+  /** No usable user id to bucket: missing, empty, over 256 characters or with control characters, or not a string or a finite non-zero number (see userIdOf). */
   NO_USER_ID: 'NO_USER_ID',
   /** The user's bucket falls within the current coverage. */
   IN_ROLLOUT: 'IN_ROLLOUT',
@@ -31,7 +31,8 @@ export type RolloutReason = keyof typeof ROLLOUT_REASONS;
 
 /** Who is asking: an id to bucket, and attributes such as the config's groupAttribute. */
 export interface RolloutUser {
-  readonly id?: string | null;
+  /** A string, or a number bucketed as `String(id)` as GrowthBook does (0 and non-finite numbers are NO_USER_ID; see userIdOf). */
+  readonly id?: string | number | null;
   readonly attributes?: Readonly<Record<string, string | undefined>>;
 }
 
@@ -40,7 +41,7 @@ export interface RolloutDecision {
   readonly semantic: boolean;
   readonly shadow: boolean;
   readonly reason: RolloutReason;
-  /** The user's GrowthBook v2 bucket, four decimals; null without a usable id. */
+  /** The user's GrowthBook bucket (hash v2: four decimals; v1: three); null without a usable id. */
   readonly bucket: number | null;
   /** The coverage in force (0.25 for 25%); null for an invalid config. */
   readonly stage: number | null;
@@ -95,7 +96,7 @@ function decideValid(input: unknown, user: RolloutUser, latch: RollbackLatch | n
   const seed = seedOf(config);
   const { id, group } = readUser(config, user);
   const coverage = coverageOf(config);
-  const bucket = id === null ? null : bucketOf(seed, id);
+  const bucket = id === null ? null : bucketOf(seed, id, hashVersionOf(config));
   const base = { bucket, stage: coverage, stageIndex: config.stages === undefined ? null : (config.stage ?? 0), configVersion: config.version };
   const serve = (reason: RolloutReason, included: boolean): RolloutDecision => ({
     semantic: included && config.mode === 'on',
@@ -119,7 +120,7 @@ function decideValid(input: unknown, user: RolloutUser, latch: RollbackLatch | n
 /** The usable id and group name, or null; a host object whose getters throw counts as having neither. */
 function readUser(config: RolloutConfig, user: RolloutUser): { id: string | null; group: string | null } {
   try {
-    const id = usableUserId(user?.id) ? user.id : null;
+    const id = userIdOf(user?.id);
     if (config.groupAttribute === undefined) return { id, group: null };
     const attributes: unknown = user?.attributes;
     // Own properties only: an attribute named "constructor" must not find Object's prototype.

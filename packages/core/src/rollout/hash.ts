@@ -27,9 +27,10 @@ export function growthbookHash(seed: string, value: string, version: number): nu
 }
 
 /**
- * A user's bucket in [0, 1), four decimals: hash v2 always, because GrowthBook rules default to v1
- * and its v1 clusters similar ids (java#207 and swift#176 were bitten by mixing the two).
+ * A user's bucket in [0, 1): GrowthBook's hash v2 (four decimals) by default, or v1 (three
+ * decimals) for a config with `hashVersion: 1`. New configs keep v2: v1 clusters similar ids
+ * (java#207 and swift#176 were bitten by mixing the two); v1 is there to match GrowthBook rules on it.
  */
-export function bucketOf(seed: string, userId: string): number {
-  return (fnv1a32(String(fnv1a32(seed + userId))) % 10000) / 10000;
+export function bucketOf(seed: string, userId: string, hashVersion: 1 | 2 = 2): number {
+  return hashVersion === 1 ? (fnv1a32(userId + seed) % 1000) / 1000 : (fnv1a32(String(fnv1a32(seed + userId))) % 10000) / 10000;
 }

@@ -1,4 +1,4 @@
-import { coverageOf, seedOf, type RolloutConfig } from './config.js';
+import { coverageOf, hashVersionOf, seedOf, type RolloutConfig } from './config.js';
 import { bucketOf } from './hash.js';
 
 /** One stage of a simulated population: its target coverage, the share bucketed into it, and the gap. */
@@ -36,7 +36,7 @@ export interface SimulateOptions {
 export const MAX_SIMULATED_USERS = 10_000_000;
 
 /**
- * Buckets synthetic ids `user-0 … user-(N-1)` with the config's seed and reports, per stage, the
+ * Buckets synthetic ids `user-0 … user-(N-1)` with the config's seed and hash version and reports, per stage, the
  * share that falls in the rollout (GrowthBook's rule, as decide() applies it). Lists are left out:
  * they name specific users, not a share. Throws a RangeError for a user or bin count out of range
  * (a programmer error; the CLI checks its flags first).
@@ -45,11 +45,12 @@ export function simulatePopulation(config: RolloutConfig, users: number, { bins 
   if (!Number.isInteger(users) || users < 1 || users > MAX_SIMULATED_USERS) throw new RangeError(`users: expected an integer from 1 to ${MAX_SIMULATED_USERS}, got ${users}`);
   if (!Number.isInteger(bins) || bins < 1 || bins > 1000) throw new RangeError(`bins: expected an integer from 1 to 1000, got ${bins}`);
   const seed = seedOf(config);
+  const hashVersion = hashVersionOf(config);
   const targets = config.stages ?? [coverageOf(config)];
   const inStage = new Array<number>(targets.length).fill(0);
   const histogram = new Array<number>(bins).fill(0);
   for (let i = 0; i < users; i++) {
-    const bucket = bucketOf(seed, `user-${i}`);
+    const bucket = bucketOf(seed, `user-${i}`, hashVersion);
     histogram[Math.min(bins - 1, Math.floor(bucket * bins))]! += 1;
     targets.forEach((coverage, s) => {
       if (coverage > 0 && bucket <= coverage) inStage[s]! += 1;
