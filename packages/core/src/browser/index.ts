@@ -6,3 +6,4 @@ export * from './semantic-filter.js';
 export * from './wasm-files.js';
 export * from '../worker/embedding-api.js';
 export * from '../worker/worker-client.js';
+export * from './model-load-failure.js';

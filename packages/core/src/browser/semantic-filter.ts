@@ -4,15 +4,16 @@ import { resolveOptions } from '../options.js';
 import { flippedItems } from '../prepared/rank.js';
 import { prepareRequest } from '../prepared/request.js';
 import { runPrepared } from '../prepared/run.js';
-import { deadlineIssue, withDeadline } from '../deadline.js';
+import { DeadlineError, deadlineIssue, withDeadline } from '../deadline.js';
 import type { Embedder } from '../embedder.js';
 import { createLayeredEmbedder, type CacheStats, type LayeredEmbedder, type VectorStore } from '../layered-embedder.js';
 import { invalidInputReport, type FilterReport, type Flip } from '../report.js';
 import { filterOptionsSchema, parseWith, requestSchema, type FilterOptionsInput } from '../schemas.js';
 import type { ModelProgress } from '../worker/embedding-api.js';
-import { createWorkerEmbedder, type WorkerEmbedder } from '../worker/worker-client.js';
+import { createWorkerEmbedder, TimeoutError, WorkerFailedError, type WorkerEmbedder } from '../worker/worker-client.js';
 import { capabilities } from './capabilities.js';
 import { createIdbVectorStore } from './idb-store.js';
+import { describeModelLoadFailure, type ModelLoadFailure } from './model-load-failure.js';
 import { isPreparedItems, lazyReport, PreparedRequests, prepareItems, tuningOf, type FilterRun, type PreparedItems } from './prepared-items.js';
 import { loadVocabulary } from './vocabulary-chunk.js';
 import { WaitingCalls } from './waiting-calls.js';
@@ -82,7 +83,18 @@ export interface CallOptions {
 /** Event detail of `statechange`. */
 export interface StateChange {
   readonly state: ModelState;
+  /** The error as raised, when a load failed (or a call broke: state `error`). */
   readonly error?: string;
+  /** Why the load failed, in words and as a kind (state `fallback` after a failed load). */
+  readonly failure?: ModelLoadFailure;
+}
+
+/** The events a SemanticFilter dispatches, by type: `filter.addEventListener('progress', (e) => e.detail.fraction)` is typed. */
+export interface SemanticFilterEventMap {
+  /** Model download progress, across every file. */
+  progress: CustomEvent<ModelProgress>;
+  /** The model state changed (or a load failed again); `detail.failure` says why a load failed. */
+  statechange: CustomEvent<StateChange>;
 }
 
 /**
@@ -93,6 +105,16 @@ export interface StateChange {
  */
 export interface SemanticFilter extends EventTarget {
   readonly state: ModelState;
+  /**
+   * Why the latest model load failed, in words (`failure.message`) and as a kind; null before any
+   * load failed and once one succeeds. Optional in this interface only so that hand-made filters
+   * (test doubles) need not have it; createSemanticFilter's always has it.
+   */
+  readonly loadFailure?: ModelLoadFailure | null;
+  addEventListener<K extends keyof SemanticFilterEventMap>(type: K, listener: (this: SemanticFilter, ev: SemanticFilterEventMap[K]) => unknown, options?: boolean | AddEventListenerOptions): void;
+  addEventListener(type: string, listener: EventListener | EventListenerObject | null, options?: boolean | AddEventListenerOptions): void;
+  removeEventListener<K extends keyof SemanticFilterEventMap>(type: K, listener: (this: SemanticFilter, ev: SemanticFilterEventMap[K]) => unknown, options?: boolean | EventListenerOptions): void;
+  removeEventListener(type: string, listener: EventListener | EventListenerObject | null, options?: boolean | EventListenerOptions): void;
   /** Validates, normalizes and interns a wardrobe once, for repeated calls with the same items. */
   prepare(items: unknown): PreparedItems;
   /** One filter run; `semantic` defaults to true. On prepared items the report's `items` are built on first read. */
@@ -152,27 +174,38 @@ class BrowserSemanticFilter extends EventTarget implements SemanticFilter {
   readonly #waiting = new WaitingCalls();
   /** Model loads started, so a load that ended is not reported ready over a newer one. */
   #loads = 0;
+  /** Why the latest load failed; null before any failed and once one succeeds. */
+  #failure: ModelLoadFailure | null = null;
 
   constructor(options: SemanticFilterOptions) {
     super();
     this.#options = options;
     const caps = capabilities();
+    const modelBaseUrl = withSlash(options.modelBaseUrl ?? new URL('/models/', globalThis.location?.href ?? 'http://localhost/').href);
+    const loadTimeoutMs = options.loadTimeoutMs ?? 120_000;
     this.#worker = createWorkerEmbedder({
       config: {
-        modelBaseUrl: withSlash(options.modelBaseUrl ?? new URL('/models/', globalThis.location?.href ?? 'http://localhost/').href),
+        modelBaseUrl,
         wasmPaths: options.wasmBaseUrl === undefined ? bundledWasmPaths() : withSlash(options.wasmBaseUrl),
         dtype: options.dtype ?? 'fp32',
         numThreads: caps.crossOriginIsolated ? Math.max(1, options.numThreads ?? Math.min(4, caps.cores)) : 1,
         allowRemoteModels: options.allowRemoteModels ?? false,
       },
-      loadTimeoutMs: options.loadTimeoutMs ?? 120_000,
+      loadTimeoutMs,
       embedTimeoutMs: options.embedTimeoutMs ?? EMBED_TIMEOUT_MS,
       ...(options.createWorker === undefined ? {} : { createWorker: options.createWorker }),
       onProgress: (progress) => this.dispatchEvent(new CustomEvent<ModelProgress>('progress', { detail: progress })),
       onLoadState: (loadState, error) => {
         if (loadState === 'loading') this.#loads++;
-        if (loadState === 'ready') void this.#loaded(this.#loads);
-        else this.#setState(loadState === 'failed' ? 'fallback' : loadState, error);
+        if (loadState === 'failed') {
+          this.#failure = describeModelLoadFailure(error, { modelBaseUrl, loadTimeoutMs, ...(globalThis.location === undefined ? {} : { origin: globalThis.location.origin }) });
+          this.#setState('fallback', error);
+        } else if (loadState === 'ready') {
+          this.#failure = null;
+          void this.#loaded(this.#loads);
+        } else {
+          this.#setState(loadState);
+        }
       },
     });
     this.#model = withCircuitBreaker(this.#worker, { maxFailures: options.maxFailures ?? 3, retryAfterMs: options.retryAfterMs ?? 30_000 });
@@ -181,6 +214,10 @@ class BrowserSemanticFilter extends EventTarget implements SemanticFilter {
 
   get state(): ModelState {
     return this.#state;
+  }
+
+  get loadFailure(): ModelLoadFailure | null {
+    return this.#failure;
   }
 
   prepare(items: unknown): PreparedItems {
@@ -286,7 +323,9 @@ class BrowserSemanticFilter extends EventTarget implements SemanticFilter {
       const watched: LayeredEmbedder = { ...layered, embed: (texts) => (this.#state === 'ready' ? layered.embed(texts) : this.#waiting.watch(layered.embed(texts))) };
       // Idle or loading: the model has not arrived yet. Otherwise it is loaded and slow (a failed load rejects before the deadline).
       const reason = () => (this.#state === 'idle' || this.#state === 'loading' ? 'MODEL_LOADING' : 'TIMEOUT');
-      this.#deadlined.set(deadlineMs, (wrapped = withDeadline(watched, deadlineMs, reason)));
+      const deadlined = withDeadline(watched, deadlineMs, reason);
+      wrapped = { ...deadlined, embed: (texts) => deadlined.embed(texts).catch((error: unknown) => Promise.reject(this.#afterFailedLoad(error))) };
+      this.#deadlined.set(deadlineMs, wrapped);
     }
     return wrapped;
   }
@@ -302,10 +341,25 @@ class BrowserSemanticFilter extends EventTarget implements SemanticFilter {
     if (load === this.#loads) this.#setState('ready');
   }
 
+  /**
+   * A deadline missed while a load was under way says MODEL_LOADING only while no load has failed:
+   * once one did, the load under way is a retry, and the call reports the failure that stands
+   * (TIMEOUT for a load that took too long, else MODEL_UNAVAILABLE) until a load succeeds. A model
+   * that never loads then reads as unavailable, not as loading for ever.
+   */
+  #afterFailedLoad(error: unknown): unknown {
+    const failure = this.#failure;
+    if (!(error instanceof DeadlineError) || error.reason !== 'MODEL_LOADING' || failure === null) return error;
+    const Failure = failure.reason === 'TIMEOUT' ? TimeoutError : WorkerFailedError;
+    return new Failure(`${error.message}; the load before it failed: ${failure.message}`);
+  }
+
   #setState(next: ModelState, error?: Error): void {
     if (next === this.#state && error === undefined) return;
     this.#state = next;
-    this.dispatchEvent(new CustomEvent<StateChange>('statechange', { detail: error === undefined ? { state: next } : { state: next, error: error.message } }));
+    const failure = next === 'fallback' && error !== undefined ? this.#failure : null;
+    const detail: StateChange = error === undefined ? { state: next } : failure === null ? { state: next, error: error.message } : { state: next, error: error.message, failure };
+    this.dispatchEvent(new CustomEvent<StateChange>('statechange', { detail }));
   }
 }
 

@@ -40,6 +40,16 @@ export interface DecisionChange {
   readonly previous: RolloutDecision;
 }
 
+/** The events a Rollout dispatches, by type: `rollout.addEventListener('decision', (e) => e.detail.decision.reason)` is typed. */
+export interface RolloutEventMap {
+  /** The decision changed (config, user, rollback, re-arm). */
+  decision: CustomEvent<DecisionChange>;
+  /** An evaluation window closed. */
+  guardrail: CustomEvent<GuardrailWindow>;
+  /** Guardrails rolled semantic mode back. */
+  rollback: CustomEvent<RollbackLatch>;
+}
+
 /**
  * A rollout for one user on this client: decides the mode, serves it, measures both modes and
  * rolls semantic mode back when guardrails fail.
@@ -48,6 +58,10 @@ export interface DecisionChange {
  * @fires rollback - CustomEvent<RollbackLatch> when guardrails roll semantic mode back.
  */
 export interface Rollout extends EventTarget {
+  addEventListener<K extends keyof RolloutEventMap>(type: K, listener: (this: Rollout, ev: RolloutEventMap[K]) => unknown, options?: boolean | AddEventListenerOptions): void;
+  addEventListener(type: string, listener: EventListener | EventListenerObject | null, options?: boolean | AddEventListenerOptions): void;
+  removeEventListener<K extends keyof RolloutEventMap>(type: K, listener: (this: Rollout, ev: RolloutEventMap[K]) => unknown, options?: boolean | EventListenerOptions): void;
+  removeEventListener(type: string, listener: EventListener | EventListenerObject | null, options?: boolean | EventListenerOptions): void;
   readonly decision: RolloutDecision;
   readonly config: RolloutConfig;
   readonly recorder: MetricsRecorder;

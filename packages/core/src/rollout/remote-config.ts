@@ -40,13 +40,31 @@ export interface RemoteConfigChange {
   readonly source: RemoteConfigSource;
 }
 
+/** Detail of the `error` event. */
+export interface RemoteConfigError {
+  /** Why the fetch or stream read failed (also `lastError`). */
+  readonly message: string;
+}
+
+/** The events a RemoteConfig dispatches, by type: `remote.addEventListener('change', (e) => e.detail.config.version)` is typed. */
+export interface RemoteConfigEventMap {
+  /** The config's content changed. */
+  change: CustomEvent<RemoteConfigChange>;
+  /** A fetch or stream read failed; the config in force stays. */
+  error: CustomEvent<RemoteConfigError>;
+}
+
 /**
  * A config fetched from a URL, kept fresh, falling back to the last good one.
  * @fires change - CustomEvent<RemoteConfigChange>, only when the config's content changes.
- * @fires error - CustomEvent<{ message }> when a fetch fails, times out or serves an invalid config,
+ * @fires error - CustomEvent<RemoteConfigError> (`{ message }`) when a fetch fails, times out or serves an invalid config,
  *   or a stream connection fails or carries an invalid config.
  */
 export interface RemoteConfig extends EventTarget {
+  addEventListener<K extends keyof RemoteConfigEventMap>(type: K, listener: (this: RemoteConfig, ev: RemoteConfigEventMap[K]) => unknown, options?: boolean | AddEventListenerOptions): void;
+  addEventListener(type: string, listener: EventListener | EventListenerObject | null, options?: boolean | AddEventListenerOptions): void;
+  removeEventListener<K extends keyof RemoteConfigEventMap>(type: K, listener: (this: RemoteConfig, ev: RemoteConfigEventMap[K]) => unknown, options?: boolean | EventListenerOptions): void;
+  removeEventListener(type: string, listener: EventListener | EventListenerObject | null, options?: boolean | EventListenerOptions): void;
   /** The config in force: always a valid one (the last good, the stored copy, or the default). */
   readonly config: RolloutConfig;
   /** Where `config` came from. */
@@ -283,7 +301,7 @@ class RemoteConfigClient extends EventTarget implements RemoteConfig {
 
   #fail(error: unknown): void {
     this.#lastError = error instanceof Error ? error.message : String(error);
-    this.dispatchEvent(new CustomEvent('error', { detail: { message: this.#lastError } }));
+    this.dispatchEvent(new CustomEvent<RemoteConfigError>('error', { detail: { message: this.#lastError } }));
   }
 
   /** Takes a good config; `change` fires only when its content differs, not on every refresh. */

@@ -1,4 +1,5 @@
 import type { FlipGroup, FlipSummary } from '@semfilter/core';
+import type { ModelLoadFailure } from '@semfilter/core/browser';
 import { html, nothing, type TemplateResult } from 'lit';
 import { countOf } from './counts.js';
 import { exactlyCompared, exactWords, fallbackWords } from './fallback-words.js';
@@ -56,6 +57,8 @@ export interface ChangesState {
   readonly summary: FlipSummary;
   /** The semantic run: its fallback says whether semantic mode ran at all. */
   readonly semantic: ShownRun;
+  /** Why the filter's latest model load failed, when one did: the panel names the cause. */
+  readonly failure?: ModelLoadFailure | null;
   /** How many rows the table shows (a search or a reason may narrow a chosen group's). */
   readonly shownRows: number;
   /** The chosen group's restriction, when the rows are restricted to one. */
@@ -69,13 +72,13 @@ export interface ChangesState {
  * each a button that restricts the table to the group's items; while one is chosen, a line says
  * what restricts the table, with a button that shows all rows again.
  */
-export function changesTemplate({ summary, semantic, shownRows, chosen, onChoose, onClear }: ChangesState): TemplateResult {
+export function changesTemplate({ summary, semantic, failure, shownRows, chosen, onChoose, onClear }: ChangesState): TemplateResult {
   const { groups } = summary;
   const listed = groups.slice(0, LISTED_GROUPS);
   const rest = groups.length - listed.length;
   const chosenKey = chosen?.group;
   return html`<section class="changes" part="changes" aria-label="What semantic mode changes" tabindex="-1">
-    <p><strong>What semantic mode changes:</strong> ${changesWords(summary, semantic)}</p>
+    <p><strong>What semantic mode changes:</strong> ${changesWords(summary, semantic, failure)}</p>
     ${listed.length === 0
       ? nothing
       : html`<ul class="flip-groups">
@@ -97,14 +100,14 @@ export function changesTemplate({ summary, semantic, shownRows, chosen, onChoose
  * The panel's first sentence. Without the model (a fallback), no flip is semantic mode's doing:
  * the sentence says it is not active, or only partly and what it still compares exactly.
  */
-function changesWords({ gained, lost }: FlipSummary, { report, run }: ShownRun): string {
+function changesWords({ gained, lost }: FlipSummary, { report, run }: ShownRun, failure: ModelLoadFailure | null | undefined): string {
   const fallback = report.fallback_reason;
-  if (fallback !== null && !report.semantic_mode_active) return `nothing, because semantic mode is not active: ${fallbackWords(fallback)}, so both filters compare every tag exactly.`;
+  if (fallback !== null && !report.semantic_mode_active) return `nothing, because semantic mode is not active: ${fallbackWords(fallback, failure)}, so both filters compare every tag exactly.`;
   const changes = gained + lost === 0
     ? 'nothing; both filters decide every item the same way.'
     : `it passes ${countOf(gained, 'item', 'items')} the traditional filter rejects, and rejects ${countOf(lost, 'item', 'items')} the traditional filter passes.`;
   if (fallback === null) return changes;
-  return `${gained + lost === 0 ? 'no verdict so far.' : changes} Semantic mode is only partly active: ${fallbackWords(fallback)}; ${exactWords(exactlyCompared(report, run))}.`;
+  return `${gained + lost === 0 ? 'no verdict so far.' : changes} Semantic mode is only partly active: ${fallbackWords(fallback, failure)}; ${exactWords(exactlyCompared(report, run))}.`;
 }
 
 /** What restricts the table: the group, and how many of its items the rows show when a search or a reason narrows them. */

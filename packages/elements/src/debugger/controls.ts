@@ -1,5 +1,5 @@
 import { DIMENSIONS, type Dimension, type FilterRequest } from '@semfilter/core';
-import { describeProgress, type ModelProgress, type ModelState } from '@semfilter/core/browser';
+import { describeProgress, type ModelLoadFailure, type ModelProgress, type ModelState } from '@semfilter/core/browser';
 import { html, nothing, type TemplateResult } from 'lit';
 import { guard } from 'lit/directives/guard.js';
 import { requestText, suggestedTerms } from './request-terms.js';
@@ -14,6 +14,8 @@ export interface ToolbarState {
   readonly view: DebuggerView;
   readonly modelState: ModelState;
   readonly progress: ModelProgress | undefined;
+  /** Why the latest model load failed, named beside the state while it is `fallback`. */
+  readonly failure?: ModelLoadFailure | null;
   /** Whether both modes have a report to export (not before the first run, nor for input that is not valid). */
   readonly canExport: boolean;
   /** What the last export wrote, or why it did not. */
@@ -39,7 +41,9 @@ export function toolbarTemplate(state: ToolbarState): TemplateResult {
       <button type="button" data-export="csv" @click=${() => state.onExport('csv')} ?disabled=${!state.canExport}>Export CSV</button>
       <span class="state" role="status" data-export-status>${state.exported}</span>
     </span>
-    <span class="state" role="status">Model: ${state.modelState}</span>
+    <span class="state" role="status">Model: ${state.modelState}${state.modelState === 'fallback' && state.failure != null
+      ? html` — <span data-model-failure=${state.failure.kind}>${state.failure.message}</span>`
+      : nothing}</span>
     ${state.modelState === 'loading'
       ? html`<progress part="model-progress" max="1" .value=${state.progress?.fraction ?? null} aria-label="Model download"></progress>
           <span class="state" data-model-progress>${state.progress === undefined ? 'Downloading the model…' : describeProgress(state.progress)}</span>`

@@ -1,5 +1,6 @@
 import { DEFAULT_THRESHOLDS, DIMENSIONS, itemVerdict, type Dimension, type FilterRequest } from '@semfilter/core';
-import { createSemanticFilter, type FilterRun, type ModelProgress, type ModelState, type PreparedItems, type SemanticFilter, type StateChange } from '@semfilter/core/browser';
+import type { FallbackReason } from '@semfilter/core';
+import { createSemanticFilter, type FilterRun, type ModelLoadFailure, type ModelProgress, type ModelState, type PreparedItems, type SemanticFilter, type StateChange } from '@semfilter/core/browser';
 import type { PropertyValues, ReactiveController, ReactiveControllerHost } from 'lit';
 import { whenIdle } from './idle.js';
 import { shownIndices, type RowQuery } from './rows.js';
@@ -44,6 +45,21 @@ function thresholdOptions(thresholds: Record<Dimension, number>) {
   return { dimensions: Object.fromEntries(DIMENSIONS.map((d) => [d, { threshold: thresholds[d] }])) };
 }
 
+/** Fallbacks that come from the model (not from the input or the mode): a run that reported one may be made again when the model's load ends. */
+const MODEL_FALLBACKS: ReadonlySet<FallbackReason | null> = new Set<FallbackReason>(['MODEL_LOADING', 'MODEL_UNAVAILABLE', 'TIMEOUT']);
+
+/**
+ * Whether a semantic report is out of date because the model's load ended after it answered: it
+ * said MODEL_LOADING and the load has ended since, well or badly (the facade now says which); or
+ * it fell back for the model while the model was not ready, and the model is ready now.
+ */
+function loadEndedSince(fallback: FallbackReason | null, stateThen: ModelState, stateNow: ModelState): boolean {
+  const loading = (state: ModelState) => state === 'idle' || state === 'loading';
+  // A failure counts only when the load was under way as the run began: a filter that answered MODEL_LOADING after it failed would otherwise run for ever.
+  if (fallback === 'MODEL_LOADING') return stateNow === 'ready' || (loading(stateThen) && !loading(stateNow));
+  return MODEL_FALLBACKS.has(fallback) && stateNow === 'ready' && stateThen !== 'ready';
+}
+
 const ZERO_THRESHOLDS = { dimensions: { style: { threshold: 0 }, occasion: { threshold: 0 }, mood: { threshold: 0 } } };
 
 /**
@@ -73,6 +89,8 @@ export class DebuggerRuns implements ReactiveController {
   #runs: Runs | undefined;
   #scores: DimensionScores | undefined;
   #progress: ModelProgress | undefined;
+  /** Why the filter's latest model load failed, as it said; null while none did or once one succeeded. */
+  #failure: ModelLoadFailure | null = null;
   /** Counts filter runs, so a result that a newer run superseded is dropped. */
   #run = 0;
   /** The last run whose answer within the filter's deadline is shown: a first answer must not replace it. */
@@ -103,6 +121,11 @@ export class DebuggerRuns implements ReactiveController {
   /** The model download's progress, as the filter last told it. */
   get progress(): ModelProgress | undefined {
     return this.#progress;
+  }
+
+  /** Why the filter's latest model load failed (in words: `message`), or null. */
+  get loadFailure(): ModelLoadFailure | null {
+    return this.#failure;
   }
 
   /** Called from the host's willUpdate: new inputs run both modes again, new thresholds retune the semantic run. */
@@ -141,6 +164,7 @@ export class DebuggerRuns implements ReactiveController {
     const { handle: prepared, items } = this.#prepared;
     const { thresholds: asked, request } = host;
     const options = thresholdOptions(currentThresholds(asked));
+    const stateThen = filter.state;
     const traditionalRun = filter.run(prepared, request, { semantic: false });
     const semanticRun = filter.run(prepared, request, options);
     if (filter.state === 'idle' || filter.state === 'loading') void this.#firstAnswer(run, filter, traditionalRun, filter.run(prepared, request, options, { deadlineMs: FIRST_ANSWER_MS }));
@@ -149,8 +173,8 @@ export class DebuggerRuns implements ReactiveController {
     this.#show({ traditional, items, request, semantic: this.#withThresholds(filter, semantic, asked) });
     this.#answered = run;
     this.#options.onReport();
-    // The model arrived while this run waited past its deadline: the statechange came too early to rerun it.
-    if (semantic.report.fallback_reason === 'MODEL_LOADING' && filter.state === 'ready') void this.#refresh();
+    // The model's load ended (arrived, or failed) while this run was in flight: the statechange came too early to rerun it.
+    if (loadEndedSince(semantic.report.fallback_reason, stateThen, filter.state)) void this.#refresh();
     if (semantic.run === null) this.#scores = undefined;
     else
       whenIdle(() => {
@@ -231,17 +255,28 @@ export class DebuggerRuns implements ReactiveController {
       this.#unsubscribe = new AbortController();
       const { signal } = this.#unsubscribe;
       this.#subscribed = filter;
-      filter.addEventListener('statechange', (e) => this.#stateChanged((e as CustomEvent<StateChange>).detail.state), { signal });
-      filter.addEventListener('progress', (e) => this.#progressed((e as CustomEvent<ModelProgress>).detail), { signal });
+      filter.addEventListener('statechange', (e) => this.#stateChanged(e.detail), { signal });
+      filter.addEventListener('progress', (e) => this.#progressed(e.detail), { signal });
       host.modelState = filter.state;
+      this.#failure = filter.loadFailure ?? null;
     }
     return filter;
   }
 
-  /** Follows the model state; a report that answered before the model arrived (MODEL_LOADING) is made again with it. */
-  #stateChanged(state: ModelState): void {
+  /**
+   * Follows the model state and why a load failed. A report that answered before the model's load
+   * ended is made again: with the model once it is ready (after MODEL_LOADING, or a fallback
+   * while a load after a failed one was under way), and after a load that failed (MODEL_LOADING
+   * is then no longer true: the run says what the facade says now, MODEL_UNAVAILABLE or TIMEOUT).
+   */
+  #stateChanged({ state, failure }: StateChange): void {
+    const filter = this.#subscribed;
+    // A filter without loadFailure (a hand-made one) says why in the event only.
+    this.#failure = state === 'ready' ? null : filter?.loadFailure !== undefined ? filter.loadFailure : (failure ?? this.#failure);
     this.#host.modelState = state;
-    if (state === 'ready' && this.#runs?.semantic.report.fallback_reason === 'MODEL_LOADING') void this.#refresh();
+    this.#host.requestUpdate();
+    const fallback = this.#runs?.semantic.report.fallback_reason ?? null;
+    if (fallback === 'MODEL_LOADING' ? state !== 'idle' && state !== 'loading' : state === 'ready' && MODEL_FALLBACKS.has(fallback)) void this.#refresh();
   }
 
   #progressed(progress: ModelProgress): void {

@@ -1,10 +1,21 @@
 import { DIMENSIONS, type Dimension, type FallbackReason, type FilterReport, type PreparedRun } from '@semfilter/core';
+import type { ModelLoadFailure } from '@semfilter/core/browser';
 
 /** Tags listed by name in "which tags are compared exactly"; the rest are counted. */
 const LISTED_TAGS = 5;
 
-/** Why semantic mode is not (fully) active, in words. */
-export function fallbackWords(reason: FallbackReason): string {
+/**
+ * Why semantic mode is not (fully) active, in words; for a model that could not be loaded or did
+ * not answer in time, with the cause the filter knows (`failure`, from its latest failed load):
+ * "the model could not be loaded because the server answered …/config.json with an HTML page: the
+ * model is not served there".
+ */
+export function fallbackWords(reason: FallbackReason, failure?: ModelLoadFailure | null): string {
+  const words = reasonWords(reason);
+  return failure != null && (reason === 'MODEL_UNAVAILABLE' || reason === 'TIMEOUT') ? `${words} because ${failure.message}` : words;
+}
+
+function reasonWords(reason: FallbackReason): string {
   switch (reason) {
     case 'MODEL_UNAVAILABLE':
       return 'the model could not be loaded';

@@ -148,6 +148,7 @@ export class SemfilterDebugger extends LitElement {
         view: this.view,
         modelState: this.modelState,
         progress: this.#runs.progress,
+        failure: this.#runs.loadFailure,
         canExport: runs?.traditional.run != null && runs.semantic.run !== null,
         exported: this._exported,
         onToggle: () => this.#toggle(),
@@ -177,6 +178,7 @@ export class SemfilterDebugger extends LitElement {
     const changes = {
       summary: flipGroups(traditional.run, semantic.run),
       semantic: semantic as ShownRun,
+      failure: this.#runs.loadFailure,
       shownRows: this.#shownRows(runs).indices.length,
       chosen: this.#narrowing.chosen,
       onChoose: (group: FlipGroup) => this.#narrowing.choose(group),
