@@ -34,8 +34,15 @@ describe('openFeatureDecision with the web SDK and its InMemoryProvider', () => 
     });
   });
 
-  it('a boolean flag that is off: OUT_OF_ROLLOUT; without a user id, no bucket', () => {
-    expect(openFeatureDecision(client, 'semantic-off')).toMatchObject({ semantic: false, reason: 'OUT_OF_ROLLOUT', bucket: null, openFeature: { reason: 'STATIC', variant: 'off' } });
+  it('a boolean flag that is off: OUT_OF_ROLLOUT; the bucket is the evaluated targeting key’s, never another user’s', () => {
+    expect(openFeatureDecision(client, 'semantic-off')).toMatchObject({ semantic: false, reason: 'OUT_OF_ROLLOUT', bucket: bucketOf('semantic-off', 'alice'), openFeature: { reason: 'STATIC', variant: 'off' } });
+    // The client's context is alice's: bob's rollout shows no bucket rather than alice's.
+    expect(openFeatureDecision(client, 'semantic-off', { userId: 'bob' })).toMatchObject({ bucket: null });
+  });
+
+  it('a client that runs no invocation hooks (a host stub): the evaluated key is unknown, so no bucket', () => {
+    const stub = { getBooleanDetails: () => ({ value: true, reason: 'STATIC' }), getStringDetails: () => ({ value: 'on' }) };
+    expect(openFeatureDecision(stub, 'semantic-filter', { userId: 'alice' })).toMatchObject({ semantic: true, reason: 'IN_ROLLOUT', bucket: null });
   });
 
   it('a disabled flag is the kill switch', () => {

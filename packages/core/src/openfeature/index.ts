@@ -1,1 +1,3 @@
 export * from './decision.js';
+export * from './provider.js';
+export * from './follow.js';

@@ -11,8 +11,14 @@ import { browserStorage, memoryStorage, type KeyValueStorage } from '../key-valu
 
 /** Options of createRollout. */
 export interface RolloutOptions {
-  /** A fixed config, or a remote one whose `change` events the rollout follows (the host calls its start()). */
-  readonly config: RolloutConfig | RemoteConfig;
+  /**
+   * A fixed config, or a remote one whose `change` events the rollout follows (the host calls its
+   * start()). Optional with `decide`: without one the built-in DEFAULT_ROLLOUT_CONFIG (mode off)
+   * scopes the guardrails, under `flag` when given.
+   */
+  readonly config?: RolloutConfig | RemoteConfig;
+  /** Without `config`: the flag the guardrails' rollback is kept under (default `semantic-filter`), e.g. the host's OpenFeature flag key. */
+  readonly flag?: string;
   readonly user: RolloutUser;
   /** What runs the filters: the browser SemanticFilter, or anything with its filter() (and optionally stats()). */
   readonly filter: RolloutFilter;
@@ -29,7 +35,9 @@ export interface RolloutOptions {
   /**
    * The host's own decider, in place of decide(config, …): e.g. `(user) => openFeatureDecision(client,
    * 'semantic-filter', { userId: user.id })`. The guardrails still apply: after a rollback the
-   * decision is GUARDRAIL_ROLLBACK until re-armed. Call refresh() when the host's flag changes.
+   * decision is GUARDRAIL_ROLLBACK until re-armed. Call refresh() when the host's flag changes, or
+   * let `followOpenFeature(rollout, client)` (`@semfilter/core/openfeature`) call it on the
+   * provider's Ready, ConfigurationChanged and ContextChanged events.
    */
   readonly decide?: (user: RolloutUser) => RolloutDecision;
 }
@@ -84,8 +92,15 @@ export function createRollout(options: RolloutOptions): Rollout {
   return new RolloutController(options);
 }
 
-function isRemote(config: RolloutConfig | RemoteConfig): config is RemoteConfig {
-  return typeof (config as RemoteConfig).refresh === 'function' && typeof (config as RemoteConfig).addEventListener === 'function';
+function isRemote(config: RolloutConfig | RemoteConfig | undefined): config is RemoteConfig {
+  return typeof config === 'object' && config !== null && typeof (config as RemoteConfig).refresh === 'function' && typeof (config as RemoteConfig).addEventListener === 'function';
+}
+
+/** The config of a rollout created without one: the default (mode off), under the host's flag if it names one. */
+function defaultConfigFor(flag: string | undefined): RolloutConfig {
+  if (flag === undefined) return DEFAULT_ROLLOUT_CONFIG;
+  const parsed = parseRolloutConfig({ ...DEFAULT_ROLLOUT_CONFIG, flag });
+  return parsed.ok ? parsed.value : DEFAULT_ROLLOUT_CONFIG;
 }
 
 /** The parsed (frozen, defaulted) config; an invalid one is kept as it is, so decide() reports INVALID_CONFIG with its issues. */
@@ -121,7 +136,7 @@ class RolloutController extends EventTarget implements Rollout {
   constructor(options: RolloutOptions) {
     super();
     this.#remote = isRemote(options.config) ? options.config : undefined;
-    this.#config = this.#remote?.config ?? validated(options.config as RolloutConfig);
+    this.#config = this.#remote?.config ?? (options.config === undefined ? defaultConfigFor(options.flag) : validated(options.config as RolloutConfig));
     this.#user = options.user;
     this.#hostThresholds = options.thresholds;
     this.#hostDecide = options.decide;

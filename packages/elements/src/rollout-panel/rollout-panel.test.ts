@@ -3,7 +3,7 @@ import 'axe-core'; // a UMD script: it defines globalThis.axe
 import type { AxeResults, RunOptions } from 'axe-core';
 import { sendKeys } from '@web/test-runner-commands';
 import { filterItems, type FilterOptionsInput, type FilterRequest, type Item } from '@semfilter/core';
-import { bucketOf, createRollout, memoryStorage, parseRolloutConfig, type Rollout, type RolloutConfig } from '@semfilter/core/rollout';
+import { bucketOf, createRollout, memoryStorage, parseRolloutConfig, type Rollout, type RolloutConfig, type RolloutDecision } from '@semfilter/core/rollout';
 import '@semfilter/elements/semfilter-rollout-panel.js';
 import type { SemfilterRolloutPanel } from '@semfilter/elements';
 
@@ -217,5 +217,42 @@ describe('<semfilter-rollout-panel>', () => {
     await new Promise((resolve) => setTimeout(resolve, 300));
     await element.updateComplete;
     expect($(element, '[data-runs]').textContent).to.match(/1 semantic/);
+  });
+});
+
+describe('<semfilter-rollout-panel> with a decision read from an OpenFeature flag', () => {
+  /** A rollout made with only `decide` (no config), as a host on OpenFeature makes it. */
+  const fromFlag = (decision: Partial<RolloutDecision> & Pick<RolloutDecision, 'reason' | 'openFeature'>) =>
+    track(createRollout({ user: { id: 'user-1' }, filter: modelLessFilter, storage: memoryStorage(), decide: () => ({ semantic: false, shadow: false, bucket: null, stage: null, stageIndex: null, configVersion: null, ...decision }) }));
+  const reason = (element: SemfilterRolloutPanel) => $(element, '.reason span').textContent!;
+
+  it('a flag not found or a provider not ready: the flag could not be evaluated, not an invalid rollout config', async () => {
+    for (const errorCode of ['FLAG_NOT_FOUND', 'PROVIDER_NOT_READY']) {
+      const element = await mount(fromFlag({ reason: 'INVALID_CONFIG', issues: [{ path: 'openfeature.semantic-filter', message: errorCode }], openFeature: { flagKey: 'semantic-filter', reason: 'ERROR', variant: null, errorCode } }));
+      expect(reason(element)).to.contain(`The OpenFeature flag semantic-filter could not be evaluated: ${errorCode}`);
+      expect(reason(element)).to.contain('so semantic mode stays off');
+      expect(reason(element)).not.to.contain('rollout config');
+      expect(reason(element)).not.to.contain('everyone');
+      expect($(element, '.issues').getAttribute('aria-label')).to.equal('Problems evaluating the OpenFeature flag semantic-filter');
+      expect($(element, '[part~="simulator"]').textContent).not.to.contain('the config is not valid');
+      expect(await violations(element)).to.deep.equal([]);
+      element.remove();
+    }
+  });
+
+  it('a DISABLED flag is disabled in OpenFeature, not the kill switch', async () => {
+    const element = await mount(fromFlag({ reason: 'KILL_SWITCH', openFeature: { flagKey: 'semantic-filter', reason: 'DISABLED', variant: null, errorCode: null } }));
+    expect(reason(element)).to.equal('The OpenFeature flag semantic-filter is disabled in OpenFeature, so semantic mode is off.');
+    expect(reason(element).toLowerCase()).not.to.contain('kill switch');
+  });
+
+  it('an off value is off for this user, not stage 0% nor mode off; on and shadow say so', async () => {
+    const off = await mount(fromFlag({ reason: 'OUT_OF_ROLLOUT', openFeature: { flagKey: 'semantic-filter', reason: 'TARGETING_MATCH', variant: 'off', errorCode: null } }));
+    expect(reason(off)).to.equal('The OpenFeature flag semantic-filter is off for this user (variant off, reason TARGETING_MATCH): traditional filtering.');
+    expect(reason(off)).not.to.contain('0%');
+    off.remove();
+    const on = await mount(fromFlag({ semantic: true, reason: 'IN_ROLLOUT', bucket: bucketOf('semantic-filter', 'user-1'), openFeature: { flagKey: 'semantic-filter', reason: 'SPLIT', variant: 'on', errorCode: null } }));
+    expect(reason(on)).to.equal('The OpenFeature flag semantic-filter is on for this user (variant on, reason SPLIT), so semantic mode is on.');
+    expect($(on, '[data-bucket]').textContent).to.equal(bucketOf('semantic-filter', 'user-1').toFixed(4));
   });
 });

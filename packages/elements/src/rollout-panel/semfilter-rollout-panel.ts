@@ -108,7 +108,8 @@ export class SemfilterRolloutPanel extends LitElement {
     const users = clampUsers(this.simulateUsers);
     const thresholds = rollout.guardrails.thresholds;
     // An invalid config has no stages or seed to show or simulate: the decision lists its problems instead.
-    const valid = decision.reason !== 'INVALID_CONFIG';
+    // A decision read from an OpenFeature flag did not come from the rollout config, whose stages stay worth showing.
+    const valid = decision.reason !== 'INVALID_CONFIG' || decision.openFeature !== undefined;
     return html`
       ${rollbackTemplate(latch, decision, this.#rearm)}
       <div class="grid">

@@ -24,7 +24,7 @@ export function decisionTemplate(decision: RolloutDecision, mode: string | undef
       <dt>Config version</dt><dd>${decision.configVersion ?? '—'}</dd>
     </dl>
     ${decision.issues && decision.issues.length > 0
-      ? html`<ul class="issues" aria-label="Problems in the rollout config">${decision.issues.slice(0, 12).map((issue) => html`<li>${issue.path}: ${issue.message}</li>`)}</ul>`
+      ? html`<ul class="issues" aria-label=${decision.openFeature ? `Problems evaluating the OpenFeature flag ${decision.openFeature.flagKey}` : 'Problems in the rollout config'}>${decision.issues.slice(0, 12).map((issue) => html`<li>${issue.path}: ${issue.message}</li>`)}</ul>`
       : nothing}
   </section>`;
 }

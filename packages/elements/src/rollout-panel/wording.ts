@@ -25,8 +25,57 @@ const REASON_SENTENCES: Readonly<Record<RolloutReason, (decision: RolloutDecisio
         : `The user's bucket ${bucketText(d)} is above the current stage ${stageText(d)}: traditional filtering.`,
 };
 
-/** The human sentence for a decision's reason code; `mode` (the config's) tells "mode off" from "not in this stage". */
+/** What an OpenFeature error code means, in a few words; unknown codes are shown as they are. */
+const OPENFEATURE_ERRORS: Readonly<Record<string, string>> = {
+  FLAG_NOT_FOUND: 'the provider has no such flag',
+  PROVIDER_NOT_READY: 'the provider is not ready yet',
+  PROVIDER_FATAL: 'the provider failed for good',
+  TYPE_MISMATCH: 'the flag is not of the type asked for',
+  PARSE_ERROR: 'the provider could not parse the flag\'s configuration',
+  TARGETING_KEY_MISSING: 'the evaluation context has no targetingKey',
+  INVALID_CONTEXT: 'the evaluation context is not valid for this flag',
+  GENERAL: 'an error in the provider or the host',
+};
+
+/**
+ * A decision read from an OpenFeature flag, in OpenFeature's terms: the rollout config is not
+ * what decided it, so "config", "kill switch" and "stage" would be wrong words. Null for the codes
+ * that read the same either way (a guardrail rollback is ours whoever decided).
+ */
+function describeOpenFeature(decision: RolloutDecision, openFeature: NonNullable<RolloutDecision['openFeature']>): string | null {
+  const flag = `The OpenFeature flag ${openFeature.flagKey}`;
+  const how = [openFeature.variant === null ? null : `variant ${openFeature.variant}`, openFeature.reason === null ? null : `reason ${openFeature.reason}`].filter((part) => part !== null).join(', ');
+  const detail = how === '' ? '' : ` (${how})`;
+  switch (decision.reason) {
+    case 'INVALID_CONFIG': {
+      if (openFeature.errorCode !== null) {
+        const meaning = OPENFEATURE_ERRORS[openFeature.errorCode];
+        return `${flag} could not be evaluated: ${openFeature.errorCode}${meaning === undefined ? '' : ` (${meaning})`}, so semantic mode stays off.`;
+      }
+      const issue = decision.issues?.[0]?.message;
+      return `${flag} returned a value that is not a semantic mode${issue === undefined ? '' : ` (${issue})`}, so semantic mode stays off.`;
+    }
+    case 'KILL_SWITCH':
+      return `${flag} is disabled in OpenFeature, so semantic mode is off.`;
+    case 'OUT_OF_ROLLOUT':
+      return `${flag} is off for this user${detail}: traditional filtering.`;
+    case 'IN_ROLLOUT':
+      return `${flag} is ${decision.shadow ? 'shadow' : 'on'} for this user${detail}, so ${modeWords(decision)}.`;
+    default:
+      return null;
+  }
+}
+
+/**
+ * The human sentence for a decision's reason code; `mode` (the config's) tells "mode off" from "not
+ * in this stage". A decision read from an OpenFeature flag (`decision.openFeature`) is worded in
+ * OpenFeature's terms instead.
+ */
 export function describeDecision(decision: RolloutDecision, mode?: string): string {
+  if (decision.openFeature) {
+    const openFeature = describeOpenFeature(decision, decision.openFeature);
+    if (openFeature !== null) return openFeature;
+  }
   const sentence = REASON_SENTENCES[decision.reason];
   return sentence === undefined ? `Reason ${decision.reason}.` : sentence(decision, mode); // undefined: a code newer than this element
 }
