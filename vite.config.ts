@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { fileURLToPath } from 'node:url';
-import { defineConfig, type Plugin } from 'vite';
+import { defaultClientConditions, defineConfig, type Plugin } from 'vite';
 import { resolveModelsDir } from '@semfilter/core/node';
 import { serveFromFolder } from './scripts/serve-folder.js';
 import { CROSS_ORIGIN_ISOLATION } from './test/support/static-server.js';
@@ -21,13 +21,23 @@ function serveModels(): Plugin {
 }
 
 
+/**
+ * Export conditions for a build: Vite's defaults with `production` in place of its
+ * `development|production`, which Vite resolves from NODE_ENV. A build started where NODE_ENV is
+ * not `production` (vitest sets `test`, so the e2e tests' playground) would otherwise resolve
+ * Lit's `development` export: its dev mode, larger and slower, warning in the console.
+ */
+const PRODUCTION_CONDITIONS = defaultClientConditions.map((condition) => (condition === 'development|production' ? 'production' : condition));
+
 // The playground. It imports the workspace packages as built (`npm start` builds first), the way
 // a host app would, so the embedding worker and the .wasm files resolve from dist/.
-export default defineConfig({
+export default defineConfig(({ command }) => ({
   root: 'demo',
   plugins: [serveModels()],
+  // `vite` (serve) keeps Vite's defaults: Lit's dev mode and its warnings help while editing.
+  ...(command === 'build' ? { resolve: { conditions: PRODUCTION_CONDITIONS } } : {}),
   server: { port: 5173, strictPort: false, headers: CROSS_ORIGIN_ISOLATION },
   preview: { headers: CROSS_ORIGIN_ISOLATION },
   // Named from this file, not from `root`, so the path reads as what it is: dist/demo in the repository.
   build: { outDir: fileURLToPath(new URL('dist/demo', import.meta.url)), emptyOutDir: true },
-});
+}));
