@@ -37,7 +37,8 @@ export const DEFAULT_FLEET_SETTINGS: FleetSettings = { onFail: 'kill', paused: f
 /** The body of PUT /v1/flags/:flag: the config (its version is the server's to set) and why. */
 export const flagPutSchema = z.strictObject({
   config: z.unknown(),
-  settings: fleetSettingsSchema.optional(),
+  // Checked by FlagService.put (defaults must not be filled in before it sees what was sent).
+  settings: z.unknown().optional(),
   reason: z.string().min(1).max(500).optional(),
 });
 

@@ -82,7 +82,11 @@ export class FlagService {
     }
     const version = (current?.version.version ?? 0) + 1;
     const parsedConfig = configWithVersion(config, version);
-    const parsedSettings = fleetSettingsSchema.safeParse(settings ?? current?.version.settings ?? DEFAULT_FLEET_SETTINGS);
+    // Settings sent without `paused` keep the flag's: editing a schedule must not quietly resume a
+    // rollout that a person or a guardrail rollback paused (only `resume` or an explicit value does).
+    const pausedNow = current?.version.settings.paused;
+    const withPaused = settings !== undefined && typeof settings === 'object' && settings !== null && !('paused' in settings) && pausedNow !== undefined ? { ...settings, paused: pausedNow } : settings;
+    const parsedSettings = fleetSettingsSchema.safeParse(withPaused ?? current?.version.settings ?? DEFAULT_FLEET_SETTINGS);
     const issues: Issue[] = parsedConfig.ok ? [] : [...parsedConfig.issues];
     if (!parsedSettings.success) issues.push(...describeIssues(parsedSettings.error, 'settings'));
     if (parsedConfig.ok && parsedConfig.value.flag !== flag) issues.push({ path: 'config.flag', message: `expected "${flag}", the flag in the URL` });

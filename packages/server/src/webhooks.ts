@@ -101,12 +101,20 @@ export class WebhookDispatcher {
 
 /** The `webhook-signature` header value for a delivery (Standard Webhooks, v1). Receivers recompute it with their copy of the secret. */
 export function signWebhook(secret: string, id: string, timestamp: number, body: string): string {
-  return `v1,${createHmac('sha256', secret).update(`${id}.${timestamp}.${body}`).digest('base64')}`;
+  return `v1,${createHmac('sha256', signingKey(secret)).update(`${id}.${timestamp}.${body}`).digest('base64')}`;
 }
 
-/** A new signing secret: 32 random bytes, shown once when the webhook is created. */
+/**
+ * The HMAC key of a secret, as Standard Webhooks receivers derive it: a `whsec_` secret is the
+ * base64 of the key bytes; any other secret (one an operator chose) is used as its UTF-8 bytes.
+ */
+export function signingKey(secret: string): Buffer {
+  return secret.startsWith('whsec_') ? Buffer.from(secret.slice('whsec_'.length), 'base64') : Buffer.from(secret, 'utf8');
+}
+
+/** A new signing secret in Standard Webhooks' form (`whsec_` + base64 of 32 random bytes), shown once when the webhook is created. */
 export function newWebhookSecret(): string {
-  return `whsec_${randomBytes(32).toString('base64url')}`;
+  return `whsec_${randomBytes(32).toString('base64')}`;
 }
 
 function messageOf(error: unknown): string {

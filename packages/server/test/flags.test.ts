@@ -98,4 +98,17 @@ describe('serving and changing a flag over real HTTP', () => {
     expect(response.status).toBe(403);
     expect((await response.json()).error.message).toContain('another-flag');
   });
+
+  it('keeps a pause across an edit that does not mention it: editing the schedule never resumes a paused rollout', async () => {
+    const flag = 'paused-flag';
+    const edit = async (settings: Record<string, unknown>) => {
+      const etag = (await t.adminFetch(`/v1/flags/${flag}`)).headers.get('etag')!;
+      return (await t.adminFetch(`/v1/flags/${flag}`, { method: 'PUT', body: { config: stagedConfig({ flag }), settings }, headers: { 'if-match': etag } })).json();
+    };
+    expect((await t.adminFetch(`/v1/flags/${flag}`, { method: 'PUT', body: { config: stagedConfig({ flag }) } })).status).toBe(201);
+    await t.adminFetch(`/v1/flags/${flag}/pause`, { method: 'POST', body: {} });
+    expect(await edit({ onFail: 'previousStage', schedule: [0, 1, 2].map(() => ({ minDurationMs: 0, passWindows: 1 })) })).toMatchObject({ settings: { paused: true, onFail: 'previousStage' } });
+    expect(await edit({ paused: false })).toMatchObject({ settings: { paused: false } });
+  });
 });
+
