@@ -46,7 +46,9 @@ export class FleetEvaluator {
     // Windows start on the first whole minute of the stage, so each covers whole minute buckets.
     const origin = Math.ceil(served.version.stageStartedAt / BUCKET_MS) * BUCKET_MS;
     const windows = await this.store.windows(key, origin);
-    let start = windows.length === 0 ? origin : windows[windows.length - 1]!.start + windowMs;
+    // The next window starts where the last one ended (not last start + today's length): a window
+    // length changed mid-stage must neither judge the same minutes twice nor skip any.
+    let start = windows.length === 0 ? origin : Math.max(origin, windows[windows.length - 1]!.end);
     for (let n = 0; n < MAX_WINDOWS_PER_TICK && start + windowMs <= this.now(); n++, start += windowMs) {
       const data = await this.store.windowData(key, start, start + windowMs);
       const evaluation = evaluateTotals(totalsOf(data), thresholds);
@@ -62,6 +64,8 @@ export class FleetEvaluator {
     }
     const step = config.stage === undefined ? undefined : settings.schedule?.[config.stage];
     if (step === undefined || settings.paused) return;
+    // Catching up after downtime: windows still unjudged may hold a FAIL, so no promotion until they are judged.
+    if (start + windowMs <= this.now()) return;
     const passes = windows.filter((w) => w.result === 'PASS').length;
     const dwelt = this.now() - served.version.stageStartedAt;
     if (dwelt >= step.minDurationMs && passes >= step.passWindows && !windows.some((w) => w.result === 'FAIL')) {

@@ -157,5 +157,29 @@ describe('operating the server', () => {
     ]);
     for (const secret of [t.admin, key, 'B'.repeat(43), 'client-iiii', 'secret-reason-text', '?key=']) expect(log).not.toContain(secret);
   });
+
+  it('keeps windows contiguous when the window length changes mid-stage, and promotes only once a backlog is judged', async () => {
+    const clock = manualClock(Date.UTC(2026, 2, 1, 12));
+    const t = await startTestServer({ now: clock });
+    cleanups.push(() => t.stop());
+    const schedule = [0, 1, 2].map(() => ({ minDurationMs: 0, passWindows: 1 }));
+    await t.adminFetch('/v1/flags/semantic-filter', { method: 'PUT', body: { config: stagedConfig({ guardrails: GUARDRAILS }), settings: { schedule, paused: true } } });
+    const key = await t.token('client', 'shop', 'semantic-filter');
+    const send = async (count: number) => {
+      for (let i = 0; i < count; i++) await sendSnapshots(t.url, key, [clientSnapshot(`client-${String(i).padStart(12, '0')}`, { flag: 'semantic-filter', version: 1, stage: 0, mode: 'on' }, HEALTHY, seeded(i), clock())]);
+    };
+    await send(10);
+    clock.advance(300_000);
+    await t.server.tick(); // window 1: 5 min
+    const etag = (await t.adminFetch('/v1/flags/semantic-filter')).headers.get('etag')!;
+    await t.adminFetch('/v1/flags/semantic-filter', { method: 'PUT', body: { config: stagedConfig({ guardrails: { ...GUARDRAILS, fleetWindowMs: 600_000 } }) }, headers: { 'if-match': etag } });
+    clock.advance(30 * 60_000); // half an hour down: three 10-minute windows are due at once
+    await t.adminFetch('/v1/flags/semantic-filter/resume', { method: 'POST', body: {} });
+    await t.server.tick();
+    const windows = ((await (await t.adminFetch('/v1/flags/semantic-filter/windows')).json()).windows as { start: number; end: number }[]).reverse();
+    expect(windows.map((w) => (w.end - w.start) / 60_000)).toEqual([5, 10, 10, 10]);
+    for (let i = 1; i < windows.length; i++) expect(windows[i]!.start).toBe(windows[i - 1]!.end);
+    expect((await (await t.adminFetch('/v1/flags/semantic-filter')).json()).stage).toBe(1); // promoted once every due window was judged
+  });
 });
 

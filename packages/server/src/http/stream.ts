@@ -44,7 +44,10 @@ export class StreamHub {
   open(response: ServerResponse, served: ServedFlag, lastEventId: string | undefined, headers: Record<string, string>): void {
     response.writeHead(200, { ...headers, 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache, no-transform', connection: 'keep-alive', 'x-accel-buffering': 'no' });
     response.write(`retry: ${this.timings.retryMs}\n\n`);
-    if (lastEventId !== String(served.version.version)) write(response, configEvent(served));
+    // Only a newer version than the client holds: an instance that has not yet heard of the
+    // client's version (a late notice) must not hand it an older config, e.g. one from before a kill switch.
+    const held = lastEventId === undefined ? Number.NaN : Number.parseInt(lastEventId, 10);
+    if (!(held >= served.version.version)) write(response, configEvent(served));
     const stream: OpenStream = { flag: served.version.flag, response, timers: [] };
     const ping = setInterval(() => write(response, ': ping\n\n'), this.timings.pingMs);
     const end = setTimeout(() => response.end(), this.timings.maxLifeMs);
