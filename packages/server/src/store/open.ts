@@ -24,11 +24,13 @@ export async function openFleetStore(url: string = DEFAULT_DB, cwd = process.cwd
   throw new FleetError('BAD_REQUEST', `--db ${redactDbUrl(url)}: expected sqlite:PATH or postgres://USER@HOST:PORT/DATABASE`);
 }
 
-/** A database URL fit for a message or a log: the password replaced by ***. */
+/** A database URL fit for a message or a log: the password (in the authority or as `?password=`) replaced by ***. */
 export function redactDbUrl(url: string): string {
   try {
     const parsed = new URL(url);
     if (parsed.password !== '') parsed.password = '***';
+    // libpq also takes the password as a query parameter (postgres://u@h/db?password=…).
+    if (parsed.searchParams.has('password')) parsed.searchParams.set('password', '***');
     return parsed.toString();
   } catch {
     return url.replace(/\/\/([^:/@]*):[^@]*@/, '//$1:***@');
