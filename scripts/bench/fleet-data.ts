@@ -1,7 +1,7 @@
 // Data of `npm run bench:server`: the config served, and snapshots as a browser's reporter sends them.
 import { randomUUID } from 'node:crypto';
 import { fleetModeAccumulators, type FleetSnapshot } from '@semfilter/core/metrics';
-export { seededRandom as seeded } from '../../test/support/seeded-random.js';
+export { seededRandom as seeded } from '@semfilter/core';
 
 /** The demo's staged rollout config, as the benchmark serves it. */
 export const BENCH_CONFIG = { schema: 1, version: 0, flag: 'semantic-filter', mode: 'on', stages: [0.05, 0.25, 0.5, 0.75, 1], stage: 1, guardrails: { p95LatencyMs: 800 } } as const;

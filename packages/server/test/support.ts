@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { fleetModeAccumulators, type FleetSnapshot, type RunSample } from '@semfilter/core/metrics';
-import { seededRandom } from '../../../test/support/seeded-random.js';
+import { seededRandom } from '@semfilter/core';
 import { createFleetServer, issueToken, SqliteStore, type FleetServer, type FleetServerOptions, type Store, type TokenScope } from '../src/index.js';
 
 /** A clock the test moves by hand: windows and schedules run without waiting. */
