@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { defaultClientConditions, defineConfig, type Plugin } from 'vite';
-import { resolveModelsDir } from '@semfilter/core/node';
+import { resolveModelsDir } from '@semfilter/node';
 import { serveFromFolder } from './scripts/serve-folder.js';
 import { CROSS_ORIGIN_ISOLATION } from './test/support/static-server.js';
 

@@ -2,7 +2,8 @@
 // repository root, so the built packages and the fetched model are reachable at /packages/… and /models/….
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
-import { createNodeEmbedder } from '@semfilter/core/node';
+import { createNodeEmbedder } from '@semfilter/node';
+import { reactEsm } from './test/support/react-esm.mjs';
 
 const CHROMIUM_FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
@@ -78,7 +79,8 @@ export default {
   nodeResolve: { exportConditions: ['browser'] },
   concurrency: 1,
   middleware: [freshPaths],
-  plugins: [esbuildPlugin({ ts: true, target: 'es2022' }), testCommands],
+  // reactEsm: react and react-dom are CommonJS; the React wrapper tests import them as ES modules.
+  plugins: [esbuildPlugin({ ts: true, target: 'es2022' }), testCommands, reactEsm()],
   browsers: [chromeLauncher({ launchOptions: { executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_FLAGS } })],
   testFramework: { config: { timeout: 180_000 } },
   browserStartTimeout: 60_000,

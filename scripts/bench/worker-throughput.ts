@@ -3,7 +3,7 @@
 // cross-origin isolated one, with the .wasm files onnxruntime-web fetched and parity against Node.
 import type { Browser } from 'playwright-core';
 import { cosine } from '@semfilter/core';
-import { createNodeEmbedder } from '@semfilter/core/node';
+import { createNodeEmbedder } from '@semfilter/node';
 import { benchPhrases } from '../../packages/cli/src/bench/embedding.js';
 import { median } from './stats.js';
 

@@ -4,7 +4,7 @@
 // Run: npx tsx --conditions=@semfilter/source scripts/tune/misses.ts [--vocabulary]
 import { readFileSync } from 'node:fs';
 import { CONCEPT_MAPS, judgePairs, withItemTermsUnseen } from '@semfilter/core';
-import { createNodeEmbedder } from '@semfilter/core/node';
+import { createNodeEmbedder } from '@semfilter/node';
 
 const pairs = readFileSync('test/fixtures/compatibility-dev.jsonl', 'utf8').trim().split('\n').map((l) => JSON.parse(l));
 const heldOut = withItemTermsUnseen(pairs);

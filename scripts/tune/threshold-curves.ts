@@ -5,7 +5,7 @@
 // Run: [SHOW=mood:calm] npx tsx --conditions=@semfilter/source scripts/tune/threshold-curves.ts
 import { readFileSync } from 'node:fs';
 import { DIMENSIONS, judgePairs, prepareRequest, prepareWardrobe, runPrepared, type Dimension } from '@semfilter/core';
-import { createNodeEmbedder } from '@semfilter/core/node';
+import { createNodeEmbedder } from '@semfilter/node';
 import { PRESETS } from '../../demo/presets.js';
 
 const THRESHOLDS = Array.from({ length: 14 }, (_, i) => Math.round((0.3 + 0.05 * i) * 100) / 100);

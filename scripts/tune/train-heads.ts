@@ -14,7 +14,7 @@ import {
   calibration, CONCEPT_MAPS, ConceptIndex, DIMENSIONS, PAIR_FEATURES, PAIR_HEADS, STANCE, embeddingText, normalizeTerm, pairFeatures, phraseHead, readPair, termHalf,
   type ConceptMap, type Dimension, type PairHead, type Vector,
 } from '@semfilter/core';
-import { createNodeEmbedder } from '@semfilter/core/node';
+import { createNodeEmbedder } from '@semfilter/node';
 import { fitLogistic, logit, sigmoid, type Fit, type Row } from './logistic.js';
 
 interface Pair { dimension: Dimension; requested: string; item: string; compatible: boolean }

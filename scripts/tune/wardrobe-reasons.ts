@@ -4,7 +4,7 @@
 // Run: npx tsx --conditions=@semfilter/source scripts/tune/wardrobe-reasons.ts [word…]   (words: only pairs naming one)
 import { readFileSync } from 'node:fs';
 import { describeMatch, describeReason, filterItems, type Item } from '@semfilter/core';
-import { createNodeEmbedder } from '@semfilter/core/node';
+import { createNodeEmbedder } from '@semfilter/node';
 import { PRESETS } from '../../demo/presets.js';
 
 const items: Item[] = JSON.parse(readFileSync(new URL('../../demo/sample-wardrobe.json', import.meta.url), 'utf8'));

@@ -8,7 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { CONCEPT_MAPS, decodeVocabularyPack, DIMENSIONS, embeddingText, encodeVocabularyPack, MODEL_REVISION, TERM_ALIASES } from '@semfilter/core';
-import { createNodeEmbedder } from '@semfilter/core/node';
+import { createNodeEmbedder } from '@semfilter/node';
 
 const texts = new Set<string>();
 for (const dimension of DIMENSIONS) {

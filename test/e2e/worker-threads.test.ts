@@ -9,7 +9,7 @@ import type { Browser } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cosine } from '@semfilter/core';
-import { createNodeEmbedder } from '@semfilter/core/node';
+import { createNodeEmbedder } from '@semfilter/node';
 import { collectFailures, launchChromium } from '../support/chromium.js';
 import { CROSS_ORIGIN_ISOLATION, startStaticServer, type StaticServer } from '../support/static-server.js';
 

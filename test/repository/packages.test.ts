@@ -149,6 +149,53 @@ describe('@semfilter/core', () => {
   });
 });
 
+/**
+ * What installing a package pulls in, read from package-lock.json: every package its dependencies
+ * (and theirs) resolve to, as npm would place them for a consumer (peer and dev dependencies left out).
+ */
+interface LockEntry { readonly dependencies?: Readonly<Record<string, string>>; readonly optionalDependencies?: Readonly<Record<string, string>>; readonly hasInstallScript?: boolean; readonly link?: boolean; readonly resolved?: string }
+const LOCK = readJson<{ packages: Readonly<Record<string, LockEntry>> }>(join(ROOT, 'package-lock.json')).packages;
+
+function installedTree(name: string): Map<string, LockEntry> {
+  const seen = new Map<string, LockEntry>();
+  const visit = (from: string, dependency: string) => {
+    // Node's lookup: the nearest node_modules folder up from the dependent's own location.
+    for (let dir = from; ; dir = dir.includes('/node_modules/') ? dir.slice(0, dir.lastIndexOf('/node_modules/')) : '') {
+      const key = `${dir === '' ? '' : `${dir}/`}node_modules/${dependency}`;
+      let entry = LOCK[key];
+      if (entry !== undefined) {
+        const location = entry.link === true && entry.resolved !== undefined ? entry.resolved : key;
+        entry = LOCK[location] ?? entry;
+        if (seen.has(location)) return;
+        seen.set(location, entry);
+        for (const next of Object.keys({ ...entry.dependencies, ...entry.optionalDependencies })) visit(location, next);
+        return;
+      }
+      if (dir === '') throw new Error(`${dependency} (needed by ${from || 'the root'}) is not in package-lock.json`);
+    }
+  };
+  visit('', name);
+  return seen;
+}
+
+describe.each(['@semfilter/core', '@semfilter/elements'])('installing %s for a browser app', (name) => {
+  it('pulls in no install script and no native Node module', () => {
+    const tree = installedTree(name);
+    expect(tree.size).toBeGreaterThan(3);
+    const NATIVE = /^(onnxruntime-node|sharp|better-sqlite3|@img\/|canvas)/;
+    const offending = [...tree].filter(([location, entry]) => entry.hasInstallScript === true || NATIVE.test(location.replace(/^.*node_modules\//, ''))).map(([location]) => location);
+    expect(offending).toEqual([]);
+  });
+});
+
+describe('installing @semfilter/node', () => {
+  it('brings the Node model runtime the browser packages leave out', () => {
+    const tree = [...installedTree('@semfilter/node').keys()];
+    expect(tree).toContain('node_modules/onnxruntime-node');
+    expect(tree.some((location) => /(^|\/)(@xenova\/transformers|sharp)$/.test(location))).toBe(false);
+  });
+});
+
 describe('runtimeAsset', () => {
   it('drops the hash of a Vite asset but not a word of a plain name', () => {
     expect(runtimeAsset('dist/bundle/assets/ort-wasm-simd-threaded-BYKZ7PJR.wasm')).toBe('ort-wasm-simd-threaded.wasm');

@@ -1,5 +1,5 @@
 import type { Embedder } from '@semfilter/core';
-import { createNodeEmbedder, MODEL_FILES, type ModelDtype } from '@semfilter/core/node';
+import { createNodeEmbedder, MODEL_FILES, type ModelDtype } from '@semfilter/node';
 import { badInput, modelUnavailable } from './errors.js';
 
 /** Checks a `--dtype` value. */

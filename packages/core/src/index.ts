@@ -8,6 +8,7 @@ export * from './reasons.js';
 export * from './vectors.js';
 export * from './semantic/embedding-text.js';
 export * from './embedder.js';
+export * from './mean-pooling.js';
 export * from './options.js';
 export * from './report.js';
 export * from './semantic/concept-index.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createLayeredEmbedder, withDeadline, type Embedder } from '@semfilter/core';
-import { createNodeEmbedder } from '@semfilter/core/node';
+import { createNodeEmbedder } from '@semfilter/node';
 import { gatedModel } from './model.js';
 
 describe('createLayeredEmbedder, calls that overlap', () => {

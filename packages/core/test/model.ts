@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseWardrobe, type Embedder, type Item } from '@semfilter/core';
-import { createNodeEmbedder, modelDir, resolveModelsDir } from '@semfilter/core/node';
+import { createNodeEmbedder, modelDir, resolveModelsDir } from '@semfilter/node';
 
 /** Stops a test run early, and clearly, when the model has not been fetched. */
 export function requireModel(): void {

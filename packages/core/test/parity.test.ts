@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cosine, VECTOR_LENGTH } from '@semfilter/core';
-import { createNodeEmbedder, type ModelDtype } from '@semfilter/core/node';
+import { createNodeEmbedder, type ModelDtype } from '@semfilter/node';
 import { requireModel } from './model.js';
 
 interface Reference {

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CONCEPT_MAPS, cosine, DIMENSIONS, embeddingText, MODEL_REVISION, TERM_ALIASES } from '@semfilter/core';
-import { createNodeEmbedder } from '@semfilter/core/node';
+import { createNodeEmbedder } from '@semfilter/node';
 import { requireModel } from './model.js';
 import { vocabularyHeader, vocabularyPack } from './support/vocabulary-pack.js';
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createNodeEmbedder } from '@semfilter/core/node';
+import { createNodeEmbedder } from '@semfilter/node';
 import { startTestServer, type TestServer } from './support.js';
 
 // The debug endpoint with the real MiniLM model (the Node embedder over the fetched model files).

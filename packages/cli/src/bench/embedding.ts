@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { DIMENSIONS, embeddingText, generateWardrobe, normalizeTags } from '@semfilter/core';
-import { createNodeEmbedder, defaultSessionOptions, NODE_BATCH_SIZE, resolveModelsDir, type NodeEmbedderOptions } from '@semfilter/core/node';
+import { createNodeEmbedder, defaultSessionOptions, NODE_BATCH_SIZE, resolveModelsDir, type NodeEmbedderOptions } from '@semfilter/node';
 import { REPO_ROOT } from '../paths.js';
 
 const RUNS = 3;

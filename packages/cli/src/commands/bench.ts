@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { createNodeEmbedder } from '@semfilter/core/node';
+import { createNodeEmbedder } from '@semfilter/node';
 import { embeddingBench } from '../bench/embedding.js';
 import { filterBench } from '../bench/filter.js';
 import { parseCommandArgs } from '../args.js';

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../paths.js';
-import { modelDir, resolveModelsDir, verifyModelDir } from '@semfilter/core/node';
+import { modelDir, resolveModelsDir, verifyModelDir } from '@semfilter/node';
 import { parseCommandArgs } from '../args.js';
 import { modelUnavailable } from '../errors.js';
 

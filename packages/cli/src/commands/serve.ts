@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { pino } from 'pino';
 import type { Embedder } from '@semfilter/core';
-import { createNodeEmbedder, resolveModelsDir } from '@semfilter/core/node';
+import { createNodeEmbedder, resolveModelsDir } from '@semfilter/node';
 import { createFleetServer, DEFAULT_DB, FleetError, issueToken, openFleetStore, redactDbUrl, TOKEN_SCOPES, type Store, type TokenScope } from '@semfilter/server';
 import { parseCommandArgs } from '../args.js';
 import { badInput } from '../errors.js';

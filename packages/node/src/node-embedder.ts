@@ -1,6 +1,4 @@
-import { MODEL_ID, type Embedder, type ModelInfo } from '../embedder.js';
-import { embedInSortedBatches } from '../mean-pooling.js';
-import type { Vector } from '../vectors.js';
+import { embedInSortedBatches, MODEL_ID, type Embedder, type ModelInfo, type Vector } from '@semfilter/core';
 import { resolveModelsDir } from './model-files.js';
 import { loadEmbeddingModel, type EmbeddingModel, type ModelDtype, type NodeSessionOptions } from './onnx-model.js';
 

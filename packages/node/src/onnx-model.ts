@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
+import { meanPoolNormalized, ModelUnavailableError, type TokenTensor } from '@semfilter/core';
 import type { InferenceSession, Tensor as OrtTensor } from 'onnxruntime-node';
-import { MODEL_ID } from '../embedder.js';
-import { meanPoolNormalized, type Tokenizer } from '../mean-pooling.js';
 import { modelDir } from './model-files.js';
+import { loadBatchTokenizer, type BatchTokenizer } from './tokenizer.js';
 
 /** Model files ship in two precisions; fp32 is the default because only it meets the parity bar (see README). */
 export const MODEL_FILES = { fp32: 'onnx/model.onnx', q8: 'onnx/model_quantized.onnx' } as const;
@@ -27,32 +27,26 @@ export function defaultSessionOptions(): NodeSessionOptions {
   return { intraOpNumThreads: availableParallelism(), interOpNumThreads: 1, graphOptimizationLevel: 'all', executionMode: 'sequential' };
 }
 
-/** Raised when the model files are not there or do not load; the message says what to do. */
-export class ModelUnavailableError extends Error {
-  override readonly name = 'ModelUnavailableError';
-}
 
 /** One model call: unit vectors for a batch of texts, in order (no cache, no batching). */
 export type EmbeddingModel = (texts: readonly string[]) => Promise<Float32Array[]>;
 
 /**
- * Loads all-MiniLM-L6-v2 for Node: the @xenova/transformers tokenizer (remote models off) and
- * an onnxruntime-node session we create ourselves, because transformers.js 2.x takes no session
- * options. Pooling is sentence-transformers' mean + normalize.
+ * Loads all-MiniLM-L6-v2 for Node: the model's tokenizer (loadBatchTokenizer) and an
+ * onnxruntime-node session we create ourselves, with our session options. Pooling is
+ * sentence-transformers' mean + normalize.
  */
 export async function loadEmbeddingModel(modelsDir: string, dtype: ModelDtype, sessionOptions: NodeSessionOptions = defaultSessionOptions()): Promise<EmbeddingModel> {
-  const file = join(modelDir(modelsDir), MODEL_FILES[dtype]);
+  const dir = modelDir(modelsDir);
+  const file = join(dir, MODEL_FILES[dtype]);
   if (!existsSync(file)) throw new ModelUnavailableError(`model file ${file} is missing: run \`npm run fetch-model\` (or \`npx semfilter fetch-model\`)`);
-  const [transformers, ortModule] = await Promise.all([import('@xenova/transformers'), import('onnxruntime-node')]);
+  const ortModule = await import('onnxruntime-node');
   // onnxruntime-node is CommonJS: Node's own import gives its exports as `default`, tsx as the namespace
   const ort = (ortModule as unknown as { default?: typeof ortModule }).default ?? ortModule;
-  transformers.env.allowRemoteModels = false;
-  transformers.env.allowLocalModels = true;
-  transformers.env.localModelPath = modelsDir.endsWith('/') ? modelsDir : `${modelsDir}/`;
-  let tokenizer: Tokenizer;
+  let tokenize: BatchTokenizer;
   let session: InferenceSession;
   try {
-    tokenizer = (await transformers.AutoTokenizer.from_pretrained(MODEL_ID)) as unknown as Tokenizer;
+    tokenize = loadBatchTokenizer(dir);
     session = await ort.InferenceSession.create(file, { ...sessionOptions, executionProviders: ['cpu'] });
   } catch (error) {
     throw new ModelUnavailableError(`could not load ${file}: ${(error as Error).message}`);
@@ -60,7 +54,7 @@ export async function loadEmbeddingModel(modelsDir: string, dtype: ModelDtype, s
   const Tensor = ort.Tensor as unknown as new (type: 'int64', data: BigInt64Array, dims: readonly number[]) => OrtTensor;
   return async (texts) => {
     if (texts.length === 0) return [];
-    const encoded = tokenizer([...texts], { padding: true, truncation: true });
+    const encoded: Readonly<Record<string, TokenTensor | undefined>> = tokenize(texts);
     const feeds: Record<string, OrtTensor> = {};
     for (const name of session.inputNames) {
       const input = encoded[name];

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { MODEL_ID } from '../embedder.js';
+import { MODEL_ID } from '@semfilter/core';
 
 /** The environment variable that overrides where model files live. */
 export const MODELS_DIR_ENV = 'SEMFILTER_MODELS_DIR';
