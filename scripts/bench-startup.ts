@@ -11,59 +11,14 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gzipSync } from 'node:zlib';
-import type { Page } from 'playwright-core';
 import { build } from 'vite';
 import { launchChromium } from '../test/support/chromium.js';
+import { collectPageBytes, SEMANTIC_GROUPS, startBytes, type Group } from '../test/support/page-bytes.js';
 import { startStaticServer } from '../test/support/static-server.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const QUIET_MS = 1500;
 const LIMIT_MS = 60_000;
-
-type Group = 'page' | 'data' | 'vocabulary' | 'worker' | 'wasm' | 'model';
-/** Groups that belong to semantic mode: a page should load none of them before it asks for semantic results. */
-const SEMANTIC_GROUPS: ReadonlySet<Group> = new Set(['vocabulary', 'worker', 'wasm', 'model']);
-
-interface Loaded {
-  readonly url: string;
-  readonly group: Group;
-  readonly bytes: number;
-  readonly gzipped: number;
-}
-
-function groupOf(url: URL): Group {
-  const path = url.pathname;
-  if (path.startsWith('/models/')) return 'model';
-  if (path.endsWith('.wasm')) return 'wasm';
-  if (/vocabulary[^/]*\.bin$/.test(path)) return 'vocabulary';
-  if (/embedding-worker[^/]*\.js$/.test(path)) return 'worker';
-  if (path.endsWith('.json')) return 'data';
-  return 'page';
-}
-
-/** Collects every finished response of the page and its workers, with its body's gzipped size. */
-function collect(page: Page): { loaded: Loaded[]; pending: Set<Promise<void>>; last: () => number } {
-  const loaded: Loaded[] = [];
-  const pending = new Set<Promise<void>>();
-  let lastActivity = Date.now();
-  page.context().on('request', () => void (lastActivity = Date.now()));
-  page.context().on('requestfinished', (request) => {
-    lastActivity = Date.now();
-    const url = new URL(request.url());
-    if (url.protocol === 'data:' || url.protocol === 'blob:') return;
-    const done = (async () => {
-      const response = await request.response();
-      if (response === null || response.status() >= 400) return;
-      const body = await response.body().catch(() => undefined);
-      if (body === undefined) return;
-      loaded.push({ url: url.pathname + url.search, group: groupOf(url), bytes: body.length, gzipped: gzipSync(body, { level: 9 }).length });
-    })();
-    pending.add(done);
-    void done.finally(() => pending.delete(done));
-  });
-  return { loaded, pending, last: () => lastActivity };
-}
 
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1).padStart(9)} KB`;
 
@@ -80,11 +35,11 @@ const browser = await launchChromium();
 try {
   const context = await browser.newContext(); // empty caches
   const page = await context.newPage();
-  const { loaded, pending, last } = collect(page);
+  const { loaded, settled, last } = collectPageBytes(page);
   const started = Date.now();
   await page.goto(`${server.url}/?semantic=off`, { waitUntil: 'load' });
   while (Date.now() - last() < QUIET_MS && Date.now() - started < LIMIT_MS) await page.waitForTimeout(100);
-  await Promise.all(pending);
+  await settled();
   await context.close();
 
   loaded.sort((a, b) => a.group.localeCompare(b.group) || b.gzipped - a.gzipped);
@@ -94,7 +49,7 @@ try {
   for (const entry of loaded) groups.set(entry.group, (groups.get(entry.group) ?? 0) + entry.gzipped);
   lines.push('by group (gzipped):');
   for (const [group, bytes] of groups) lines.push(`  ${group.padEnd(10)} ${kb(bytes)}${SEMANTIC_GROUPS.has(group) ? '   (semantic mode)' : ''}`);
-  const start = loaded.filter((e) => !SEMANTIC_GROUPS.has(e.group)).reduce((sum, e) => sum + e.gzipped, 0);
+  const start = startBytes(loaded);
   const all = loaded.reduce((sum, e) => sum + e.gzipped, 0);
   const beforeModel = loaded.filter((e) => e.group !== 'model' && e.group !== 'wasm' && e.group !== 'worker').reduce((sum, e) => sum + e.gzipped, 0);
   lines.push(`start, before semantic mode (page + data):       ${kb(start)} gzipped`);

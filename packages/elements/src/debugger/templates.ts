@@ -7,10 +7,12 @@ import { exactlyCompared, exactWords } from './fallback-words.js';
 /** An item as the debugger shows it: any object with an id, a name and tags. */
 export interface ShownItem {
   readonly id: string;
-  readonly name?: string;
-  readonly style?: string | readonly string[];
-  readonly occasion?: string | readonly string[];
-  readonly mood?: string | readonly string[];
+  // `| undefined` on each: a parsed Item (zod's output type) assigns here under a host's
+  // exactOptionalPropertyTypes too.
+  readonly name?: string | undefined;
+  readonly style?: string | readonly string[] | undefined;
+  readonly occasion?: string | readonly string[] | undefined;
+  readonly mood?: string | readonly string[] | undefined;
 }
 
 const percent = (rate: number) => `${(100 * rate).toFixed(1)}%`;
