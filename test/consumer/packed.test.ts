@@ -95,6 +95,12 @@ describe('a React 19 + Vite app using @semfilter/elements/react from the packed 
     expect(() => inApp(app, 'npx', ['--no-install', 'tsc', '--noEmit', '-p', '.'])).not.toThrow();
   });
 
+  it('imports every entry point on a server (Node, no DOM) and renders the wrapper with react-dom/server', () => {
+    const { imported, html } = JSON.parse(inApp(app, process.execPath, ['server/render.mjs'])) as { imported: string[]; html: string };
+    expect(imported).toHaveLength(9);
+    expect(html).toMatch(/^<semfilter-debugger[^>]*><\/semfilter-debugger>$/);
+  });
+
   it('builds, and in Chromium the wrapped element renders, its events reach React, and a toggle round-trips', async () => {
     expect(inApp(app, 'npx', ['--no-install', 'vite', 'build', '--logLevel', 'warn']).trim()).toBe('');
     server = await startStaticServer({ '/': join(app.dir, 'dist') });

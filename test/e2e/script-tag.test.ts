@@ -14,7 +14,7 @@ describe('<semfilter-debugger> from a plain script tag', () => {
 
   beforeAll(async () => {
     server = await startStaticServer({
-      '/bundle/': join(ROOT, 'packages/elements/dist/bundle'),
+      '/bundle/': join(ROOT, 'packages/standalone/dist'),
       '/models/': join(ROOT, 'models'),
       '/': join(ROOT, 'test/e2e/script-tag'),
     });

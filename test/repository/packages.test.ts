@@ -196,13 +196,20 @@ describe('installing @semfilter/node', () => {
   });
 });
 
+describe('an app that bundles @semfilter/core and @semfilter/elements', () => {
+  it('installs each runtime asset once: the elements carry no copy of core\'s (the standalone script is its own package)', () => {
+    const elements = pack('@semfilter/elements').files.map((file) => runtimeAsset(file.path)).filter((asset) => asset !== undefined);
+    expect(elements).toEqual([]);
+  });
+});
+
 describe('runtimeAsset', () => {
   it('drops the hash of a Vite asset but not a word of a plain name', () => {
-    expect(runtimeAsset('dist/bundle/assets/ort-wasm-simd-threaded-BYKZ7PJR.wasm')).toBe('ort-wasm-simd-threaded.wasm');
+    expect(runtimeAsset('dist/assets/ort-wasm-simd-threaded-BYKZ7PJR.wasm')).toBe('ort-wasm-simd-threaded.wasm');
     expect(runtimeAsset('dist/wasm/ort-wasm-simd-threaded.wasm')).toBe('ort-wasm-simd-threaded.wasm');
-    expect(runtimeAsset('dist/bundle/assets/vocabulary-C4Ijx0kX.bin')).toBe('the vocabulary pack');
+    expect(runtimeAsset('dist/assets/vocabulary-C4Ijx0kX.bin')).toBe('the vocabulary pack');
     expect(runtimeAsset('src/semantic/vocabulary/vocabulary.bin')).toBe('the vocabulary pack');
-    expect(runtimeAsset('dist/bundle/assets/embedding-worker-DDTsDFlL.js')).toBe('the embedding worker');
+    expect(runtimeAsset('dist/assets/embedding-worker-DDTsDFlL.js')).toBe('the embedding worker');
     expect(runtimeAsset('dist/index.js')).toBeUndefined();
   });
 });

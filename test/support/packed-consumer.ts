@@ -89,8 +89,12 @@ function treeBytes(path: string): number {
   return readdirSync(path).reduce((sum, name) => sum + treeBytes(join(path, name)), 0);
 }
 
-/** A package folder's bytes without the packages nested in its own node_modules (counted as their own entries). */
+/**
+ * A package folder's bytes without the packages nested in its own node_modules (counted as their
+ * own entries); 0 for a lock entry npm did not install (an optional package for another platform).
+ */
 function ownBytes(path: string): number {
+  if (statSync(path, { throwIfNoEntry: false })?.isDirectory() !== true) return 0;
   return readdirSync(path).filter((name) => name !== 'node_modules').reduce((sum, name) => sum + treeBytes(join(path, name)), 0);
 }
 

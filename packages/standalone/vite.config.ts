@@ -1,0 +1,28 @@
+import { defineConfig } from 'vite';
+
+// One file a page can load with a plain <script type="module">, no bundler and no import map:
+// Lit, @semfilter/core and the element, with the embedding worker, onnxruntime's .wasm files and
+// the vocabulary emitted beside it and found relative to it (base './').
+//
+// Why this is a package of its own: core names those files with `new URL('…', import.meta.url)`
+// and Vite emits each as an asset here, a second copy of what @semfilter/core ships (38 MB). A page
+// without a bundler has nothing that could find them inside node_modules/@semfilter/core, so the
+// copy is the point of this build; kept out of @semfilter/elements, an app that bundles installs
+// each file once. Each is needed at run time and is here once: the worker; the vocabulary;
+// ort-wasm-simd (plain page) and ort-wasm-simd-threaded (cross-origin isolated page); ort-wasm and
+// ort-wasm-threaded where SIMD is missing or off (transformers.js turns it off on iOS 16.4.x, inside
+// this build's target). test/repository/packages.test.ts checks nothing is packed twice.
+export default defineConfig({
+  base: './',
+  logLevel: 'warn',
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    copyPublicDir: false,
+    rollupOptions: {
+      input: 'src/index.ts',
+      preserveEntrySignatures: 'strict',
+      output: { entryFileNames: 'semfilter-debugger.js', chunkFileNames: 'chunks/[name]-[hash].js', assetFileNames: 'assets/[name]-[hash][extname]' },
+    },
+  },
+});
