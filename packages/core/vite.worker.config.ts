@@ -51,6 +51,9 @@ export default defineConfig({
     // One file on purpose (a plain module worker for hosts' bundlers): about 770 kB, 190 kB gzipped,
     // fetched only once a page asks for semantic results.
     chunkSizeWarningLimit: 1024,
+    // The worker bundles @xenova/transformers (Apache-2.0), onnxruntime-web (MIT; its .wasm files
+    // are copied beside it by scripts/copy-wasm.mjs) and their dependencies: their licences ship with it.
+    license: { fileName: 'THIRD-PARTY-LICENSES.md' },
     rollupOptions: {
       input: 'src/worker/embedding-worker.ts',
       output: { format: 'es', entryFileNames: 'embedding-worker.js', codeSplitting: false },

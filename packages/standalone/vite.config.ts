@@ -1,4 +1,15 @@
-import { defineConfig } from 'vite';
+import { readFileSync } from 'node:fs';
+import { defineConfig, type Plugin } from 'vite';
+
+/** Emits the embedding worker's licence file (written by @semfilter/core's worker build) beside the script's. */
+function workerLicenses(): Plugin {
+  return {
+    name: 'semfilter-worker-licenses',
+    generateBundle() {
+      this.emitFile({ type: 'asset', fileName: 'THIRD-PARTY-LICENSES-worker.md', source: readFileSync(new URL('../core/dist/worker/THIRD-PARTY-LICENSES.md', import.meta.url)) });
+    },
+  };
+}
 
 // One file a page can load with a plain <script type="module">, no bundler and no import map:
 // Lit, @semfilter/core and the element, with the embedding worker, onnxruntime's .wasm files and
@@ -13,12 +24,16 @@ import { defineConfig } from 'vite';
 // ort-wasm-threaded where SIMD is missing or off (transformers.js turns it off on iOS 16.4.x, inside
 // this build's target). test/repository/packages.test.ts checks nothing is packed twice.
 export default defineConfig({
+  plugins: [workerLicenses()],
   base: './',
   logLevel: 'warn',
   build: {
     outDir: 'dist',
     emptyOutDir: true,
     copyPublicDir: false,
+    // The licences of what the script bundles (Lit, zod, comlink, …); the worker's own (transformers.js,
+    // onnxruntime-web), made when @semfilter/core built it, are copied beside them by workerLicenses().
+    license: { fileName: 'THIRD-PARTY-LICENSES.md' },
     rollupOptions: {
       input: 'src/index.ts',
       preserveEntrySignatures: 'strict',

@@ -203,6 +203,20 @@ describe('an app that bundles @semfilter/core and @semfilter/elements', () => {
   });
 });
 
+describe.each([
+  ['@semfilter/core', 'dist/worker/THIRD-PARTY-LICENSES.md'],
+  ['@semfilter/standalone', 'dist/THIRD-PARTY-LICENSES-worker.md'],
+])('the code %s bundles from others', (name, file) => {
+  it(`ships with their licences (${file})`, () => {
+    const manifest = PACKAGES.find(({ manifest }) => manifest.name === name)!;
+    expect(pack(name).files.map((entry) => entry.path)).toContain(file);
+    const text = readFileSync(join(ROOT, manifest.dir, file), 'utf8');
+    expect(text).toMatch(/## @xenova\/transformers - [\d.]+ \(Apache-2\.0\)/);
+    expect(text).toMatch(/## onnxruntime-web - [\d.]+ \(MIT\)/);
+    expect(text).toContain('Apache License');
+  });
+});
+
 describe('runtimeAsset', () => {
   it('drops the hash of a Vite asset but not a word of a plain name', () => {
     expect(runtimeAsset('dist/assets/ort-wasm-simd-threaded-BYKZ7PJR.wasm')).toBe('ort-wasm-simd-threaded.wasm');
