@@ -4,11 +4,12 @@
 // render and say what semantic mode lacks. Prints the install size and the start-up bytes.
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { collectFailures, launchChromium } from '../support/chromium.js';
 import { installConsumer, installedVersion, inApp, kilobytes, megabytes, packPackages, type ConsumerApp } from '../support/packed-consumer.js';
 import { collectPageBytes, startBytes } from '../support/page-bytes.js';
-import { startStaticServer, type StaticServer } from '../support/static-server.js';
+import { startStaticServer } from '../support/static-server.js';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 /** The Vite React plugin a team would add (`npm create vite` does); not a dependency of the monorepo. */
@@ -23,35 +24,54 @@ const ours = () => {
 };
 const tools = () => ({ typescript: installedVersion('typescript'), vite: installedVersion('vite') });
 
+/** What every consumer app must pass before it runs: a clean install and the app's own strict type-check (skipLibCheck off, so our .d.ts files are checked too). */
+function itInstallsCleanAndTypeChecks(app: () => ConsumerApp): void {
+  it('installs without an install script or a native module among its runtime dependencies', () => {
+    expect(app().scriptedOrNative).toEqual([]);
+  });
+
+  it('type-checks under strict TypeScript, our .d.ts files included', () => {
+    expect(() => inApp(app(), 'npx', ['--no-install', 'tsc', '--noEmit', '-p', '.'])).not.toThrow();
+  });
+}
+
+/**
+ * Builds the app with its own `vite build` (no output: no warning), serves dist/ with no model,
+ * opens it in Chromium and runs `check`; then no page error, console error or unexpected HTTP error
+ * may have happened, and the gzipped bytes loaded at start are printed.
+ */
+async function inBuiltApp(app: ConsumerApp, label: string, check: (page: Page) => Promise<void>): Promise<void> {
+  expect(inApp(app, 'npx', ['--no-install', 'vite', 'build', '--logLevel', 'warn']).trim()).toBe('');
+  const server = await startStaticServer({ '/': join(app.dir, 'dist') });
+  const browser = await launchChromium();
+  try {
+    const page = await browser.newPage();
+    // No model here: its files answer 404, which is what the element must explain.
+    const failures = collectFailures(page, /\/models\/|\/favicon\.ico$/);
+    const { loaded, settled } = collectPageBytes(page);
+    await page.goto(`${server.url}/`);
+    await check(page);
+    expect(failures).toEqual([]);
+    await settled();
+    console.log(`${label} start-up: ${kilobytes(startBytes(loaded))} gzipped before semantic mode (${loaded.filter((e) => e.group === 'page').map((e) => e.url).join(', ')})`);
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+}
+
 describe('a Vite + TypeScript app installing the packed @semfilter/core and @semfilter/elements', () => {
   let app: ConsumerApp;
-  let server: StaticServer;
 
   beforeAll(() => {
     app = installConsumer(join(HERE, 'packed/vite-app'), ours(), tools());
     console.log(`vite app: node_modules ${megabytes(app.installedBytes)} (runtime dependencies ${megabytes(app.runtimeBytes)}, the rest the app's vite and typescript)`);
   }, 300_000);
-  afterAll(() => server?.close());
 
-  it('installs without an install script or a native module among its runtime dependencies', () => {
-    expect(app.scriptedOrNative).toEqual([]);
-  });
-
-  it('type-checks under strict TypeScript, our .d.ts files included (skipLibCheck off)', () => {
-    expect(() => inApp(app, 'npx', ['--no-install', 'tsc', '--noEmit', '-p', '.'])).not.toThrow();
-  });
+  itInstallsCleanAndTypeChecks(() => app);
 
   it('builds with Vite without a warning, and the page renders the element and says what semantic mode lacks', async () => {
-    const output = inApp(app, 'npx', ['--no-install', 'vite', 'build', '--logLevel', 'warn']);
-    expect(output.trim()).toBe('');
-    server = await startStaticServer({ '/': join(app.dir, 'dist') });
-    const browser = await launchChromium();
-    try {
-      const page = await browser.newPage();
-      // No model here: its files answer 404, which is what the element must explain.
-      const failures = collectFailures(page, /\/models\/|\/favicon\.ico$/);
-      const { loaded, settled } = collectPageBytes(page);
-      await page.goto(`${server.url}/`);
+    await inBuiltApp(app, 'vite app', async (page) => {
       await page.waitForFunction(() => document.body.dataset.modelState === 'fallback', undefined, { timeout: 120_000 });
       const shown = await page.waitForFunction(() => {
         const root = document.querySelector('semfilter-debugger')?.shadowRoot;
@@ -62,18 +82,12 @@ describe('a Vite + TypeScript app installing the packed @semfilter/core and @sem
       expect(text).toMatch(/the model could not be loaded because the model files are not served at \S+\/models\//);
       expect(text).toContain('Navy blazer');
       expect(await page.evaluate(() => document.body.dataset.exactPassRate)).toBe(String(1 / 3));
-      expect(failures).toEqual([]);
-      await settled();
-      console.log(`vite app start-up: ${kilobytes(startBytes(loaded))} gzipped before semantic mode (${loaded.filter((e) => e.group === 'page').map((e) => e.url).join(', ')})`);
-    } finally {
-      await browser.close();
-    }
+    });
   });
 });
 
 describe('a React 19 + Vite app using @semfilter/elements/react from the packed tarballs', () => {
   let app: ConsumerApp;
-  let server: StaticServer;
 
   beforeAll(() => {
     const react = installedVersion('react');
@@ -85,15 +99,8 @@ describe('a React 19 + Vite app using @semfilter/elements/react from the packed 
     });
     console.log(`react app: node_modules ${megabytes(app.installedBytes)} (runtime dependencies ${megabytes(app.runtimeBytes)})`);
   }, 300_000);
-  afterAll(() => server?.close());
 
-  it('installs without an install script or a native module among its runtime dependencies', () => {
-    expect(app.scriptedOrNative).toEqual([]);
-  });
-
-  it('type-checks under strict TypeScript: the wrapper props and their event details are typed', () => {
-    expect(() => inApp(app, 'npx', ['--no-install', 'tsc', '--noEmit', '-p', '.'])).not.toThrow();
-  });
+  itInstallsCleanAndTypeChecks(() => app);
 
   it('imports every entry point on a server (Node, no DOM) and renders the wrapper with react-dom/server', () => {
     const { imported, html } = JSON.parse(inApp(app, process.execPath, ['server/render.mjs'])) as { imported: string[]; html: string };
@@ -102,14 +109,7 @@ describe('a React 19 + Vite app using @semfilter/elements/react from the packed 
   });
 
   it('builds, and in Chromium the wrapped element renders, its events reach React, and a toggle round-trips', async () => {
-    expect(inApp(app, 'npx', ['--no-install', 'vite', 'build', '--logLevel', 'warn']).trim()).toBe('');
-    server = await startStaticServer({ '/': join(app.dir, 'dist') });
-    const browser = await launchChromium();
-    try {
-      const page = await browser.newPage();
-      const failures = collectFailures(page, /\/models\/|\/favicon\.ico$/);
-      const { loaded, settled } = collectPageBytes(page);
-      await page.goto(`${server.url}/`);
+    await inBuiltApp(app, 'react app', async (page) => {
       // onSemfilterReport set React state: the element's report reached the app.
       await page.waitForFunction(() => /^pass rate [\d.]+, semantic true$/.test(document.querySelector('#status')?.textContent ?? ''), undefined, { timeout: 120_000 });
       // Every tag here is a vocabulary term: semantic mode needs no model, and says so.
@@ -120,11 +120,6 @@ describe('a React 19 + Vite app using @semfilter/elements/react from the packed 
       await page.locator('semfilter-debugger [role="switch"]').click();
       await page.waitForFunction(() => /semantic false$/.test(document.querySelector('#status')?.textContent ?? ''), undefined, { timeout: 30_000 });
       expect(await page.evaluate(() => document.querySelector('semfilter-debugger')!.hasAttribute('semantic'))).toBe(false);
-      expect(failures).toEqual([]);
-      await settled();
-      console.log(`react app start-up: ${kilobytes(startBytes(loaded))} gzipped before semantic mode`);
-    } finally {
-      await browser.close();
-    }
+    });
   });
 });
