@@ -90,6 +90,33 @@ describe('createRemoteConfig', () => {
     expect(state.requests).toBe(2);
   });
 
+  it('an older version answered after a newer one (a lagging server instance) is refused: the kill switch stays', async () => {
+    const { state, fetch, json } = server();
+    const storage = memoryStorage();
+    const remote = createRemoteConfig({ url: URL_, fetch, storage, now });
+    const { changes, errors } = events(remote);
+    state.serve = json(KILLED);
+    await remote.refresh();
+    state.serve = json(ON); // version 1, from before the kill switch
+    await remote.refresh();
+    expect(decide(remote.config, user)).toMatchObject({ reason: 'KILL_SWITCH', configVersion: 2 });
+    expect(errors).toEqual(['the served config is version 1, older than version 2 in force: kept 2 (a server instance behind the others?)']);
+    expect(changes).toHaveLength(1);
+    // Not stored either: the next page load starts on the kill switch.
+    expect(createRemoteConfig({ url: URL_, fetch, storage, now }).config).toMatchObject({ version: 2, killSwitch: true });
+  });
+
+  it('a stored copy newer than what the server serves does not hold: a server whose versions started again is followed', async () => {
+    const { fetch } = server(); // serves ON, version 1
+    const storage = memoryStorage();
+    stored(storage, clock, { ...KILLED, version: 7 });
+    const remote = createRemoteConfig({ url: URL_, fetch, storage, now });
+    expect(remote.config.version).toBe(7);
+    await remote.refresh();
+    expect(remote.config).toMatchObject(ON);
+    expect(remote.lastError).toBeNull();
+  });
+
   it('an invalid served config keeps the last good one and fires error', async () => {
     const { state, fetch, json } = server();
     const remote = createRemoteConfig({ url: URL_, fetch, storage: memoryStorage(), now });

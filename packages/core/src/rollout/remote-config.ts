@@ -215,6 +215,7 @@ class RemoteConfigClient extends EventTarget implements RemoteConfig {
         return;
       }
       const config = this.#parse(served.text, 'served');
+      this.#refuseOlder(config, 'served');
       this.#store(config);
       this.#adopt(config, 'remote');
       this.#etag = served.etag;
@@ -271,6 +272,7 @@ class RemoteConfigClient extends EventTarget implements RemoteConfig {
     if (event.type !== 'config') return;
     try {
       const config = this.#parse(event.data, 'streamed');
+      this.#refuseOlder(config, 'streamed');
       this.#lastError = null;
       this.#streamAdoptions++;
       this.#store(config);
@@ -293,6 +295,18 @@ class RemoteConfigClient extends EventTarget implements RemoteConfig {
     const parsed = parseRolloutConfig(value);
     if (!parsed.ok) throw new Error(`the ${how} config is invalid: ${parsed.issues.slice(0, 5).map((issue) => `${issue.path}: ${issue.message}`).join('; ')}`);
     return parsed.value;
+  }
+
+  /**
+   * Throws when `config` is older than the one this client already took from the server: behind a
+   * load balancer, an instance that has not caught up yet can answer with the version before a kill
+   * switch. Only a config served in this session counts; a stored copy does not, so a server whose
+   * versions started again (a new database) is followed after a reload.
+   */
+  #refuseOlder(config: RolloutConfig, how: 'served' | 'streamed'): void {
+    if (this.#source === 'remote' && config.version < this.#config.version) {
+      throw new Error(`the ${how} config is version ${config.version}, older than version ${this.#config.version} in force: kept ${this.#config.version} (a server instance behind the others?)`);
+    }
   }
 
   #store(config: RolloutConfig): void {
