@@ -1,9 +1,20 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defaultClientConditions, defineConfig, type Plugin } from 'vite';
-import { resolveModelsDir } from '@semfilter/node';
 import { serveFromFolder } from './scripts/serve-folder.js';
 import { CROSS_ORIGIN_ISOLATION } from './test/support/static-server.js';
+
+/**
+ * Where `npm run fetch-model` puts the model: @semfilter/node's resolveModelsDir() rule for this
+ * repository ($SEMFILTER_MODELS_DIR, else models/ at the root). Not imported from it: Vite leaves
+ * packages external to this config, and under the tests' `@semfilter/source` condition Node 24
+ * would load the package's TypeScript source itself, whose `.js` import specifiers it cannot map.
+ */
+function modelsDir(): string {
+  const fromEnv = process.env.SEMFILTER_MODELS_DIR;
+  return fromEnv !== undefined && fromEnv !== '' ? resolve(fromEnv) : fileURLToPath(new URL('./models/', import.meta.url));
+}
 
 /**
  * Serves the fetched model at /models/ from `npm run fetch-model`'s folder, in `vite` and `vite
@@ -12,7 +23,7 @@ import { CROSS_ORIGIN_ISOLATION } from './test/support/static-server.js';
  * falls back cleanly instead.
  */
 function serveModels(): Plugin {
-  const handler = (request: IncomingMessage, response: ServerResponse) => serveFromFolder(resolveModelsDir(), request.url ?? '/', response);
+  const handler = (request: IncomingMessage, response: ServerResponse) => serveFromFolder(modelsDir(), request.url ?? '/', response);
   return {
     name: 'semfilter-serve-models',
     configureServer: (server) => void server.middlewares.use('/models', handler),
