@@ -85,7 +85,7 @@ export class FleetEvaluator {
 }
 
 /** The fleet window in whole minutes (the buckets' size), at least one. */
-function fleetWindowMs(thresholds: GuardrailThresholds): number {
+export function fleetWindowMs(thresholds: GuardrailThresholds): number {
   return Math.max(1, Math.round(thresholds.fleetWindowMs / BUCKET_MS)) * BUCKET_MS;
 }
 

@@ -1,11 +1,15 @@
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { Embedder } from '@semfilter/core';
 import { FleetEvaluator } from './evaluator.js';
 import { FlagService, type ChangeOrigin, type ServedFlag } from './flags.js';
+import { AdminFeed } from './http/admin-feed.js';
 import { buildApp } from './http/app.js';
 import { DEFAULT_HTTP_LIMITS, type HttpLimits } from './http/limits.js';
 import { TokenCache } from './http/auth.js';
 import type { FleetContext } from './http/context.js';
+import { collectPageAssets, type PageAssets } from './http/page-assets.js';
 import { DEFAULT_STREAM_TIMINGS, StreamHub, type StreamTimings } from './http/stream.js';
 import { FleetMetrics } from './prometheus.js';
 import type { Store, StoredWindow } from './store/store.js';
@@ -34,6 +38,8 @@ export interface FleetServerOptions {
   readonly webhookBaseDelayMs?: number;
   /** How long snapshot ids and minute buckets are kept, ms (default 48 h); windows and deliveries 30 days. */
   readonly retentionMs?: number;
+  /** Finds the dashboard page's modules; default: `@semfilter/elements/semfilter-fleet-dashboard.js` and its imports, from the installed packages. */
+  readonly pageAssets?: () => PageAssets;
 }
 
 /** A running fleet server. */
@@ -68,10 +74,13 @@ export async function createFleetServer(options: FleetServerOptions): Promise<Fl
   await Promise.all([flags.load(), tokens.reload()]);
   tokens.start(10_000);
   const webhooks = new WebhookDispatcher({ store, now, fetch: options.fetch, attempts: options.webhookAttempts, baseDelayMs: options.webhookBaseDelayMs, log });
-  const streams = new StreamHub(flags, metrics, { ...DEFAULT_STREAM_TIMINGS, ...options.streams });
+  const streamTimings = { ...DEFAULT_STREAM_TIMINGS, ...options.streams };
+  const streams = new StreamHub(flags, metrics, streamTimings);
+  const feed = new AdminFeed(flags, streamTimings);
   const evaluator = new FleetEvaluator(flags, store, now, {
     window: (flag, window) => {
       metrics.window(window);
+      feed.window(flag, window);
       if (window.result === 'FAIL') webhooks.notify(failWindowAlert(flag, window));
     },
   });
@@ -88,6 +97,8 @@ export async function createFleetServer(options: FleetServerOptions): Promise<Fl
     metrics,
     webhooks,
     streams,
+    feed,
+    pageAssets: options.pageAssets ?? (() => collectPageAssets('@semfilter/elements/semfilter-fleet-dashboard.js', dirname(fileURLToPath(import.meta.url)))),
     limits: { ...DEFAULT_HTTP_LIMITS, ...options.limits },
     allowedOrigins: options.allowedOrigins ?? [],
     embedder: options.embedder ?? null,
@@ -124,6 +135,7 @@ export async function createFleetServer(options: FleetServerOptions): Promise<Fl
       for (const timer of timers) clearInterval(timer);
       tokens.stop();
       streams.closeAll();
+      feed.closeAll();
       await ticking?.catch(() => undefined);
       await app.close();
       await webhooks.settled();

@@ -11,9 +11,10 @@ import React from 'react';
 import { createComponent, type EventName } from '@lit/react';
 import { SemfilterDebugger as SemfilterDebuggerElement } from '../debugger/define.js';
 import { SemfilterRolloutPanel as SemfilterRolloutPanelElement } from '../rollout-panel/define.js';
+import { SemfilterFleetDashboard as SemfilterFleetDashboardElement } from '../fleet-dashboard/define.js';
 
 // The element classes, under other names than the components, for refs: useRef<SemfilterDebuggerElement>(null).
-export type { SemfilterDebuggerElement, SemfilterRolloutPanelElement };
+export type { SemfilterDebuggerElement, SemfilterRolloutPanelElement, SemfilterFleetDashboardElement };
 
 // The event types come from the HTMLElementEventMap entries the define modules declare, so an
 // `on…` prop's argument has the same CustomEvent detail as an addEventListener listener.
@@ -39,5 +40,16 @@ export const SemfilterRolloutPanel = createComponent({
   displayName: 'SemfilterRolloutPanel',
   events: {
     onSemfilterRearm: 'semfilter-rearm' as EventName<HTMLElementEventMap['semfilter-rearm']>,
+  },
+});
+
+/** `<semfilter-fleet-dashboard>` as a React component; its `on…` props are the element's events. */
+export const SemfilterFleetDashboard = createComponent({
+  react: React,
+  tagName: 'semfilter-fleet-dashboard',
+  elementClass: SemfilterFleetDashboardElement,
+  displayName: 'SemfilterFleetDashboard',
+  events: {
+    onSemfilterFleetChange: 'semfilter-fleet-change' as EventName<HTMLElementEventMap['semfilter-fleet-change']>,
   },
 });

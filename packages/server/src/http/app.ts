@@ -2,6 +2,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type
 import rateLimit from '@fastify/rate-limit';
 import { FleetError, type ErrorCode } from '../errors.js';
 import type { FleetContext } from './context.js';
+import { registerDashboardRoutes } from './dashboard-routes.js';
 import { registerDebugRoutes } from './debug-routes.js';
 import { registerFlagRoutes } from './flag-routes.js';
 import { registerIngestRoutes } from './ingest-routes.js';
@@ -74,6 +75,7 @@ export async function buildApp(context: FleetContext, logger: FastifyBaseLogger 
   registerFlagRoutes(app, context);
   registerIngestRoutes(app, context);
   registerDebugRoutes(app, context);
+  registerDashboardRoutes(app, context);
   return app;
 }
 

@@ -72,6 +72,8 @@ export function authorize(tokens: TokenCache, request: FastifyRequest, scopes: r
   if (presented === null) throw new FleetError('UNAUTHORIZED', 'this endpoint needs a token: `Authorization: Bearer <token>` (or `?key=<client key>` for configs and metrics)');
   const record = tokens.find(presented);
   if (record === null) throw new FleetError('UNAUTHORIZED', 'the token is not valid (unknown, revoked or malformed)');
+  // A URL ends up in proxy logs, browser history and Referer headers: an admin token there is leaked.
+  if (record.scope === 'admin' && typeof request.headers.authorization !== 'string') throw new FleetError('UNAUTHORIZED', 'send an admin token in `Authorization: Bearer <token>`, never in a URL');
   if (!scopes.includes(record.scope)) throw new FleetError('FORBIDDEN', `a ${record.scope} token cannot do this: it needs a ${scopes.join(' or ')} token`);
   if (record.scope === 'client' && flag !== undefined && record.flag !== flag) throw new FleetError('FORBIDDEN', `this client key is for flag "${record.flag}", not "${flag}"`);
   return record;

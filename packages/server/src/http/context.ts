@@ -6,6 +6,8 @@ import type { WebhookDispatcher } from '../webhooks.js';
 import type { HttpLimits } from './limits.js';
 import type { TokenCache } from './auth.js';
 import type { StreamHub } from './stream.js';
+import type { AdminFeed } from './admin-feed.js';
+import type { PageAssets } from './page-assets.js';
 
 /** What the routes share: the services of one server. */
 export interface FleetContext {
@@ -15,6 +17,10 @@ export interface FleetContext {
   readonly metrics: FleetMetrics;
   readonly webhooks: WebhookDispatcher;
   readonly streams: StreamHub;
+  /** The admin pages' live push. */
+  readonly feed: AdminFeed;
+  /** Finds the dashboard page's modules (throws when they are not built). */
+  readonly pageAssets: () => PageAssets;
   readonly limits: HttpLimits;
   /** Origins allowed to call the public routes from a browser (CORS); empty: same origin only. */
   readonly allowedOrigins: readonly string[];

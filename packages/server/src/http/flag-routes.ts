@@ -129,13 +129,15 @@ export function versionView(version: FlagVersion, etag?: string): Record<string,
   };
 }
 
-function flagParam(request: FastifyRequest): string {
+/** The :flag parameter, checked. */
+export function flagParam(request: FastifyRequest): string {
   const flag = (request.params as { flag: string }).flag;
   if (!FLAG_NAME.test(flag)) throw new FleetError('BAD_REQUEST', 'a flag name is 1 to 100 letters, digits, dots, dashes or underscores');
   return flag;
 }
 
-function servedOrThrow(context: FleetContext, flag: string): ServedFlag {
+/** The flag in force, or a 404. */
+export function servedOrThrow(context: FleetContext, flag: string): ServedFlag {
   const served = context.flags.get(flag);
   if (served === undefined) throw new FleetError('NOT_FOUND', `no flag "${flag}"`);
   return served;
@@ -146,7 +148,8 @@ function ifMatch(request: FastifyRequest): string | undefined {
   return typeof header === 'string' ? header : undefined;
 }
 
-function limitParam(request: FastifyRequest, fallback: number, max: number): number {
+/** `?limit=`, an integer from 1 to max (default `fallback`). */
+export function limitParam(request: FastifyRequest, fallback: number, max: number): number {
   const value = Number((request.query as Record<string, unknown> | undefined)?.limit ?? fallback);
   if (!Number.isInteger(value) || value < 1 || value > max) throw new FleetError('BAD_REQUEST', `limit: expected an integer from 1 to ${max}`);
   return value;

@@ -35,6 +35,7 @@ export function registerIngestRoutes(app: FastifyInstance, context: FleetContext
     // reporter keeps the snapshots and resends them, and their ids make the resend count once.
     const result = await context.store.ingest(batch.snapshots, context.now());
     context.metrics.ingested.inc({ result: 'accepted' }, result.accepted);
+    if (result.accepted > 0) context.feed.ingested(token.flag!);
     if (result.duplicates > 0) context.metrics.ingested.inc({ result: 'duplicate' }, result.duplicates);
     return reply.status(202).send(result);
   });

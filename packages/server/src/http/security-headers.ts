@@ -17,3 +17,12 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = Object.freeze(
   'x-permitted-cross-domain-policies': 'none',
   'x-xss-protection': '0',
 });
+
+/**
+ * The dashboard page's policy: the API's, plus the one inline script a page of ES modules needs
+ * (its import map), allowed by its hash rather than by 'unsafe-inline'. Everything else, scripts
+ * and the admin API it calls, comes from this origin only.
+ */
+export function dashboardCsp(importMapSha256: string): string {
+  return `default-src 'self'; script-src 'self' 'sha256-${importMapSha256}'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`;
+}
