@@ -15,6 +15,14 @@ const CONCURRENCY = 20;
  */
 const PLAYGROUND_THRESHOLDS = { windowRuns: 25 } as const;
 
+/**
+ * What the traffic and fault buttons say when there is no user id. Without one the rollout cannot
+ * bucket anyone (NO_USER_ID): every request is served traditional and no guardrail window ever
+ * closes, which looked like the buttons doing nothing.
+ */
+const NEEDS_USER_ID =
+  'Type a user id first (try demo-user-6, in the rollout from the 25% stage): with none, nobody can be bucketed (NO_USER_ID), so every request gets the traditional filter and the guardrails have no semantic runs to judge.';
+
 /** What the page around the rollout hands it. */
 export interface RolloutDemoOptions {
   /** The page's real filter, shared with the debugger. */
@@ -74,18 +82,33 @@ export function startRolloutDemo(options: RolloutDemoOptions): Rollout {
     });
   }
 
+  const missingUser = () => userInput.value === '' || rollout.decision.reason === 'NO_USER_ID';
+  const askForUser = () => {
+    trafficStatus.textContent = NEEDS_USER_ID;
+    userInput.focus();
+  };
+
   userInput.addEventListener('input', () => {
     rollout.setUser({ id: userInput.value });
     panel.userId = userInput.value;
     options.onSemantic(rollout.decision.semantic); // even when the decision is the same: the switch follows the user
+    if (trafficStatus.textContent === NEEDS_USER_ID && !missingUser()) trafficStatus.textContent = '';
   });
 
   const showFaults = () => faultButtons.forEach((button, fault) => button.setAttribute('aria-pressed', String(faulty.faults.has(fault))));
-  faultButtons.forEach((button, fault) => button.addEventListener('click', () => (faulty.set(fault, !faulty.faults.has(fault)), showFaults())));
+  faultButtons.forEach((button, fault) =>
+    button.addEventListener('click', () => {
+      faulty.set(fault, !faulty.faults.has(fault));
+      showFaults();
+      // The fault is set either way (it waits for a user), but it acts on semantic runs only.
+      if (missingUser()) askForUser();
+    }),
+  );
   document.querySelector('#clear-faults')!.addEventListener('click', () => (faulty.clear(), showFaults()));
   showFaults();
 
   trafficButton.addEventListener('click', async () => {
+    if (missingUser()) return askForUser();
     trafficButton.disabled = true;
     trafficStatus.textContent = `Sending ${TRAFFIC_REQUESTS} requests…`;
     const { items, request } = options.current();

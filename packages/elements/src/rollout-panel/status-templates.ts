@@ -88,17 +88,17 @@ export function guardrailsTemplate(view: GuardrailView, level: number): Template
       Open window: ${view.pending} of ${thresholds.windowRuns} semantic runs.
       Failing windows in a row: <span data-failures>${view.failures}</span> of ${thresholds.failingWindows} (the rollback comes at ${thresholds.failingWindows}).
     </p>
-    <div class="table-scroll" tabindex="0" role="group" aria-label="Guardrails table (scrolls sideways on a narrow screen)">
+    <div class="table-scroll" tabindex="0" role="group" aria-label="Guardrails table">
     <table class="guardrails">
       <caption>Each guardrail against its value in the last closed window</caption>
       <thead><tr><th scope="col">Metric</th><th scope="col">Rule</th><th scope="col">Threshold</th><th scope="col">Value</th><th scope="col">Baseline</th><th scope="col">Status</th></tr></thead>
       <tbody>${rows.map((check) => html`<tr data-metric=${check.metric}>
         <th scope="row">${metricLabel(check.metric)}</th>
-        <td>${ruleText(check.metric, thresholds)}</td>
-        <td>${check.threshold === null ? '—' : `${check.bound === 'min' ? '≥' : '≤'} ${formatMetric(check.metric, check.threshold)}`}</td>
-        <td data-value>${formatMetric(check.metric, check.value)}</td>
-        <td>${formatMetric(check.metric, check.baseline)}</td>
-        <td data-status=${check.status ?? 'none'} class=${statusClass(check.status)}>${check.status ?? 'no window yet'}</td>
+        <td data-label="Rule">${ruleText(check.metric, thresholds)}</td>
+        <td data-label="Threshold">${check.threshold === null ? '—' : `${check.bound === 'min' ? '≥' : '≤'} ${formatMetric(check.metric, check.threshold)}`}</td>
+        <td data-label="Value" data-value>${formatMetric(check.metric, check.value)}</td>
+        <td data-label="Baseline">${formatMetric(check.metric, check.baseline)}</td>
+        <td data-label="Status" data-status=${check.status ?? 'none'} class=${statusClass(check.status)}>${check.status ?? 'no window yet'}</td>
       </tr>`)}</tbody>
     </table>
     </div>

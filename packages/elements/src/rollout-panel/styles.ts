@@ -129,6 +129,47 @@ const ownStyles = css`
   tr.current td {
     font-weight: 700;
   }
+  /*
+   * On a phone the guardrail table's six columns do not fit: scrolled sideways, its status column
+   * and caption were cut off with nothing saying so. Below 34rem each guardrail becomes a block
+   * (the metric, then one labelled line per column), so everything shows without scrolling.
+   */
+  [part~='guardrails'] {
+    container-type: inline-size;
+  }
+  @container (max-width: 34rem) {
+    .guardrails,
+    .guardrails caption,
+    .guardrails tbody,
+    .guardrails tr {
+      display: block;
+    }
+    .guardrails thead {
+      position: absolute;
+      width: 1px;
+      height: 1px;
+      overflow: hidden;
+      clip-path: inset(50%);
+      white-space: nowrap;
+    }
+    .guardrails tr {
+      padding-block: 0.35rem;
+      border-bottom: 1px solid var(--_border);
+    }
+    .guardrails th,
+    .guardrails td {
+      display: flex;
+      gap: 0.75rem;
+      padding: 0.1rem 0;
+      border: none;
+    }
+    .guardrails td::before {
+      content: attr(data-label);
+      flex: 0 0 5.5rem;
+      color: var(--_muted);
+      font-weight: 400;
+    }
+  }
   figure {
     margin: 0.5rem 0 0;
   }
