@@ -20,6 +20,7 @@ const semanticFilter = createSemanticFilter();
 debuggerElement.filter = semanticFilter;
 const status = document.querySelector<HTMLElement>('#wardrobe-status')!;
 const errorBox = document.querySelector<HTMLElement>('#wardrobe-error')!;
+const urlWarnings = document.querySelector<HTMLElement>('#url-warnings')!;
 const presetButtons = PRESETS.map(presetButton);
 document.querySelector('#presets')!.append(...presetButtons);
 
@@ -82,13 +83,23 @@ document.querySelector('#load-paste')!.addEventListener('click', () => {
   loadWardrobeText(document.querySelector<HTMLTextAreaElement>('#paste')!.value, 'the pasted wardrobe');
 });
 
-// The request, thresholds, view, mode and preset come from the URL (the first preset if it names none), and go back into it.
-const urlSync = syncWithUrl({ element: debuggerElement, presets: PRESETS, showPreset });
-loadWardrobe(sampleWardrobe, SAMPLE);
+/** Lists on the page the address's values that were ignored, and why: a warning in the console alone went unseen. As text, never markup. */
+function showUrlWarnings(warnings: readonly string[]): void {
+  const all = [...warnings, ...fleet.warnings];
+  const heading = Object.assign(document.createElement('strong'), { textContent: 'Ignored in this address: ' });
+  const list = document.createElement('ul');
+  list.append(...all.map((warning) => Object.assign(document.createElement('li'), { textContent: warning })));
+  urlWarnings.replaceChildren(heading, 'the page shows its defaults for these values.', list);
+  urlWarnings.hidden = all.length === 0;
+}
 
 // Fleet mode when the address names a fleet server and a client key (`npm run serve` prints it); never logs the key.
 const fleet = readFleetTarget(location.search);
 for (const warning of fleet.warnings) console.warn(`semfilter playground: ignored in the URL: ${warning}`);
+
+// The request, thresholds, view, mode and preset come from the URL (the first preset if it names none), and go back into it.
+const urlSync = syncWithUrl({ element: debuggerElement, presets: PRESETS, showPreset, showWarnings: showUrlWarnings });
+loadWardrobe(sampleWardrobe, SAMPLE);
 
 startRolloutDemo({
   filter: semanticFilter,

@@ -11,11 +11,13 @@ export interface UrlSyncOptions {
   readonly presets: readonly RequestPreset[];
   /** Marks the preset pressed (or none): the one whose request the debugger shows. */
   readonly showPreset: (preset: RequestPreset | undefined) => void;
+  /** Says on the page which of the URL's values were ignored and why (none: the notice goes). */
+  readonly showWarnings: (warnings: readonly string[]) => void;
 }
 
 /** What the URL keeps in sync: a preset pressed by hand is a step back/forward can return to. */
 export interface UrlSync {
-  /** A preset was chosen: applies it and adds a history entry, so Back returns to the state before. */
+  /** A preset was chosen: applies its request with the default thresholds, and adds a history entry, so Back returns to the state before. */
   choosePreset(preset: RequestPreset): void;
 }
 
@@ -24,7 +26,7 @@ export interface UrlSync {
  * on load and on back/forward, written with history.replaceState after each change. Reads and sets
  * only the debugger's public properties and listens to its public (bubbling, composed) events.
  */
-export function syncWithUrl({ element, presets, showPreset }: UrlSyncOptions): UrlSync {
+export function syncWithUrl({ element, presets, showPreset, showWarnings }: UrlSyncOptions): UrlSync {
   const slugs = presets.map((preset) => presetSlug(preset.label));
   let timer: ReturnType<typeof setTimeout> | undefined;
 
@@ -60,6 +62,7 @@ export function syncWithUrl({ element, presets, showPreset }: UrlSyncOptions): U
   const apply = () => {
     const { state, warnings } = readState(location.search, slugs);
     for (const warning of warnings) console.warn(`semfilter playground: ignored in the URL: ${warning}`);
+    showWarnings(warnings);
     const named = presets[slugs.indexOf(state.preset ?? '')];
     element.request = state.request ?? named?.request ?? presets[0]!.request;
     element.thresholds = state.thresholds;
@@ -78,6 +81,9 @@ export function syncWithUrl({ element, presets, showPreset }: UrlSyncOptions): U
     choosePreset(preset) {
       if (timer !== undefined) write('replace'); // the entry being left keeps the latest state
       element.request = preset.request;
+      // A preset starts from the default thresholds: the last preset's (Date night inheriting mood
+      // 0.80 from a link) were tuned for another request.
+      element.thresholds = {};
       showPreset(preset);
       write('push');
     },

@@ -139,7 +139,7 @@ describe('the playground keeps its state in the URL, and exports both modes', ()
     // With the model loaded, the element's semantic run (which it exports) is the model's answer, not a deadline's partial one.
     await expect.poll(() => page.locator('semfilter-debugger').getAttribute('model-state')).toBe('ready');
     const [jsonDownload] = await Promise.all([page.waitForEvent('download'), page.locator('semfilter-debugger button[data-export="json"]').click()]);
-    expect(jsonDownload.suggestedFilename()).toBe('semfilter-comparison.json');
+    expect(jsonDownload.suggestedFilename()).toMatch(/^semfilter-romantic-date-night-flirty-\d{4}-\d{2}-\d{2}-\d{6}\.json$/); // named after the request and time (issue 19, point 8)
     const exported = JSON.parse(readFileSync((await jsonDownload.path())!, 'utf8')) as ComparisonExport;
     expect(exported).toMatchObject({ schema: 1, request: { style: 'romantic', occasion: 'date night', mood: 'flirty' }, thresholds: { style: 0.45, occasion: 0.6, mood: 0.8 }, semantic_weight: 0.3, view: 'all', mode: 'semantic' });
     expect(reportSchema.parse(exported.traditional).items).toHaveLength(500);

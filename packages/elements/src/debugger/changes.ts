@@ -5,6 +5,7 @@ import { countOf } from './counts.js';
 import { exactlyCompared, exactWords, fallbackWords } from './fallback-words.js';
 import type { ShownRun } from './templates.js';
 import type { DebuggerView, RowSubset } from './rows.js';
+import { nothingPassesTemplate, type NothingPassesState } from './nothing-passes.js';
 
 /** Flip groups the panel lists as buttons; the rest are counted in a sentence ("and 12 smaller groups"). */
 const LISTED_GROUPS = 6;
@@ -65,6 +66,8 @@ export interface ChangesState {
   readonly chosen: FlipSubset | undefined;
   readonly onChoose: (group: FlipGroup) => void;
   readonly onClear: () => void;
+  /** The active mode's run and what shows every item: the panel says why when that run passes none. */
+  readonly nothingPasses: NothingPassesState;
 }
 
 /**
@@ -72,13 +75,14 @@ export interface ChangesState {
  * each a button that restricts the table to the group's items; while one is chosen, a line says
  * what restricts the table, with a button that shows all rows again.
  */
-export function changesTemplate({ summary, semantic, failure, shownRows, chosen, onChoose, onClear }: ChangesState): TemplateResult {
+export function changesTemplate({ summary, semantic, failure, shownRows, chosen, onChoose, onClear, nothingPasses }: ChangesState): TemplateResult {
   const { groups } = summary;
   const listed = groups.slice(0, LISTED_GROUPS);
   const rest = groups.length - listed.length;
   const chosenKey = chosen?.group;
   return html`<section class="changes" part="changes" aria-label="What semantic mode changes" tabindex="-1">
     <p><strong>What semantic mode changes:</strong> ${changesWords(summary, semantic, failure)}</p>
+    ${nothingPassesTemplate(nothingPasses)}
     ${listed.length === 0
       ? nothing
       : html`<ul class="flip-groups">
@@ -107,7 +111,8 @@ function changesWords({ gained, lost }: FlipSummary, { report, run }: ShownRun, 
     ? 'nothing; both filters decide every item the same way.'
     : `it passes ${countOf(gained, 'item', 'items')} the traditional filter rejects, and rejects ${countOf(lost, 'item', 'items')} the traditional filter passes.`;
   if (fallback === null) return changes;
-  return `${gained + lost === 0 ? 'no verdict so far.' : changes} Semantic mode is only partly active: ${fallbackWords(fallback, failure)}; ${exactWords(exactlyCompared(report, run))}.`;
+  // Both filters decided every item even without the model: the flips (or none) are what the rows show.
+  return `${changes} Semantic mode is only partly active: ${fallbackWords(fallback, failure)}; ${exactWords(exactlyCompared(report, run))}.`;
 }
 
 /** What restricts the table: the group, and how many of its items the rows show when a search or a reason narrows them. */

@@ -11,7 +11,9 @@ export const chartStyles = css`
     --_track: 4px;
     display: grid;
     grid-template-columns: 2.6rem minmax(0, 1fr);
-    grid-template-areas: 'label label' 'y-title slider' 'y-ticks plot' '. x-ticks' '. x-title';
+    /* The y title has a row of its own above the plot: beside the slider it overlapped the top
+       tick, which is centred on the plot's top edge and so reaches above it. */
+    grid-template-areas: 'label label' '. slider' 'y-title y-title' 'y-ticks plot' '. x-ticks' '. x-title';
     gap: 0.2rem 0.3rem;
     inline-size: min(100%, 18rem);
   }
@@ -69,7 +71,8 @@ export const chartStyles = css`
   }
   .y-title {
     grid-area: y-title;
-    align-self: center;
+    justify-self: start;
+    margin-block-end: 0.5rem; /* half a tick label and more: the top tick reaches this far above the plot */
   }
   .x-title {
     grid-area: x-title;

@@ -13,6 +13,8 @@ export interface ToolbarState {
   readonly semantic: boolean;
   readonly view: DebuggerView;
   readonly modelState: ModelState;
+  /** Where the vectors came from while the model was not needed (it stays idle then): "the vocabulary", "the cache". */
+  readonly vectorsFrom?: string | undefined;
   readonly progress: ModelProgress | undefined;
   /** Why the latest model load failed, named beside the state while it is `fallback`. */
   readonly failure?: ModelLoadFailure | null;
@@ -41,7 +43,7 @@ export function toolbarTemplate(state: ToolbarState): TemplateResult {
       <button type="button" data-export="csv" @click=${() => state.onExport('csv')} ?disabled=${!state.canExport}>Export CSV</button>
       <span class="state" role="status" data-export-status>${state.exported}</span>
     </span>
-    <span class="state" role="status">Model: ${state.modelState}${state.modelState === 'fallback' && state.failure != null
+    <span class="state" role="status">Model: ${modelStateWords(state)}${state.modelState === 'fallback' && state.failure != null
       ? html` — <span data-model-failure=${state.failure.kind}>${state.failure.message}</span>`
       : nothing}</span>
     ${state.modelState === 'loading'
@@ -49,6 +51,11 @@ export function toolbarTemplate(state: ToolbarState): TemplateResult {
           <span class="state" data-model-progress>${state.progress === undefined ? 'Downloading the model…' : describeProgress(state.progress)}</span>`
       : nothing}
   </div>`;
+}
+
+/** The model's state, or, while it is idle because nothing needed it, why: "idle" beside "semantic mode active" read as a contradiction. */
+function modelStateWords({ modelState, vectorsFrom }: ToolbarState): string {
+  return modelState === 'idle' && vectorsFrom !== undefined ? `not needed, every tag came from ${vectorsFrom}` : modelState;
 }
 
 /** One text field per dimension (comma-separated terms), with the vocabulary's terms as suggestions. */
@@ -70,11 +77,16 @@ export interface ThresholdsState {
   /** The scores behind the charts; undefined until they are read (the charts stay empty). */
   readonly scores: DimensionScores | undefined;
   readonly curve: typeof passRateCurve;
+  /** Whether the host set any threshold (the reset has something to undo). */
+  readonly changed: boolean;
   readonly onSet: (dimension: Dimension, value: number) => void;
+  /** Back to each dimension's default threshold. */
+  readonly onReset: () => void;
 }
 
-/** A slider, its value and a pass-rate chart per requested dimension (the chart's plot spans the slider's track; see chartTemplate). */
-export function thresholdsTemplate({ request, current, scores, curve, onSet }: ThresholdsState): TemplateResult {
+/** A slider, its value and a pass-rate chart per requested dimension (the chart's plot spans the slider's track; see chartTemplate), and a button back to the defaults. */
+export function thresholdsTemplate({ request, current, scores, curve, changed, onSet, onReset }: ThresholdsState): TemplateResult {
+  if (!DIMENSIONS.some((d) => request[d] !== undefined)) return html`<div class="thresholds"></div>`;
   return html`<div class="thresholds">
     ${DIMENSIONS.filter((d) => request[d] !== undefined).map(
       (dimension) => html`<div class="threshold">
@@ -83,5 +95,6 @@ export function thresholdsTemplate({ request, current, scores, curve, onSet }: T
         ${chartTemplate(dimension, scores === undefined ? undefined : curve(scores, dimension, current), current[dimension])}
       </div>`,
     )}
+    <button type="button" ?disabled=${!changed} @click=${onReset}>Reset thresholds</button>
   </div>`;
 }

@@ -7,6 +7,9 @@ import { shownIndices, type RowQuery } from './rows.js';
 import type { ShownItem } from './templates.js';
 import { dimensionScores, passRateCurve, type DimensionScores } from './threshold-curve.js';
 
+/** Where a filter's vectors came from: the cache, the vocabulary, the model. */
+export type VectorStats = ReturnType<SemanticFilter['stats']>;
+
 /** Both modes' runs over the prepared items, and the items and request they were run on (the host may have set new ones since). */
 export interface Runs {
   readonly traditional: FilterRun;
@@ -126,6 +129,11 @@ export class DebuggerRuns implements ReactiveController {
   /** Why the filter's latest model load failed (in words: `message`), or null. */
   get loadFailure(): ModelLoadFailure | null {
     return this.#failure;
+  }
+
+  /** Where the filter's vectors came from so far (undefined before the first run made one). */
+  vectorStats(): VectorStats | undefined {
+    return this.#subscribed?.stats();
   }
 
   /** Called from the host's willUpdate: new inputs run both modes again, new thresholds retune the semantic run. */

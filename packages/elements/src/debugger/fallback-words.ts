@@ -1,5 +1,6 @@
 import { DIMENSIONS, type Dimension, type FallbackReason, type FilterReport, type PreparedRun } from '@semfilter/core';
-import type { ModelLoadFailure } from '@semfilter/core/browser';
+import type { ModelLoadFailure, ModelState } from '@semfilter/core/browser';
+import type { VectorStats } from './debugger-runs.js';
 
 /** Tags listed by name in "which tags are compared exactly"; the rest are counted. */
 const LISTED_TAGS = 5;
@@ -28,6 +29,18 @@ function reasonWords(reason: FallbackReason): string {
     case 'DISABLED':
       return 'semantic mode was not asked for';
   }
+}
+
+/**
+ * Where the semantic run's vectors came from when the model was not needed (it stays idle while
+ * the vocabulary and the cache answer every tag): "the vocabulary", "the cache" or both; undefined
+ * while the model state says all there is to say.
+ */
+export function vectorsWithoutModel(report: FilterReport | undefined, state: ModelState, stats: VectorStats | undefined): string | undefined {
+  if (state !== 'idle' || report === undefined || !report.semantic_mode_active || report.fallback_reason !== null) return undefined;
+  if (stats === undefined || stats.computed > 0) return undefined;
+  const sources = [stats.storeHits > 0 ? 'the cache' : '', stats.vocabularyHits > 0 ? 'the vocabulary' : ''].filter((s) => s !== '');
+  return sources.length === 0 ? undefined : sources.join(' and ');
 }
 
 /** What a run that is only partly semantic compares exactly: whole dimensions, and tags without a vector in the others. */

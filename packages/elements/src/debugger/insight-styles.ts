@@ -11,6 +11,13 @@ export const insightStyles = css`
   .changes p {
     margin: 0.25rem 0;
   }
+  /* A chosen flip group scrolls its first row to the top: a little room above it shows it is the first. */
+  [part~='item'] {
+    scroll-margin-block-start: 0.75rem;
+  }
+  .nothing-passes button {
+    margin-inline-start: 0.4rem;
+  }
   .flip-groups {
     display: flex;
     flex-wrap: wrap;

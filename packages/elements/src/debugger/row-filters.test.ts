@@ -114,10 +114,12 @@ describe('<semfilter-debugger> search and reason filter', () => {
       element.semantic = mode;
       await chooseReason(element, '');
       const options = [...reasonSelect(element).options].map((o) => o.textContent!.trim());
-      const counted = present.map((code) => `${code} (${viewIds.filter((id) => codesOf(id).has(code)).length})`);
+      // A code no row of the view carries is not listed: choosing it would only empty the table.
+      const carried = present.filter((code) => viewIds.some((id) => codesOf(id).has(code)));
+      const counted = carried.map((code) => `${code} (${viewIds.filter((id) => codesOf(id).has(code)).length})`);
       expect(options, `${view}, semantic ${mode}`).to.have.members(['any reason', ...counted]);
       expect(options[0]).to.equal('any reason');
-      for (const code of present) {
+      for (const code of carried) {
         await chooseReason(element, code);
         const expected = viewIds.filter((id) => codesOf(id).has(code));
         expect(ids(element), `${view}, semantic ${mode}, ${code}`).to.deep.equal(expected);

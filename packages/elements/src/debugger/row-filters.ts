@@ -21,10 +21,12 @@ export interface RowFiltersState {
 
 /** A search box (item name or id) and a reason-code select, narrowing the rows of any view. */
 export function rowFiltersTemplate({ text, code, codes, onText, onCode }: RowFiltersState): TemplateResult {
-  // The chosen code stays listed when the runs no longer carry it, so the select shows what filters the rows.
+  // A code no row of the view carries is left out: choosing it could only empty the table. The
+  // chosen code stays listed when the rows no longer carry it, so the select shows what filters the rows.
   // Each option's selectedness is set against the live DOM: a choice the user made, or another
   // control that cleared it, is shown as it is (a `selected` attribute no longer moves a choice once the user made one).
-  const listed = code === undefined || codes.some((c) => c.code === code) ? codes : [...codes, { code, count: 0 }];
+  const carried = codes.filter((c) => c.count > 0 || c.code === code);
+  const listed = code === undefined || carried.some((c) => c.code === code) ? carried : [...carried, { code, count: 0 }];
   return html`<div class="row-filters">
     <label>Search items <input type="search" placeholder="name or id" autocomplete="off" .value=${text}
       @input=${(e: Event) => onText((e.target as HTMLInputElement).value, false)}

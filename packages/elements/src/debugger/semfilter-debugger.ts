@@ -7,7 +7,8 @@ import { debuggerStyles } from './styles.js';
 import { pagerButton, rowTemplate, summaryTemplate, type ShownItem, type ShownRun } from './templates.js';
 import { createCurveMemo } from './threshold-curve.js';
 import { requestTemplate, thresholdsTemplate, toolbarTemplate } from './controls.js';
-import { comparisonFile, download, type ExportFormat } from './comparison-file.js';
+import { comparisonFile, createExportNamer, download, type ExportFormat } from './comparison-file.js';
+import { vectorsWithoutModel } from './fallback-words.js';
 import { countOf } from './counts.js';
 import { createRowKeys, createRowsMemo, shownVerdict, type DebuggerView, type QueriedRows, type RowQuery } from './rows.js';
 import { emptyMessage, pagerStatus, rowFiltersTemplate, type RowFilterWords } from './row-filters.js';
@@ -72,6 +73,7 @@ export class SemfilterDebugger extends LitElement {
     modelState: { attribute: 'model-state', reflect: true },
     _page: { state: true, attribute: false },
     _exported: { state: true, attribute: false },
+    _announced: { state: true, attribute: false },
   };
 
   /** The wardrobe: items with an `id`, optional `name`, `style`, `occasion`, `mood`. */
@@ -95,6 +97,10 @@ export class SemfilterDebugger extends LitElement {
   declare private _page: number;
   /** What the last export wrote, for its status line. */
   declare private _exported: string;
+  /** What the live region last said: where a chosen flip group's rows are. */
+  declare private _announced: string;
+  /** Download names after the request and the time. */
+  readonly #exportName = createExportNamer();
   /** Both modes' runs of the items and request, and the filter and model behind them. */
   readonly #runs = new DebuggerRuns(this, { query: () => this.#query(), onReport: () => this.#emitReport(this.report!) });
   /** The search, the reason code and a chosen flip group, which narrow the rows beyond the view. */
@@ -118,6 +124,7 @@ export class SemfilterDebugger extends LitElement {
     this.modelState = 'idle';
     this._page = 0;
     this._exported = '';
+    this._announced = '';
   }
 
   /** The report of the active mode, or undefined before the first run. */
@@ -147,6 +154,7 @@ export class SemfilterDebugger extends LitElement {
         semantic: this.semantic,
         view: this.view,
         modelState: this.modelState,
+        vectorsFrom: vectorsWithoutModel(runs?.semantic.report, this.modelState, this.#runs.vectorStats()),
         progress: this.#runs.progress,
         failure: this.#runs.loadFailure,
         canExport: runs?.traditional.run != null && runs.semantic.run !== null,
@@ -157,8 +165,9 @@ export class SemfilterDebugger extends LitElement {
       })}
       ${runs === undefined ? html`<p role="status">Filtering…</p>` : this.#headlineTemplate(runs)}
       ${requestTemplate(this.request, (dimension, value) => this.#setRequest(dimension, value))}
-      ${thresholdsTemplate({ request: this.request, current: currentThresholds(this.thresholds), scores: this.#runs.scores, curve: this.#curve, onSet: (dimension, value) => this.#setThreshold(dimension, value) })}
+      ${thresholdsTemplate({ request: this.request, current: currentThresholds(this.thresholds), scores: this.#runs.scores, curve: this.#curve, changed: Object.keys(this.thresholds).length > 0, onSet: (dimension, value) => this.#setThreshold(dimension, value), onReset: () => (this.thresholds = {}) })}
       ${runs === undefined || runs.traditional.run === null || runs.semantic.run === null ? nothing : this.#rowsTemplate(runs)}
+      <p class="visually-hidden" role="status" data-announce>${this._announced}</p>
     `;
   }
 
@@ -181,8 +190,9 @@ export class SemfilterDebugger extends LitElement {
       failure: this.#runs.loadFailure,
       shownRows: this.#shownRows(runs).indices.length,
       chosen: this.#narrowing.chosen,
-      onChoose: (group: FlipGroup) => this.#narrowing.choose(group),
-      onClear: () => this.#narrowing.showAll(),
+      onChoose: (group: FlipGroup) => this.#chooseGroup(group),
+      onClear: () => this.#letGoOfGroup(),
+      nothingPasses: { run: (this.semantic ? semantic.run : traditional.run), items: runs.items, showingAll: this.view === 'all', onShowAll: () => this.#showAllItems() },
     };
     return html`${changesTemplate(changes)}
       ${guard([traditional, semantic], () => summaryTemplate(traditional as ShownRun, semantic as ShownRun, runs.items.length))}`;
@@ -247,6 +257,36 @@ export class SemfilterDebugger extends LitElement {
     return { view: this.view, semantic: this.semantic, text, code, onlyLabel: only?.label };
   }
 
+  /**
+   * A flip group's button: its rows replace the table's, which on a phone start screens below the
+   * button (the tap looked like it did nothing). The first row is brought into view, unless it is
+   * on screen already, and the live region says where the rows went.
+   */
+  #chooseGroup(group: FlipGroup): void {
+    this.#narrowing.choose(group);
+    void this.updateComplete.then(() => {
+      const runs = this.#runs.current;
+      const chosen = this.#narrowing.chosen;
+      const first = this.renderRoot.querySelector<HTMLElement>('[part~="item"]');
+      if (runs === undefined || chosen === undefined || first === null) return;
+      const { top } = first.getBoundingClientRect();
+      if (top < 0 || top >= innerHeight) first.scrollIntoView({ block: 'start' });
+      const item = runs.items[this.#shownRows(runs).indices[0]!]!;
+      this._announced = `Showing the ${countOf(chosen.indices.length, 'item', 'items')} ${chosen.label}; the table is scrolled to the first, ${item.name ?? item.id}.`;
+    });
+  }
+
+  #letGoOfGroup(): void {
+    this._announced = '';
+    this.#narrowing.showAll();
+  }
+
+  /** "Show all items with their reasons", when the active mode passes none: every row, whatever restricted them. */
+  #showAllItems(): void {
+    this.#letGoOfGroup();
+    this.#setView('all');
+  }
+
   /** The element changes its own view: the host hears of it (semfilter-view), as it hears of the switch. */
   #setView(view: DebuggerView): void {
     if (view === this.view) return;
@@ -275,7 +315,7 @@ export class SemfilterDebugger extends LitElement {
   #export(format: ExportFormat): void {
     const runs = this.#runs.current;
     if (runs?.traditional.run == null || runs.semantic.run === null) return; // the buttons are disabled then
-    const { blob, name } = comparisonFile(format, { request: runs.request, thresholds: this.thresholds, view: this.view, semantic: this.semantic, traditional: runs.traditional.report, semanticReport: runs.semantic.report, items: runs.items });
+    const { blob, name } = comparisonFile(format, { request: runs.request, thresholds: this.thresholds, view: this.view, semantic: this.semantic, traditional: runs.traditional.report, semanticReport: runs.semantic.report, items: runs.items }, this.#exportName(runs.request, format));
     download(blob, name);
     this._exported = `Exported ${countOf(runs.items.length, 'item', 'items')}, both modes, as ${format.toUpperCase()}.`;
   }

@@ -183,6 +183,15 @@ const ownStyles = css`
     inset-block: -2px;
     border-inline-start: 2px solid currentColor;
   }
+  /* Read by screen readers, not shown: the live region that says where a chosen flip group's rows went. */
+  .visually-hidden {
+    position: absolute;
+    inline-size: 1px;
+    block-size: 1px;
+    overflow: hidden;
+    clip-path: inset(50%);
+    white-space: nowrap;
+  }
   [role='alert'] {
     color: var(--_reject);
   }
@@ -199,6 +208,13 @@ const ownStyles = css`
     input,
     select {
       min-block-size: 44px;
+    }
+    /* The pager's status on a line of its own, both buttons together below it (not "Next page" alone). */
+    .pager [role='status'] {
+      flex-basis: 100%;
+    }
+    .pager button {
+      white-space: nowrap;
     }
     table,
     caption,
