@@ -240,6 +240,22 @@ describe('createSnapshotReporter', () => {
     expect(server.ids()[1]).toEqual(server.ids()[0]);
   });
 
+  it('a batch refused because a snapshot names another flag (FOREIGN_FLAG) is dropped, whatever the status; a 403 about the key keeps it', async () => {
+    const server = await ingestServer();
+    const foreign = { error: { code: 'FOREIGN_FLAG', message: 'body.snapshots[0].flag: this client key reports for "other" only' } };
+    server.answers.push(() => ({ status: 403, body: foreign }), () => ({ status: 403, body: { error: { code: 'FORBIDDEN', message: 'a debug token cannot do this' } } }));
+    const { reporter: sender, recorder, clock, errors } = setup({ url: server.url });
+    recorder.record(semantic());
+    await sender.flush();
+    expect(errors).toEqual(['the server refused 1 snapshot (HTTP 403, FOREIGN_FLAG: body.snapshots[0].flag: this client key reports for "other" only); dropped, as a resend would fail again']);
+    expect(sender.status).toMatchObject({ buffered: 0, rejected: 1, nextAttemptAt: null });
+    clock.now += 60_000;
+    recorder.record(semantic());
+    await sender.flush();
+    expect(errors[1]).toMatch(/refused the client key \(HTTP 403\)/);
+    expect(sender.status).toMatchObject({ buffered: 1, rejected: 1, nextAttemptAt: clock.now + MAX_RETRY_DELAY_MS });
+  });
+
   it('while the server fails, retries back off exponentially and the bounded buffer drops the oldest, counting them', async () => {
     const server = await ingestServer();
     server.answers.push(() => ({ status: 500 }), () => ({ status: 502 }));

@@ -3,6 +3,8 @@ export const ERROR_CODES = {
   BAD_REQUEST: 400,
   INVALID_BODY: 400,
   INVALID_CONFIG: 400,
+  /** A snapshot names a flag its client key does not report for: the body is wrong, not the key, so a resend cannot succeed. */
+  FOREIGN_FLAG: 400,
   UNAUTHORIZED: 401,
   FORBIDDEN: 403,
   NOT_FOUND: 404,

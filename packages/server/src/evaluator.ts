@@ -14,6 +14,8 @@ const MAX_WINDOWS_PER_TICK = 12;
 /** What the evaluator tells the outside (webhooks, logs, metrics). */
 export interface EvaluatorEvents {
   window(flag: string, window: StoredWindow): void;
+  /** Judging one flag failed this tick (it is judged again on the next); the other flags were judged all the same. */
+  failed(flag: string, error: unknown): void;
 }
 
 /**
@@ -34,7 +36,14 @@ export class FleetEvaluator {
   /** Evaluates what has closed since the last tick, on the instance that leads. */
   async tick(): Promise<void> {
     if (!(await this.store.lead())) return;
-    for (const served of this.flags.all()) await this.#judge(served);
+    for (const served of this.flags.all()) {
+      // One flag's failure (a bad row, a store error on its windows) must not keep a rollback of the next one from happening.
+      try {
+        await this.#judge(served);
+      } catch (error) {
+        this.events.failed(served.version.flag, error);
+      }
+    }
   }
 
   async #judge(served: ServedFlag): Promise<void> {

@@ -9,5 +9,6 @@ export * from './server.js';
 export * from './store/store.js';
 export * from './store/sqlite.js';
 export { DEFAULT_HTTP_LIMITS, type HttpLimits } from './http/limits.js';
+export type { TrustProxy } from './http/app.js';
 export { DEFAULT_STREAM_TIMINGS, type StreamTimings } from './http/stream.js';
 export * from './store/open.js';

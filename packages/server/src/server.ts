@@ -5,12 +5,13 @@ import type { Embedder } from '@semfilter/core';
 import { FleetEvaluator } from './evaluator.js';
 import { FlagService, type ChangeOrigin, type ServedFlag } from './flags.js';
 import { AdminFeed } from './http/admin-feed.js';
-import { buildApp } from './http/app.js';
+import { buildApp, type TrustProxy } from './http/app.js';
 import { DEFAULT_HTTP_LIMITS, type HttpLimits } from './http/limits.js';
 import { TokenCache } from './http/auth.js';
 import type { FleetContext } from './http/context.js';
 import { collectPageAssets, type PageAssets } from './http/page-assets.js';
 import { DEFAULT_STREAM_TIMINGS, StreamHub, type StreamTimings } from './http/stream.js';
+import { StreamSlots } from './http/stream-slots.js';
 import { FleetMetrics } from './prometheus.js';
 import type { Store, StoredWindow } from './store/store.js';
 import { answeringUnavailable } from './store/unavailable.js';
@@ -26,7 +27,15 @@ export interface FleetServerOptions {
   /** Origins whose pages may call the public routes (CORS). Default: none (same origin only). */
   readonly allowedOrigins?: readonly string[];
   readonly limits?: Partial<HttpLimits>;
+  /**
+   * The reverse proxies in front of the server, whose X-Forwarded-For gives the client's address (for
+   * the per-address rate limits): a hop count, or addresses/CIDRs. Default false: the header is
+   * ignored, so a client cannot forge its way into a fresh rate-limit bucket.
+   */
+  readonly trustProxy?: TrustProxy;
   readonly streams?: Partial<StreamTimings>;
+  /** Concurrent streams (config and admin together) before new ones get 503 with Retry-After (default 5000). */
+  readonly maxStreams?: number;
   /** The model for the debug endpoint, loaded on first use; omit to answer semantic reports with MODEL_UNAVAILABLE. */
   readonly embedder?: () => Promise<Embedder>;
   readonly debugMaxItems?: number;
@@ -36,6 +45,11 @@ export interface FleetServerOptions {
   readonly fetch?: typeof fetch;
   readonly webhookAttempts?: number;
   readonly webhookBaseDelayMs?: number;
+  /**
+   * How long close() lets webhook deliveries in flight finish, ms (default 5 s, under the CLI's
+   * 10 s exit deadline); the ones still undelivered are kept in the store and resumed at the next start.
+   */
+  readonly shutdownGraceMs?: number;
   /** How long snapshot ids and minute buckets are kept, ms (default 48 h); windows and deliveries 30 days. */
   readonly retentionMs?: number;
   /** Finds the dashboard page's modules; default: `@semfilter/elements/semfilter-fleet-dashboard.js` and its imports, from the installed packages. */
@@ -55,7 +69,7 @@ export interface FleetServer {
   tick(): Promise<void>;
   /** Reads the tokens again now (they are re-read every 10 s, and on a notice from another instance). */
   reloadTokens(): Promise<void>;
-  /** Stops evaluating, closes streams and the HTTP server, waits for webhook deliveries, closes the store. */
+  /** Stops evaluating, refuses new streams and ends open ones, gives webhook deliveries their grace (keeping the rest as pending), closes the HTTP server and the store. */
   close(): Promise<void>;
 }
 
@@ -77,14 +91,17 @@ export async function createFleetServer(options: FleetServerOptions): Promise<Fl
   const streamTimings = { ...DEFAULT_STREAM_TIMINGS, ...options.streams };
   const streams = new StreamHub(flags, metrics, streamTimings);
   const feed = new AdminFeed(flags, streamTimings);
+  const streamSlots = new StreamSlots(options.maxStreams);
   const evaluator = new FleetEvaluator(flags, store, now, {
     window: (flag, window) => {
       metrics.window(window);
       feed.window(flag, window);
       if (window.result === 'FAIL') webhooks.notify(failWindowAlert(flag, window));
     },
+    failed: (flag, error) => log('evaluating a flag failed', { flag, error: error instanceof Error ? error.message : String(error) }),
   });
   flags.subscribe((served, origin) => onNewVersion(served, origin, metrics, webhooks));
+  webhooks.resume(); // what the last shutdown could not deliver
   const stopWatching = await store.watch((change) => {
     if (change.kind === 'tokens') void tokens.reload();
     else void (change.flag === '*' ? flags.load() : flags.reload(change.flag)).catch((error: unknown) => log('flag reload failed', { error: (error as Error).message }));
@@ -98,6 +115,7 @@ export async function createFleetServer(options: FleetServerOptions): Promise<Fl
     webhooks,
     streams,
     feed,
+    streamSlots,
     pageAssets: options.pageAssets ?? (() => collectPageAssets('@semfilter/elements/semfilter-fleet-dashboard.js', dirname(fileURLToPath(import.meta.url)))),
     limits: { ...DEFAULT_HTTP_LIMITS, ...options.limits },
     allowedOrigins: options.allowedOrigins ?? [],
@@ -105,7 +123,7 @@ export async function createFleetServer(options: FleetServerOptions): Promise<Fl
     debugMaxItems: options.debugMaxItems ?? 5000,
     now,
   };
-  const app = await buildApp(context, logger);
+  const app = await buildApp(context, logger, options.trustProxy);
 
   // The evaluator and the pruning run on timers that never overlap themselves.
   let ticking: Promise<void> | null = null;
@@ -113,9 +131,12 @@ export async function createFleetServer(options: FleetServerOptions): Promise<Fl
   const retentionMs = options.retentionMs ?? 2 * DAY_MS;
   const every = options.evaluateEveryMs ?? 10_000;
   const timers: ReturnType<typeof setInterval>[] = [];
+  const prune = () => store.prune(now() - retentionMs, now() - 30 * DAY_MS).catch((error: unknown) => log('pruning failed', { error: (error as Error).message }));
   if (every > 0) {
+    // Once now, then hourly: a server restarted more often than hourly (deploys, crashes) would otherwise never prune.
+    await prune();
     timers.push(setInterval(() => void tick().catch((error: unknown) => log('evaluation failed', { error: (error as Error).message })), every));
-    timers.push(setInterval(() => void store.prune(now() - retentionMs, now() - 30 * DAY_MS).catch(() => undefined), 60 * 60_000));
+    timers.push(setInterval(() => void prune(), 60 * 60_000));
   }
   for (const timer of timers) timer.unref();
 
@@ -134,11 +155,14 @@ export async function createFleetServer(options: FleetServerOptions): Promise<Fl
     async close() {
       for (const timer of timers) clearInterval(timer);
       tokens.stop();
+      // Streams first, and no new ones: an open stream would hold app.close() for its whole life.
+      streamSlots.close();
       streams.closeAll();
       feed.closeAll();
       await ticking?.catch(() => undefined);
+      // While deliveries get their grace the server still answers (streams with 503), then stops listening.
+      await webhooks.stop(options.shutdownGraceMs ?? 5000);
       await app.close();
-      await webhooks.settled();
       await stopWatching();
       await store.close();
     },

@@ -1,5 +1,5 @@
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
-import type { Store, WebhookRecord } from './store/store.js';
+import type { PendingDelivery, Store, WebhookRecord } from './store/store.js';
 
 /** The events a webhook hears. */
 export const ALERT_EVENTS = ['rollback', 'promotion', 'fail-window', 'kill'] as const;
@@ -36,6 +36,8 @@ export interface WebhookDispatcherOptions {
  */
 export class WebhookDispatcher {
   readonly #pending = new Set<Promise<void>>();
+  /** Aborted by stop(): deliveries in flight end, and keep what is left of them in the store. */
+  readonly #stopping = new AbortController();
   readonly #store: Store;
   readonly #now: () => number;
   readonly #fetch: typeof fetch;
@@ -56,9 +58,12 @@ export class WebhookDispatcher {
 
   /** Sends an alert to every webhook of its flag, in the background. */
   notify(alert: Alert): void {
-    const task = this.#deliverAll(alert).catch((error: unknown) => this.#log('webhook delivery failed', { flag: alert.flag, event: alert.event, error: messageOf(error) }));
-    this.#pending.add(task);
-    void task.finally(() => this.#pending.delete(task));
+    this.#track(alert.flag, alert.event, this.#deliverAll(alert));
+  }
+
+  /** Resumes, in the background, the deliveries an earlier shutdown kept in the store (at start). */
+  resume(): void {
+    this.#track('*', 'resume', this.#resumeAll());
   }
 
   /** Resolves when every delivery started so far has ended (tests, graceful shutdown). */
@@ -66,15 +71,44 @@ export class WebhookDispatcher {
     while (this.#pending.size > 0) await Promise.allSettled([...this.#pending]);
   }
 
+  /**
+   * Shutdown: lets deliveries finish for up to `graceMs` (retries back off for up to a minute, more
+   * than a shutdown can wait), then interrupts them; each one not delivered is kept in the store with
+   * the attempt it was at, and resume() sends it at the next start, under the same event id.
+   */
+  async stop(graceMs: number): Promise<void> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([this.settled(), new Promise((resolve) => (timer = setTimeout(resolve, graceMs)))]);
+    clearTimeout(timer);
+    this.#stopping.abort();
+    await this.settled();
+  }
+
+  #track(flag: string, event: string, delivery: Promise<void>): void {
+    const task = delivery.catch((error: unknown) => this.#log('webhook delivery failed', { flag, event, error: messageOf(error) }));
+    this.#pending.add(task);
+    void task.finally(() => this.#pending.delete(task));
+  }
+
   async #deliverAll(alert: Alert): Promise<void> {
     const hooks = await this.#store.webhooks(alert.flag);
     const eventId = `evt_${randomUUID()}`;
     const body = JSON.stringify({ text: `semfilter · ${alert.flag}: ${alert.text}`, event: alert.event, flag: alert.flag, id: eventId, at: new Date(this.#now()).toISOString(), data: alert.data });
-    await Promise.all(hooks.map((hook) => this.#deliver(hook, eventId, alert.event, body)));
+    await Promise.all(hooks.map((hook) => this.#deliver(hook, { webhookId: hook.id, eventId, flag: alert.flag, event: alert.event, body, attempt: 1, savedAt: 0 })));
   }
 
-  async #deliver(hook: WebhookRecord, eventId: string, event: AlertEvent, body: string): Promise<void> {
-    for (let attempt = 1; attempt <= this.#attempts; attempt++) {
+  async #resumeAll(): Promise<void> {
+    const kept = await this.#store.takePendingDeliveries();
+    const hooks = new Map<string, WebhookRecord>();
+    for (const flag of new Set(kept.map((delivery) => delivery.flag))) for (const hook of await this.#store.webhooks(flag)) hooks.set(hook.id, hook);
+    // A webhook deleted meanwhile took its kept deliveries with it (ON DELETE CASCADE); the lookup is a second guard.
+    await Promise.all(kept.flatMap((delivery) => (hooks.has(delivery.webhookId) ? [this.#deliver(hooks.get(delivery.webhookId)!, delivery)] : [])));
+  }
+
+  async #deliver(hook: WebhookRecord, delivery: PendingDelivery): Promise<void> {
+    const { eventId, event, body } = delivery;
+    for (let attempt = delivery.attempt; attempt <= this.#attempts; attempt++) {
+      if (this.#stopping.signal.aborted) return this.#keep(delivery, attempt);
       const timestamp = Math.floor(this.#now() / 1000);
       let status: number | null = null;
       let error: string | null = null;
@@ -83,7 +117,7 @@ export class WebhookDispatcher {
           method: 'POST',
           headers: { 'content-type': 'application/json', 'webhook-id': eventId, 'webhook-timestamp': String(timestamp), 'webhook-signature': signWebhook(hook.secret, eventId, timestamp, body) },
           body,
-          signal: AbortSignal.timeout(this.#timeoutMs),
+          signal: AbortSignal.any([AbortSignal.timeout(this.#timeoutMs), this.#stopping.signal]),
           redirect: 'manual',
         });
         status = response.status;
@@ -92,10 +126,32 @@ export class WebhookDispatcher {
       } catch (failure) {
         error = messageOf(failure);
       }
+      // An attempt the shutdown cut off is no answer from the receiver: it is made again after the restart.
+      if (error !== null && this.#stopping.signal.aborted) return this.#keep(delivery, attempt);
       await this.#store.insertDelivery({ webhookId: hook.id, eventId, event, attempt, at: this.#now(), status, ok: error === null, error });
       if (error === null) return;
-      if (attempt < this.#attempts) await new Promise((resolve) => setTimeout(resolve, this.#baseDelayMs * 2 ** (attempt - 1)));
+      if (attempt < this.#attempts) await this.#wait(this.#baseDelayMs * 2 ** (attempt - 1));
     }
+  }
+
+  /** Keeps a delivery stop() interrupted, to be resumed from `attempt` at the next start. */
+  async #keep(delivery: PendingDelivery, attempt: number): Promise<void> {
+    await this.#store.savePendingDelivery({ ...delivery, attempt, savedAt: this.#now() });
+  }
+
+  /** The backoff between attempts, cut short by stop(). */
+  #wait(ms: number): Promise<void> {
+    const signal = this.#stopping.signal;
+    if (signal.aborted) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      signal.addEventListener('abort', done, { once: true });
+      function done(): void {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', done);
+        resolve();
+      }
+    });
   }
 }
 

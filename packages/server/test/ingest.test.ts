@@ -33,7 +33,7 @@ describe('POST /v1/metrics', () => {
     expect(await counted()).toBe(1);
   });
 
-  it('refuses, storing nothing: a body over 64 KB (413), bad JSON (400), a user id or a tag slipped in (400 with the path), another flag (403)', async () => {
+  it('refuses, storing nothing: a body over 64 KB (413), bad JSON (400), a user id or a tag slipped in (400 with the path), another flag (400 FOREIGN_FLAG)', async () => {
     const before = await counted();
     const random = seeded(2);
     const snapshot = (id: string) => clientSnapshot(id, CONFIG, HEALTHY, random, Date.now());
@@ -52,7 +52,8 @@ describe('POST /v1/metrics', () => {
     const tagged = { ...withTag, modes: { ...withTag.modes, semantic: { ...withTag.modes.semantic, tag: 'boho' } } };
     expect((await sendSnapshots(t.url, key, [tagged as never])).status).toBe(400);
     const foreign = await sendSnapshots(t.url, key, [{ ...snapshot('client-eeeeeeeeeeeeeeee'), flag: 'other-flag' }]);
-    expect(foreign.status).toBe(403);
+    expect(foreign.status).toBe(400);
+    expect((await foreign.json()).error.code).toBe('FOREIGN_FLAG');
     expect(await counted()).toBe(before);
   });
 

@@ -332,6 +332,29 @@ describe('ingest and windowData', () => {
     expect(runsOf(window.traditional)).toBe(4);
   });
 
+  it('bounds the ingest queue: beyond maxQueuedSnapshots a call is refused at once with 503 and Retry-After, the queued ones still count', async () => {
+    const url = await database();
+    const store = new PostgresStore(url, { poolSize: 4, maxQueuedSnapshots: 2 });
+    stores.push(store);
+    await store.migrate();
+    // An operator's open transaction holds the table: the first ingest's transaction waits on it.
+    const blocker = new pg.Client({ connectionString: url });
+    await blocker.connect();
+    await blocker.query('BEGIN');
+    await blocker.query('LOCK TABLE snapshots IN ACCESS EXCLUSIVE MODE');
+    try {
+      const running = store.ingest([snapshot('client-one-aaaaaaaa')], T0);
+      const queued = store.ingest([snapshot('client-two-aaaaaaaa'), snapshot('client-three-aaaaaa')], T0);
+      await expect(store.ingest([snapshot('client-four-aaaaaaa')], T0)).rejects.toMatchObject({ code: 'UNAVAILABLE', status: 503, retryAfterSeconds: expect.any(Number) });
+      await blocker.query('COMMIT');
+      expect(await running).toEqual({ accepted: 1, duplicates: 0 });
+      expect(await queued).toEqual({ accepted: 2, duplicates: 0 });
+      expect(await store.ingest([snapshot('client-four-aaaaaaa')], T0)).toEqual({ accepted: 1, duplicates: 0 }); // room again
+    } finally {
+      await blocker.end();
+    }
+  });
+
   it('counts 10,000 snapshots sent in 200 batches of 50 across three stages exactly (speed: npm run bench:server)', async () => {
     const url = await database();
     const store = await open(url);
@@ -395,6 +418,22 @@ describe('windows, webhooks, deliveries and prune', () => {
     expect(await sql(url, 'SELECT 1 FROM snapshots')).toHaveLength(1);
     expect((await a.recentWindows('search', 10)).map((w) => w.start)).toEqual([M0 + 5 * MINUTE, M0 + 5 * MINUTE]);
     expect(await a.deliveries('search', 10)).toEqual([]);
+  });
+});
+
+describe('pending deliveries', () => {
+  it('keeps a delivery a shutdown interrupted once, and hands it to one of two instances starting at once', async () => {
+    const url = await database();
+    const [a, b] = [await open(url), await open(url)];
+    await a.insertWebhook({ id: 'hook-1', flag: 'search', url: 'https://example.com/a', secret: 's', createdAt: 1 });
+    const kept = { webhookId: 'hook-1', eventId: 'evt_1', flag: 'search', event: 'kill', body: '{"text":"t"}', attempt: 2, savedAt: T0 };
+    await a.savePendingDelivery(kept);
+    await b.savePendingDelivery(kept); // the same delivery kept twice is kept once
+    const taken = await Promise.all([a.takePendingDeliveries(), b.takePendingDeliveries()]);
+    expect(taken.flat()).toEqual([kept]);
+    await a.savePendingDelivery(kept);
+    await a.deleteWebhook('search', 'hook-1'); // a deleted webhook takes its kept deliveries along
+    expect(await b.takePendingDeliveries()).toEqual([]);
   });
 });
 

@@ -5,6 +5,9 @@ export const MAX_BATCH_BYTES = 64 * 1024;
 /** The longest wait between retries, and the wait after the server refused the key (401/403). */
 export const MAX_RETRY_DELAY_MS = 5 * 60 * 1000;
 
+/** The server's error code for a batch naming a flag its client key does not report for. */
+const FOREIGN_FLAG = 'FOREIGN_FLAG';
+
 const ENVELOPE_BYTES = '{"snapshots":[]}'.length;
 const encoder = new TextEncoder();
 
@@ -152,8 +155,10 @@ export class SnapshotSender {
       return 'next';
     }
     if (status === 413 && batch.length > 1) return 'split';
-    if (status === 400 || status === 413) {
-      const error = (parseJson(text) as { error?: { code?: unknown; message?: unknown } } | null)?.error;
+    const error = status >= 400 && status < 500 ? (parseJson(text) as { error?: { code?: unknown; message?: unknown } } | null)?.error : undefined;
+    // A snapshot for a flag the key does not report for is refused however often it is resent (the
+    // server answers it 400; by its code, a 403 carrying it is no refused key either).
+    if (status === 400 || status === 413 || error?.code === FOREIGN_FLAG) {
       this.#remove(batch);
       this.#rejected += batch.length;
       this.#options.onError(`the server refused ${what} (HTTP ${status}${error ? `, ${String(error.code)}: ${String(error.message)}` : ''}); dropped, as a resend would fail again`);

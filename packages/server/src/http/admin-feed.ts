@@ -2,7 +2,7 @@ import type { ServerResponse } from 'node:http';
 import type { FlagService } from '../flags.js';
 import type { StoredWindow } from '../store/store.js';
 import { versionView } from './flag-routes.js';
-import type { StreamTimings } from './stream.js';
+import { pingOrEnd, type StreamLease, type StreamTimings } from './stream.js';
 
 /** Snapshots arrive by the thousand: the feed tells admin pages "new numbers" at most this often per flag. */
 const METRICS_EVENT_EVERY_MS = 2000;
@@ -26,16 +26,17 @@ export class AdminFeed {
   }
 
   /** Takes over a response as an admin stream; it starts with a `ready` event so the page knows it is live. */
-  open(response: ServerResponse, headers: Record<string, string>): void {
+  open(response: ServerResponse, headers: Record<string, string>, lease: StreamLease): void {
     response.writeHead(200, { ...headers, 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache, no-transform', connection: 'keep-alive', 'x-accel-buffering': 'no' });
     response.write(`retry: ${this.timings.retryMs}\n\nevent: ready\ndata: {}\n\n`);
-    const ping = setInterval(() => write(response, ': ping\n\n'), this.timings.pingMs);
+    const ping = setInterval(() => pingOrEnd(response, lease), this.timings.pingMs);
     const end = setTimeout(() => response.end(), this.timings.maxLifeMs);
     this.#open.add(response);
     response.on('close', () => {
       clearInterval(ping);
       clearTimeout(end);
       this.#open.delete(response);
+      lease.release();
     });
   }
 

@@ -15,9 +15,12 @@ import { SECURITY_HEADERS } from './security-headers.js';
  * for the configured origins only (see addCors), rate limits, and request logs that never carry a token, a key or
  * a query string.
  */
-export async function buildApp(context: FleetContext, logger: FastifyBaseLogger | boolean): Promise<FastifyInstance> {
+export async function buildApp(context: FleetContext, logger: FastifyBaseLogger | boolean, trustProxy: TrustProxy = false): Promise<FastifyInstance> {
   const limits = context.limits;
   const app = Fastify({
+    // request.ip, and with it the per-address rate limits, comes from X-Forwarded-For only from the
+    // proxies named here: trusting any sender would let every client pick its own bucket.
+    trustProxy: fastifyTrustProxy(trustProxy),
     loggerInstance: typeof logger === 'boolean' ? undefined : logger,
     logger: typeof logger === 'boolean' ? logger : undefined,
     requestTimeout: limits.requestTimeoutMs,
@@ -77,6 +80,15 @@ export async function buildApp(context: FleetContext, logger: FastifyBaseLogger 
   registerDebugRoutes(app, context);
   registerDashboardRoutes(app, context);
   return app;
+}
+
+/** Which proxies' X-Forwarded-For is believed: how many hops, or their addresses/CIDRs; false (the default) for none. */
+export type TrustProxy = false | number | string | readonly string[];
+
+/** TrustProxy as Fastify takes it: a hop count as the function Fastify makes of one (its typings leave numbers out). */
+function fastifyTrustProxy(trustProxy: TrustProxy): boolean | string | string[] | ((address: string, hop: number) => boolean) {
+  if (typeof trustProxy === 'number') return (_address, hop) => hop < trustProxy;
+  return typeof trustProxy === 'object' ? [...trustProxy] : trustProxy;
 }
 
 /** Any error as the API's error: Fastify's own (body too large, bad JSON, unsupported type) by status; anything unexpected is INTERNAL with no detail. */

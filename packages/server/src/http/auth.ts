@@ -78,3 +78,9 @@ export function authorize(tokens: TokenCache, request: FastifyRequest, scopes: r
   if (record.scope === 'client' && flag !== undefined && record.flag !== flag) throw new FleetError('FORBIDDEN', `this client key is for flag "${record.flag}", not "${flag}"`);
   return record;
 }
+
+/** Whether the token a request was authorized with is still live: long-lived streams ask on every ping, so a revoked token's stream ends then. */
+export function stillAuthorized(tokens: TokenCache, request: FastifyRequest): () => boolean {
+  const presented = presentedToken(request) ?? '';
+  return () => tokens.find(presented) !== null;
+}

@@ -7,6 +7,7 @@ import type { HttpLimits } from './limits.js';
 import type { TokenCache } from './auth.js';
 import type { StreamHub } from './stream.js';
 import type { AdminFeed } from './admin-feed.js';
+import type { StreamSlots } from './stream-slots.js';
 import type { PageAssets } from './page-assets.js';
 
 /** What the routes share: the services of one server. */
@@ -19,6 +20,8 @@ export interface FleetContext {
   readonly streams: StreamHub;
   /** The admin pages' live push. */
   readonly feed: AdminFeed;
+  /** The cap on concurrent streams (config and admin), closed at shutdown. */
+  readonly streamSlots: StreamSlots;
   /** Finds the dashboard page's modules (throws when they are not built). */
   readonly pageAssets: () => PageAssets;
   readonly limits: HttpLimits;

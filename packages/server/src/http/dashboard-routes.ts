@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { FleetError } from '../errors.js';
 import { fleetSeries } from '../series.js';
 import { hashToken } from '../tokens.js';
-import { authorize, presentedToken } from './auth.js';
+import { authorize, presentedToken, stillAuthorized } from './auth.js';
 import type { FleetContext } from './context.js';
 import { dashboardPage, type DashboardPage } from './dashboard-page.js';
 import { flagParam, servedOrThrow } from './flag-routes.js';
@@ -44,9 +44,10 @@ export function registerDashboardRoutes(app: FastifyInstance, context: FleetCont
 
   app.get('/v1/admin/stream', { config: perToken }, async (request, reply) => {
     authorize(context.tokens, request, ['admin']);
+    const release = context.streamSlots.take();
     const headers = Object.fromEntries(Object.entries(reply.getHeaders()).map(([name, value]) => [name, String(value)]));
     reply.hijack();
-    context.feed.open(reply.raw, headers);
+    context.feed.open(reply.raw, headers, { live: stillAuthorized(context.tokens, request), release });
   });
 
   app.get('/v1/flags/:flag/series', { config: perToken }, async (request) => {

@@ -6,7 +6,7 @@ import { flagActionSchema, flagPutSchema, type FlagVersion } from '../flag-docum
 import { etagMatches, type FlagAction, type ServedFlag } from '../flags.js';
 import { hashToken } from '../tokens.js';
 import { newWebhookSecret } from '../webhooks.js';
-import { authorize, presentedToken } from './auth.js';
+import { authorize, presentedToken, stillAuthorized } from './auth.js';
 import { parseBody } from './body.js';
 import type { FleetContext } from './context.js';
 
@@ -37,10 +37,11 @@ export function registerFlagRoutes(app: FastifyInstance, context: FleetContext):
     const flag = flagParam(request);
     authorize(context.tokens, request, ['client', 'admin'], flag);
     const served = servedOrThrow(context, flag);
+    const release = context.streamSlots.take();
     const lastEventId = request.headers['last-event-id'];
     const headers = Object.fromEntries(Object.entries(reply.getHeaders()).map(([name, value]) => [name, String(value)]));
     reply.hijack();
-    context.streams.open(reply.raw, served, typeof lastEventId === 'string' ? lastEventId : undefined, headers);
+    context.streams.open(reply.raw, served, typeof lastEventId === 'string' ? lastEventId : undefined, headers, { live: stillAuthorized(context.tokens, request), release });
   });
 
   app.get('/v1/flags', { config: perToken }, async (request) => {

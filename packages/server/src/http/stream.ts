@@ -15,6 +15,12 @@ export interface StreamTimings {
 /** The defaults of StreamTimings. */
 export const DEFAULT_STREAM_TIMINGS: StreamTimings = { pingMs: 25_000, maxLifeMs: 10 * 60_000, retryMs: 2000 };
 
+/** What a stream needs from its route: a check of its token, asked on every ping, and its slot, given back when it ends. */
+export interface StreamLease {
+  readonly live: () => boolean;
+  readonly release: () => void;
+}
+
 interface OpenStream {
   readonly flag: string;
   readonly response: ServerResponse;
@@ -41,7 +47,7 @@ export class StreamHub {
   }
 
   /** Takes over a response as a stream of the flag's versions, starting with the one in force unless the client has it. */
-  open(response: ServerResponse, served: ServedFlag, lastEventId: string | undefined, headers: Record<string, string>): void {
+  open(response: ServerResponse, served: ServedFlag, lastEventId: string | undefined, headers: Record<string, string>, lease: StreamLease): void {
     response.writeHead(200, { ...headers, 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache, no-transform', connection: 'keep-alive', 'x-accel-buffering': 'no' });
     response.write(`retry: ${this.timings.retryMs}\n\n`);
     // Only a newer version than the client holds: an instance that has not yet heard of the
@@ -49,7 +55,7 @@ export class StreamHub {
     const held = lastEventId === undefined ? Number.NaN : Number.parseInt(lastEventId, 10);
     if (!(held >= served.version.version)) write(response, configEvent(served));
     const stream: OpenStream = { flag: served.version.flag, response, timers: [] };
-    const ping = setInterval(() => write(response, ': ping\n\n'), this.timings.pingMs);
+    const ping = setInterval(() => pingOrEnd(response, lease), this.timings.pingMs);
     const end = setTimeout(() => response.end(), this.timings.maxLifeMs);
     stream.timers.push(ping, end);
     this.#open.add(stream);
@@ -57,6 +63,7 @@ export class StreamHub {
     response.on('close', () => {
       for (const timer of stream.timers) clearTimeout(timer); // clears the interval too
       if (this.#open.delete(stream)) this.metrics.streams.dec();
+      lease.release();
     });
   }
 
@@ -75,6 +82,12 @@ export class StreamHub {
 /** One SSE event carrying a version: its id is the version, its data the config on one line (JSON has no raw newlines). */
 function configEvent(served: ServedFlag): string {
   return `event: config\nid: ${served.version.version}\ndata: ${served.body}\n\n`;
+}
+
+/** A ping, or the end of a stream whose token was revoked since it opened (instead of living out its maxLifeMs). */
+export function pingOrEnd(response: ServerResponse, lease: StreamLease): void {
+  if (lease.live()) write(response, ': ping\n\n');
+  else response.end();
 }
 
 /** Writes to a stream that may have closed meanwhile. */

@@ -91,5 +91,22 @@ CREATE TABLE webhook_deliveries (
 CREATE INDEX webhook_deliveries_at ON webhook_deliveries (webhook_id, at);
 `;
 
+/** Webhook deliveries a shutdown interrupted, resumed at the next start (see WebhookDispatcher.stop). */
+const PENDING_DELIVERIES = (int: string) => `
+CREATE TABLE pending_deliveries (
+  webhook_id TEXT NOT NULL REFERENCES webhooks (id) ON DELETE CASCADE,
+  event_id TEXT NOT NULL,
+  flag TEXT NOT NULL,
+  event TEXT NOT NULL,
+  body TEXT NOT NULL,
+  attempt INTEGER NOT NULL,
+  saved_at ${int} NOT NULL,
+  PRIMARY KEY (webhook_id, event_id)
+);
+`;
+
 /** Every migration so far. */
-export const MIGRATIONS: readonly Migration[] = [{ version: 1, sqlite: TABLES('TEXT', 'INTEGER', 'INTEGER'), postgres: TABLES('TEXT', 'BIGINT', 'BOOLEAN') }];
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, sqlite: TABLES('TEXT', 'INTEGER', 'INTEGER'), postgres: TABLES('TEXT', 'BIGINT', 'BOOLEAN') },
+  { version: 2, sqlite: PENDING_DELIVERIES('INTEGER'), postgres: PENDING_DELIVERIES('BIGINT') },
+];

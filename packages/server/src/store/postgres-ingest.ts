@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import type { FleetSnapshot } from '@semfilter/core/metrics';
+import { FleetError } from '../errors.js';
 import { addToBucket, BucketCache, type Bucket, type BucketRow } from './bucket-cache.js';
 import { transaction } from './postgres-connection.js';
 import { bucketOf, modeFromColumn, stageKeyOf } from './rows.js';
@@ -22,6 +23,12 @@ interface Waiting {
 /** The most snapshots one transaction takes from the queue. */
 const MAX_SNAPSHOTS_PER_TRANSACTION = 1000;
 
+/** The default bound of the queue, in snapshots (about 1 KB each): a stalled database costs at most some tens of MB. */
+const DEFAULT_MAX_QUEUED_SNAPSHOTS = 20_000;
+
+/** Seconds a reporter is asked to wait when the queue is full: about the time a slow database needs to work through it. */
+const QUEUE_FULL_RETRY_SECONDS = 10;
+
 /**
  * This instance's ingests (see PostgresStore.ingest), as group commits: calls that arrive while a
  * transaction runs wait, and the next transaction takes all of them at once (four statements
@@ -35,15 +42,29 @@ export class PostgresIngest {
   /** This process's bucket rows: every instance writes only its own (windows sum them all). */
   readonly #instance = randomUUID();
   readonly #queue: Waiting[] = [];
+  /** Snapshots in #queue (not yet in a transaction). */
+  #queued = 0;
   #draining = false;
 
-  constructor(pool: pg.Pool) {
+  constructor(
+    pool: pg.Pool,
+    readonly maxQueued = DEFAULT_MAX_QUEUED_SNAPSHOTS,
+  ) {
     this.#pool = pool;
   }
 
-  /** Counts a batch in the next transaction; resolves with its own accepted and duplicate counts. */
+  /**
+   * Counts a batch in the next transaction; resolves with its own accepted and duplicate counts.
+   * While the database is slower than the fleet, calls beyond the bound are refused at once with a
+   * 503 and Retry-After (reporters keep their snapshots and resend) rather than held in memory
+   * without end. A call always fits an empty queue, so no batch is refused for its size alone.
+   */
   run(snapshots: readonly FleetSnapshot[], receivedAt: number): Promise<IngestResult> {
     if (snapshots.length === 0) return Promise.resolve({ accepted: 0, duplicates: 0 });
+    if (this.#queued > 0 && this.#queued + snapshots.length > this.maxQueued) {
+      return Promise.reject(new FleetError('UNAVAILABLE', 'the server is behind on counting snapshots; resend them later', undefined, QUEUE_FULL_RETRY_SECONDS));
+    }
+    this.#queued += snapshots.length;
     return new Promise<IngestResult>((resolve, reject) => {
       this.#queue.push({ snapshots, receivedAt, resolve, reject });
       if (!this.#draining) void this.#drain();
@@ -57,6 +78,7 @@ export class PostgresIngest {
       let size = 0;
       while (this.#queue.length > 0 && (group.length === 0 || size + this.#queue[0]!.snapshots.length <= MAX_SNAPSHOTS_PER_TRANSACTION)) {
         const next = this.#queue.shift()!;
+        this.#queued -= next.snapshots.length;
         group.push(next);
         size += next.snapshots.length;
       }

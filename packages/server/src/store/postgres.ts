@@ -7,8 +7,8 @@ import { dedicatedClient, transaction } from './postgres-connection.js';
 import { PostgresIngest } from './postgres-ingest.js';
 import { LeaderLock } from './postgres-leader.js';
 import { CONFIG_CHANNEL, TOKENS_CHANNEL, Watch } from './postgres-listener.js';
-import { deliveryFromRow, modeFromColumn, tokenFromRow, versionColumns, versionFromRow, webhookFromRow, windowColumns, windowFromRow } from './rows.js';
-import type { DeliveryRecord, IngestResult, StageKey, Store, StoreChange, StoredWindow, WebhookRecord, WindowData } from './store.js';
+import { deliveryFromRow, modeFromColumn, pendingDeliveryFromRow, tokenFromRow, versionColumns, versionFromRow, webhookFromRow, windowColumns, windowFromRow } from './rows.js';
+import type { DeliveryRecord, IngestResult, PendingDelivery, StageKey, Store, StoreChange, StoredWindow, WebhookRecord, WindowData } from './store.js';
 
 export { LEADER_LOCK_KEY } from './postgres-leader.js';
 export { ALL_FLAGS, CONFIG_CHANNEL, TOKENS_CHANNEL } from './postgres-listener.js';
@@ -26,6 +26,8 @@ const APPLICATION = 'semfilter-server';
 export interface PostgresStoreOptions {
   /** Pooled connections for queries and transactions. Default 10. The watch and the leader lock use one dedicated connection each, besides. */
   readonly poolSize?: number;
+  /** Snapshots that may wait for this instance's next ingest transaction; beyond it ingest answers 503 with Retry-After (default 20,000, some tens of MB). */
+  readonly maxQueuedSnapshots?: number;
 }
 
 /**
@@ -56,7 +58,7 @@ export class PostgresStore implements Store {
     // An idle pooled connection that dies (a server restart) is dropped by the pool; without a
     // listener its 'error' would crash the process. The next query connects anew, or rejects.
     this.#pool.on('error', () => undefined);
-    this.#ingest = new PostgresIngest(this.#pool);
+    this.#ingest = new PostgresIngest(this.#pool, options.maxQueuedSnapshots);
     this.#leader = new LeaderLock(() => dedicatedClient(this.#config, `${APPLICATION} leader`));
   }
 
@@ -263,6 +265,24 @@ export class PostgresStore implements Store {
   async deliveries(flag: string, limit: number): Promise<(DeliveryRecord & { readonly url: string })[]> {
     const sql = 'SELECT d.*, w.url FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id WHERE w.flag = $1 ORDER BY d.at DESC, d.attempt DESC LIMIT $2';
     return (await this.#pool.query<Row>(sql, [flag, limit])).rows.map(deliveryFromRow);
+  }
+
+  async savePendingDelivery(record: PendingDelivery): Promise<void> {
+    await this.#pool.query('INSERT INTO pending_deliveries (webhook_id, event_id, flag, event, body, attempt, saved_at) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING', [
+      record.webhookId,
+      record.eventId,
+      record.flag,
+      record.event,
+      record.body,
+      record.attempt,
+      record.savedAt,
+    ]);
+  }
+
+  async takePendingDeliveries(): Promise<PendingDelivery[]> {
+    // DELETE … RETURNING: of two instances starting at once, each row goes to one of them.
+    const { rows } = await this.#pool.query<Row>('DELETE FROM pending_deliveries RETURNING *');
+    return rows.map(pendingDeliveryFromRow).sort((a, b) => a.savedAt - b.savedAt);
   }
 
   async prune(before: number, windowsBefore: number): Promise<void> {

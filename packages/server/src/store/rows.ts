@@ -4,7 +4,7 @@ import { fleetModeSchema, type FleetMode, type FleetSnapshot, type GuardrailChec
 import { parseRolloutConfig } from '@semfilter/core/rollout';
 import { fleetSettingsSchema, type FlagVersion, type VersionAction } from '../flag-document.js';
 import type { TokenRecord, TokenScope } from '../tokens.js';
-import type { DeliveryRecord, StageKey, StoredWindow, WebhookRecord } from './store.js';
+import type { DeliveryRecord, PendingDelivery, StageKey, StoredWindow, WebhookRecord } from './store.js';
 
 /** Minute buckets: snapshots are counted in the minute the server received them (clients' clocks are not trusted). */
 export const BUCKET_MS = 60_000;
@@ -126,4 +126,8 @@ export function deliveryFromRow(row: Row): DeliveryRecord & { readonly url: stri
     ok: row.ok === true || row.ok === 1 || row.ok === '1',
     error: row.error === null ? null : text(row.error),
   };
+}
+
+export function pendingDeliveryFromRow(row: Row): PendingDelivery {
+  return { webhookId: text(row.webhook_id), eventId: text(row.event_id), flag: text(row.flag), event: text(row.event), body: text(row.body), attempt: num(row.attempt), savedAt: num(row.saved_at) };
 }

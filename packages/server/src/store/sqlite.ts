@@ -4,8 +4,8 @@ import type { FlagVersion } from '../flag-document.js';
 import type { TokenRecord } from '../tokens.js';
 import { MIGRATIONS } from './migrations.js';
 import { SqliteIngest } from './sqlite-ingest.js';
-import { deliveryFromRow, modeFromColumn, tokenFromRow, versionColumns, versionFromRow, webhookFromRow, windowColumns, windowFromRow } from './rows.js';
-import type { DeliveryRecord, IngestResult, StageKey, Store, StoredWindow, WebhookRecord, WindowData } from './store.js';
+import { deliveryFromRow, modeFromColumn, pendingDeliveryFromRow, tokenFromRow, versionColumns, versionFromRow, webhookFromRow, windowColumns, windowFromRow } from './rows.js';
+import type { DeliveryRecord, IngestResult, PendingDelivery, StageKey, Store, StoredWindow, WebhookRecord, WindowData } from './store.js';
 
 type Row = Record<string, unknown>;
 
@@ -153,6 +153,16 @@ export class SqliteStore implements Store {
   async deliveries(flag: string, limit: number): Promise<(DeliveryRecord & { readonly url: string })[]> {
     const sql = 'SELECT d.*, w.url FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id WHERE w.flag = ? ORDER BY d.at DESC, d.attempt DESC LIMIT ?';
     return (this.#db.prepare(sql).all(flag, limit) as Row[]).map(deliveryFromRow);
+  }
+
+  async savePendingDelivery(record: PendingDelivery): Promise<void> {
+    this.#db
+      .prepare('INSERT INTO pending_deliveries (webhook_id, event_id, flag, event, body, attempt, saved_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING')
+      .run(record.webhookId, record.eventId, record.flag, record.event, record.body, record.attempt, record.savedAt);
+  }
+
+  async takePendingDeliveries(): Promise<PendingDelivery[]> {
+    return (this.#db.prepare('DELETE FROM pending_deliveries RETURNING *').all() as Row[]).map(pendingDeliveryFromRow).sort((a, b) => a.savedAt - b.savedAt);
   }
 
   async prune(before: number, windowsBefore: number): Promise<void> {

@@ -67,6 +67,17 @@ export interface DeliveryRecord {
   readonly error: string | null;
 }
 
+/** A delivery a shutdown interrupted: resent from `attempt` at the next start, with the same event id (receivers de-duplicate on it) and body. */
+export interface PendingDelivery {
+  readonly webhookId: string;
+  readonly eventId: string;
+  readonly flag: string;
+  readonly event: string;
+  readonly body: string;
+  readonly attempt: number;
+  readonly savedAt: number;
+}
+
 /**
  * Where the server keeps everything (SQLite for one instance, PostgreSQL for several). Every method
  * is atomic on its own; a version is appended only if the flag's latest version is the one expected.
@@ -118,6 +129,10 @@ export interface Store {
   deleteWebhook(flag: string, id: string): Promise<boolean>;
   insertDelivery(record: DeliveryRecord): Promise<void>;
   deliveries(flag: string, limit: number): Promise<(DeliveryRecord & { readonly url: string })[]>;
+  /** Keeps a delivery a shutdown interrupted (once per webhook and event). */
+  savePendingDelivery(record: PendingDelivery): Promise<void>;
+  /** Removes and returns every kept delivery, oldest first: of instances starting at once, each gets a given one at most once. */
+  takePendingDeliveries(): Promise<PendingDelivery[]>;
 
   /** Deletes snapshot ids and buckets received before `before`, and windows and deliveries older than `windowsBefore`. */
   prune(before: number, windowsBefore: number): Promise<void>;
