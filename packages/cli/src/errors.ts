@@ -1,5 +1,5 @@
 /** Exit statuses of the `semfilter` command, as DESIGN.md gives them. */
-export const EXIT = { OK: 0, BAD_INPUT: 2, MODEL_UNAVAILABLE: 3 } as const;
+export const EXIT = { OK: 0, BAD_INPUT: 2, MODEL_UNAVAILABLE: 3, UNEXPECTED: 70 } as const;
 
 /** A failure the user can act on: its message goes to stderr, and the command exits with `exitCode`. */
 export class CliError extends Error {

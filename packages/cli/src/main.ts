@@ -49,6 +49,9 @@ export async function main(argv: readonly string[], out: NodeJS.WritableStream =
       err.write(`${error.message}\n`);
       return error.exitCode;
     }
-    throw error;
+    // Not a failure we foresaw: its message, not its stack, unless the user asks for the stack.
+    const detail = process.env.SEMFILTER_DEBUG === '1' && error instanceof Error ? error.stack : error instanceof Error ? error.message : String(error);
+    err.write(`semfilter ${name}: unexpected failure: ${detail}\n(SEMFILTER_DEBUG=1 prints where it happened; please report it with that output)\n`);
+    return EXIT.UNEXPECTED;
   }
 }

@@ -74,8 +74,8 @@ const COMMAND_USAGE: readonly CommandUsage[] = [
 
 const indent = (text: string, by: string) => text.replace(/^/gm, by);
 
-/** Every exit status a command can return; `1` comes only from checks that ran and did not pass. */
-const EXIT_STATUSES = 'Exit status: 0 done, 1 a check failed (backfill validate: FAIL or INCONCLUSIVE), 2 bad input, 3 the model is needed and cannot be loaded.';
+/** Every exit status a command can return; `1` comes only from checks that ran and did not pass; 70 is EX_SOFTWARE of sysexits.h. */
+const EXIT_STATUSES = 'Exit status: 0 done, 1 a check failed (backfill validate: FAIL or INCONCLUSIVE), 2 bad input, 3 the model is needed and cannot be loaded, 70 an unexpected failure (SEMFILTER_DEBUG=1 shows where).';
 
 /** What `semfilter --help` prints: every command, then the exit statuses. */
 export const USAGE = `usage: semfilter <command> [options]

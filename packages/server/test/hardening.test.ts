@@ -176,6 +176,9 @@ describe('hardening the fleet server', () => {
     const late = await fetch(`${t.url}/v1/flags/semantic-filter/stream?key=${key}`);
     expect(late.status).toBe(503);
     expect((await late.json()).error.code).toBe('UNAVAILABLE');
+    const ready = await fetch(`${t.url}/readyz`); // a balancer stops sending here while deliveries get their grace
+    expect(ready.status).toBe(503);
+    expect(await ready.json()).toMatchObject({ status: 'shutting down' });
     expect((await readUntil(open, () => false)).ended).toBe(true);
     await closing;
 

@@ -8,6 +8,7 @@ import { badInput } from '../errors.js';
 
 const USAGE = `semfilter serve [--db sqlite:PATH|postgres://…] [--port 8787] [--host 127.0.0.1]
                 [--origin https://app.example]… [--config FILE] [--no-model]
+                [--trust-proxy HOPS|ADDRESS]… [--max-streams 5000]
                 [--playground http://localhost:5173/]   (with --config: prints the playground's fleet-mode link)
 semfilter serve token create --scope admin|client|debug --name NAME [--flag FLAG] [--db …]
 semfilter serve token list [--db …]
@@ -24,7 +25,12 @@ export async function serveCommand(args: readonly string[]): Promise<string> {
     config: { type: 'string' },
     playground: { type: 'string' },
     'no-model': { type: 'boolean', default: false },
+    'trust-proxy': { type: 'string', multiple: true },
+    'max-streams': { type: 'string', default: '5000' },
   });
+  const trustProxy = trustProxyOption(values['trust-proxy']);
+  const maxStreams = Number(values['max-streams']);
+  if (!Number.isInteger(maxStreams) || maxStreams < 1) throw badInput(`semfilter serve --max-streams: expected a whole number of streams, at least 1, received "${values['max-streams']}"`);
   const playground = values.playground === undefined ? null : playgroundUrl(values.playground, values.config);
   const config = values.config === undefined ? null : readConfigFile(values.config);
   const port = Number(values.port);
@@ -33,7 +39,13 @@ export async function serveCommand(args: readonly string[]): Promise<string> {
   // JSON logs on stdout; tokens, keys and secrets redacted wherever a field carries one.
   const logger = pino({ level: process.env.LOG_LEVEL ?? 'info', redact: { paths: ['req.headers.authorization', '*.authorization', '*.token', '*.key', '*.secret', '*.password'], censor: '[redacted]' } });
   const allowedOrigins = [...new Set([...(values.origin ?? []), ...(playground === null ? [] : [playground.origin])])];
-  const server = await createFleetServer({ store, logger, allowedOrigins, embedder: values['no-model'] ? undefined : lazyEmbedder() });
+  let server: Awaited<ReturnType<typeof createFleetServer>>;
+  try {
+    server = await createFleetServer({ store, logger, allowedOrigins, trustProxy, maxStreams, embedder: values['no-model'] ? undefined : lazyEmbedder() });
+  } catch (error) {
+    await store.close(); // an open PostgreSQL pool would keep the process alive after the error
+    throw error;
+  }
   const lines: string[] = [];
   if ((await store.listTokens()).every((t) => t.scope !== 'admin' || t.revokedAt !== null)) {
     const admin = issueToken('admin', 'admin', null, Date.now());
@@ -44,7 +56,13 @@ export async function serveCommand(args: readonly string[]): Promise<string> {
   if (config !== null) lines.push(await seedFlag(server.flags, config));
   const key = playground === null || config === null ? null : await playgroundKey(store, config.flag);
   if (key !== null) await server.reloadTokens();
-  const url = await server.listen(port, values.host);
+  let url: string;
+  try {
+    url = await server.listen(port, values.host);
+  } catch (error) {
+    await server.close(); // the store with it: a port in use must not leave the process hanging
+    throw listenError(error, port, values.host);
+  }
   if (playground !== null && key !== null) {
     playground.searchParams.set('fleet', url);
     playground.searchParams.set('key', key);
@@ -71,6 +89,29 @@ export async function serveCommand(args: readonly string[]): Promise<string> {
   deadline.unref();
   await server.close();
   return '';
+}
+
+/** A port that cannot be taken is the user's choice to change, so it is said as bad input, not as a stack. */
+function listenError(error: unknown, port: number, host: string): unknown {
+  const code = error instanceof Error && 'code' in error ? error.code : undefined;
+  const where = `${host}:${port}`;
+  if (code === 'EADDRINUSE') return badInput(`semfilter serve --port ${port}: ${where} is in use (EADDRINUSE) by another process; stop it or choose another port`);
+  if (code === 'EACCES') return badInput(`semfilter serve --port ${port}: not allowed to listen on ${where} (EACCES); ports below 1024 need privileges, choose another port`);
+  if (code === 'EADDRNOTAVAIL') return badInput(`semfilter serve --host ${host}: no network interface here has that address (EADDRNOTAVAIL)`);
+  return error;
+}
+
+/**
+ * `--trust-proxy`: one whole number is how many proxies in front to trust (X-Forwarded-For hops);
+ * otherwise each value is a proxy address or CIDR. Absent: X-Forwarded-For is ignored, so a client
+ * cannot pick its own rate-limit bucket.
+ */
+function trustProxyOption(values: readonly string[] | undefined): false | number | readonly string[] {
+  if (values === undefined || values.length === 0) return false;
+  if (values.length === 1 && /^\d+$/.test(values[0]!)) return Number(values[0]);
+  const bad = values.find((value) => !/^[\da-fA-F.:]+(\/\d{1,3})?$/.test(value));
+  if (bad !== undefined) throw badInput(`semfilter serve --trust-proxy: expected a number of proxies or a proxy address or CIDR (10.0.0.0/8), received "${bad}"`);
+  return values;
 }
 
 async function open(db: string): Promise<Store> {

@@ -1,11 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import type { FleetContext } from './context.js';
 
-/** /healthz (the process answers), /readyz (it can serve and store: flags loaded, database reachable), /metrics (Prometheus text). */
+/** /healthz (the process answers), /readyz (it can serve and store: flags loaded, database reachable, not shutting down), /metrics (Prometheus text). */
 export function registerOpsRoutes(app: FastifyInstance, context: FleetContext): void {
   app.get('/healthz', async () => ({ status: 'ok' }));
 
   app.get('/readyz', async (_request, reply) => {
+    // Shutdown began (streams refused, deliveries in their grace): a balancer should send new requests elsewhere.
+    if (context.streamSlots.closed) return reply.status(503).header('retry-after', '1').send({ status: 'shutting down', store: context.store.kind, reason: 'the server is shutting down' });
     try {
       await context.store.ping();
       return { status: 'ready', store: context.store.kind, flags: context.flags.all().length };

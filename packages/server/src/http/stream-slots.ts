@@ -30,6 +30,11 @@ export class StreamSlots {
     };
   }
 
+  /** True once shutdown began (for /readyz). */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
   /** Refuses every later stream (shutdown). */
   close(): void {
     this.#closed = true;
