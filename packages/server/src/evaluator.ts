@@ -1,4 +1,4 @@
-import { evaluateTotals, fleetModeAccumulators, mergeThresholds, type GuardrailThresholds, type WindowTotals } from '@semfilter/core/metrics';
+import { evaluateTotals, fleetModeAccumulators, formatDuration, mergeThresholds, type GuardrailThresholds, type WindowTotals } from '@semfilter/core/metrics';
 import { FleetError } from './errors.js';
 import type { FlagService, ServedFlag } from './flags.js';
 import { BUCKET_MS } from './store/rows.js';
@@ -128,12 +128,3 @@ function round(value: number | null): string {
   return value === null ? 'n/a' : String(Math.round(value * 1000) / 1000);
 }
 
-/** "2 h 5 min", "45 s": durations as an operator reads them. */
-export function formatDuration(ms: number): string {
-  const seconds = Math.round(ms / 1000);
-  if (seconds < 60) return `${seconds} s`;
-  const minutes = Math.floor(seconds / 60);
-  if (minutes < 60) return `${minutes} min`;
-  const hours = Math.floor(minutes / 60);
-  return minutes % 60 === 0 ? `${hours} h` : `${hours} h ${minutes % 60} min`;
-}

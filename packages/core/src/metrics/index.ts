@@ -8,3 +8,4 @@ export * from './latency-sketch.js';
 export * from './fleet-snapshot.js';
 export * from './latch.js';
 export * from './guardrails.js';
+export * from './duration.js';

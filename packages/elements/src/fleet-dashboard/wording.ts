@@ -1,4 +1,4 @@
-import type { GuardrailCheck } from '@semfilter/core/metrics';
+import { formatDuration, type GuardrailCheck } from '@semfilter/core/metrics';
 import type { RolloutConfig } from '@semfilter/core/rollout';
 import type { FlagVersionView, FleetAction, SeriesView, WindowView } from './types.js';
 
@@ -45,7 +45,7 @@ export function stateWords(version: FlagVersionView): string {
 export function scheduleWords(version: FlagVersionView): string {
   const schedule = version.settings.schedule;
   if (schedule === undefined || schedule.length === 0) return 'no schedule: promotion by hand only';
-  return schedule.map((step, i) => `stage ${i + 1}→${i + 2}: ${duration(step.minDurationMs)} and ${step.passWindows} PASS window(s)`).join('; ');
+  return schedule.map((step, i) => `stage ${i + 1}→${i + 2}: ${formatDuration(step.minDurationMs)} and ${step.passWindows} PASS window(s)`).join('; ');
 }
 
 /** When the schedule promotes next, and what it still waits for (windows: this flag's latest, newest first). */
@@ -64,7 +64,7 @@ export function nextPromotionWords(version: FlagVersionView, windows: readonly W
   const waitMs = Math.max(0, since + step.minDurationMs - now);
   const target = `to stage ${config.stage + 2} (${percent(config.stages[config.stage + 1]!)})`;
   if (waitMs === 0 && passes >= step.passWindows) return `${target} at the next window`;
-  return `${target} after ${waitMs === 0 ? 'the time asked' : `${duration(waitMs)} more`} and ${Math.max(0, step.passWindows - passes)} more PASS window(s) (${passes} of ${step.passWindows} so far)`;
+  return `${target} after ${waitMs === 0 ? 'the time asked' : `${formatDuration(waitMs)} more`} and ${Math.max(0, step.passWindows - passes)} more PASS window(s) (${passes} of ${step.passWindows} so far)`;
 }
 
 const MOVES = new Set(['guardrail-rollback', 'rollback', 'kill', 'abort', 'promote', 'scheduled-promotion']);
@@ -189,16 +189,6 @@ export function checkWords(check: GuardrailCheck): string {
 /** A time as operators read it: "2026-01-01 12:05:00 UTC". */
 export function when(at: string | number): string {
   return new Date(at).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
-}
-
-/** "1 h 5 min", "45 s". */
-export function duration(ms: number): string {
-  const seconds = Math.round(ms / 1000);
-  if (seconds < 60) return `${seconds} s`;
-  const minutes = Math.floor(seconds / 60);
-  if (minutes < 60) return `${minutes} min`;
-  const hours = Math.floor(minutes / 60);
-  return minutes % 60 === 0 ? `${hours} h` : `${hours} h ${minutes % 60} min`;
 }
 
 /** 0.05 → "5%". */
