@@ -3,7 +3,7 @@ import type { ModelLoadFailure } from '@semfilter/core/browser';
 import { html, nothing, type TemplateResult } from 'lit';
 import { countOf } from './counts.js';
 import { exactlyCompared, exactWords, fallbackWords } from './fallback-words.js';
-import type { ShownRun } from './templates.js';
+import type { ShownRun } from './shown.js';
 import type { DebuggerView, RowSubset } from './rows.js';
 import { nothingPassesTemplate, type NothingPassesState } from './nothing-passes.js';
 

@@ -1,5 +1,5 @@
 import { comparisonCsv, comparisonExport, DIMENSIONS, type Dimension, type FilterReport, type FilterRequest } from '@semfilter/core';
-import type { ShownItem } from './templates.js';
+import type { ShownItem } from './shown.js';
 
 /** The debugger's export formats: the comparison export as JSON, or its CSV (one row per item). */
 export type ExportFormat = 'json' | 'csv';

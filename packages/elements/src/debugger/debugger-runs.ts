@@ -4,7 +4,7 @@ import { createSemanticFilter, type FilterRun, type ModelLoadFailure, type Model
 import type { PropertyValues, ReactiveController, ReactiveControllerHost } from 'lit';
 import { whenIdle } from './idle.js';
 import { shownIndices, type RowQuery } from './rows.js';
-import type { ShownItem } from './templates.js';
+import type { ShownItem } from './shown.js';
 import { dimensionScores, passRateCurve, type DimensionScores } from './threshold-curve.js';
 
 /** Where a filter's vectors came from: the cache, the vocabulary, the model. */

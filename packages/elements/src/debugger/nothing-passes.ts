@@ -1,7 +1,7 @@
 import { itemScore, type Dimension, type PreparedRun } from '@semfilter/core';
 import { html, nothing, type TemplateResult } from 'lit';
 import { countOf } from './counts.js';
-import type { ShownItem } from './templates.js';
+import type { ShownItem } from './shown.js';
 
 /** Items named as the closest to passing. */
 const CLOSEST = 3;

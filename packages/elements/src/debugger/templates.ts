@@ -1,27 +1,11 @@
-import { describeMatch, describeReason, DIMENSIONS, normalizeTags, type Dimension, type FilterReport, type ItemVerdict, type PreparedRun } from '@semfilter/core';
+import { describeMatch, describeReason, DIMENSIONS, normalizeTags, type Dimension, type FilterReport, type ItemVerdict } from '@semfilter/core';
 import { html, nothing, type TemplateResult } from 'lit';
 import { guard } from 'lit/directives/guard.js';
 import { formatCount } from './counts.js';
 import { exactlyCompared, exactWords } from './fallback-words.js';
-
-/** An item as the debugger shows it: any object with an id, a name and tags. */
-export interface ShownItem {
-  readonly id: string;
-  // `| undefined` on each: a parsed Item (zod's output type) assigns here under a host's
-  // exactOptionalPropertyTypes too.
-  readonly name?: string | undefined;
-  readonly style?: string | readonly string[] | undefined;
-  readonly occasion?: string | readonly string[] | undefined;
-  readonly mood?: string | readonly string[] | undefined;
-}
+import type { ShownItem, ShownRun } from './shown.js';
 
 const percent = (rate: number) => `${(100 * rate).toFixed(1)}%`;
-
-/** A run that validated: its report and the per-item arrays behind it. */
-export interface ShownRun {
-  readonly report: FilterReport;
-  readonly run: PreparedRun;
-}
 
 /**
  * A pager button that stays focusable at the end of the range (aria-disabled, not disabled): a

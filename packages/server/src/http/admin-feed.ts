@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { FlagService } from '../flags.js';
 import type { StoredWindow } from '../store/store.js';
-import { versionView } from './flag-routes.js';
+import { versionView } from './version-view.js';
 import { pingOrEnd, type StreamLease, type StreamTimings } from './stream.js';
 
 /** Snapshots arrive by the thousand: the feed tells admin pages "new numbers" at most this often per flag. */

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { FleetError } from '../errors.js';
-import { flagActionSchema, flagPutSchema, type FlagVersion } from '../flag-document.js';
+import { flagActionSchema, flagPutSchema } from '../flag-document.js';
+import { versionView } from './version-view.js';
 import { etagMatches, type FlagAction, type ServedFlag } from '../flags.js';
 import { hashToken } from '../tokens.js';
 import { newWebhookSecret } from '../webhooks.js';
@@ -111,23 +112,6 @@ export function registerFlagRoutes(app: FastifyInstance, context: FleetContext):
     authorize(context.tokens, request, ['admin']);
     return { flag, deliveries: await context.store.deliveries(flag, limitParam(request, 100, 1000)) };
   });
-}
-
-/** A version as the API shows it (times as ISO 8601). */
-export function versionView(version: FlagVersion, etag?: string): Record<string, unknown> {
-  return {
-    flag: version.flag,
-    version: version.version,
-    ...(etag === undefined ? {} : { etag }),
-    action: version.action,
-    actor: version.actor,
-    reason: version.reason,
-    at: new Date(version.at).toISOString(),
-    stageStartedAt: new Date(version.stageStartedAt).toISOString(),
-    config: version.config,
-    settings: version.settings,
-    evidence: version.evidence,
-  };
 }
 
 /** The :flag parameter, checked. */
