@@ -1,21 +1,52 @@
-import { readFileSync, statSync } from 'node:fs';
+import { closeSync, openSync, readSync } from 'node:fs';
 import { parseJsonText, type InputIssue } from '@semfilter/core';
 import { badInput } from './errors.js';
 
-/** Largest input file we read (a 100,000-item wardrobe is a few tens of MB). */
+/** Largest input we read (a 100,000-item wardrobe is a few tens of MB). */
 const MAX_FILE_BYTES = 256 * 1024 * 1024;
+const CHUNK_BYTES = 1024 * 1024;
+const PAUSE = new Int32Array(new SharedArrayBuffer(4));
 
 /** Reads a text file (`-` for stdin), with errors that name the file. */
 export function readText(path: string): string {
+  let fd: number | undefined;
   try {
-    if (path === '-') return readFileSync(0, 'utf8');
-    const { size } = statSync(path);
-    if (size > MAX_FILE_BYTES) throw badInput(`${path}: ${size} bytes is larger than the ${MAX_FILE_BYTES}-byte limit`);
-    return readFileSync(path, 'utf8');
+    fd = path === '-' ? 0 : openSync(path, 'r');
+    return readBounded(fd, path);
   } catch (error) {
     if (error instanceof Error && error.name === 'CliError') throw error;
     throw badInput(`${path}: cannot read the file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  } finally {
+    if (fd !== undefined && fd !== 0) closeSync(fd);
   }
+}
+
+/**
+ * Reads to the end, stopping past the limit: a size from stat cannot be trusted (stdin, a pipe,
+ * /dev/zero report 0), and reading such a stream whole would exhaust memory instead of saying why.
+ */
+function readBounded(fd: number, path: string): string {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for (;;) {
+    const chunk = Buffer.allocUnsafe(CHUNK_BYTES);
+    let read: number;
+    try {
+      read = readSync(fd, chunk, 0, CHUNK_BYTES, null);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EAGAIN') {
+        Atomics.wait(PAUSE, 0, 0, 10); // a non-blocking stdin with nothing yet: wait, do not spin
+        continue;
+      }
+      if ((error as NodeJS.ErrnoException).code === 'EOF') break;
+      throw error;
+    }
+    if (read === 0) break;
+    total += read;
+    if (total > MAX_FILE_BYTES) throw badInput(`${path}: more than the ${MAX_FILE_BYTES}-byte limit`);
+    chunks.push(chunk.subarray(0, read));
+  }
+  return Buffer.concat(chunks, total).toString('utf8');
 }
 
 /** Parses JSON text; a syntax error names the file, line and column, and says when the text is cut short. */

@@ -57,10 +57,10 @@ describe('issue 19 point 10: the command line says what went wrong and what to d
     expect(stderr).toMatch(/^semfilter filter: warning: no --style, --occasion or --mood given: every item passes/);
   });
 
-  it('--help lists every exit status, 1 included', () => {
+  it('--help lists every exit status, 1 and 70 included', () => {
     const { status, stdout } = semfilter(['--help']);
     expect(status).toBe(0);
-    expect(stdout).toMatch(/Exit status: 0 done, 1 a check failed \(backfill validate: FAIL or INCONCLUSIVE\), 2 bad input, 3 the model is needed and cannot be loaded\./);
+    expect(stdout).toMatch(/Exit status: 0 done, 1 a check failed \(backfill validate: FAIL or INCONCLUSIVE\), 2 bad input, 3 the model is needed and cannot be loaded, 70 an unexpected failure \(SEMFILTER_DEBUG=1 shows where\)\./);
   });
 });
 
