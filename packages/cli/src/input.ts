@@ -27,12 +27,12 @@ export function readText(path: string): string {
  */
 function readBounded(fd: number, path: string): string {
   const chunks: Buffer[] = [];
+  const scratch = Buffer.allocUnsafe(CHUNK_BYTES);
   let total = 0;
   for (;;) {
-    const chunk = Buffer.allocUnsafe(CHUNK_BYTES);
     let read: number;
     try {
-      read = readSync(fd, chunk, 0, CHUNK_BYTES, null);
+      read = readSync(fd, scratch, 0, CHUNK_BYTES, null);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'EAGAIN') {
         Atomics.wait(PAUSE, 0, 0, 10); // a non-blocking stdin with nothing yet: wait, do not spin
@@ -44,7 +44,7 @@ function readBounded(fd: number, path: string): string {
     if (read === 0) break;
     total += read;
     if (total > MAX_FILE_BYTES) throw badInput(`${path}: more than the ${MAX_FILE_BYTES}-byte limit`);
-    chunks.push(chunk.subarray(0, read));
+    chunks.push(Buffer.from(scratch.subarray(0, read))); // a copy of what was read: a pipe gives 64 KB at a time, and a slice would hold the whole scratch
   }
   return Buffer.concat(chunks, total).toString('utf8');
 }

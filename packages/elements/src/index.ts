@@ -9,6 +9,7 @@ import './fleet-dashboard/define.js';
 
 export * from './debugger/semfilter-debugger.js';
 export * from './debugger/templates.js';
+export type * from './debugger/shown.js';
 export * from './debugger/threshold-curve.js';
 export * from './rollout-panel/semfilter-rollout-panel.js';
 export * from './rollout-panel/wording.js';

@@ -101,11 +101,6 @@ export async function createFleetServer(options: FleetServerOptions): Promise<Fl
     failed: (flag, error) => log('evaluating a flag failed', { flag, error: error instanceof Error ? error.message : String(error) }),
   });
   flags.subscribe((served, origin) => onNewVersion(served, origin, metrics, webhooks));
-  webhooks.resume(); // what the last shutdown could not deliver
-  const stopWatching = await store.watch((change) => {
-    if (change.kind === 'tokens') void tokens.reload();
-    else void (change.flag === '*' ? flags.load() : flags.reload(change.flag)).catch((error: unknown) => log('flag reload failed', { error: (error as Error).message }));
-  });
 
   const context: FleetContext = {
     flags,
@@ -139,6 +134,20 @@ export async function createFleetServer(options: FleetServerOptions): Promise<Fl
     timers.push(setInterval(() => void prune(), 60 * 60_000));
   }
   for (const timer of timers) timer.unref();
+  // Last, once nothing after them can fail: a watch holds a connection that would keep a failed
+  // start's process alive, and resuming takes the kept deliveries out of the store, which a failed
+  // start would close under them.
+  const stopWatching = await store
+    .watch((change) => {
+      if (change.kind === 'tokens') void tokens.reload();
+      else void (change.flag === '*' ? flags.load() : flags.reload(change.flag)).catch((error: unknown) => log('flag reload failed', { error: (error as Error).message }));
+    })
+    .catch((error: unknown) => {
+      for (const timer of timers) clearInterval(timer);
+      tokens.stop();
+      throw error;
+    });
+  webhooks.resume(); // what the last shutdown could not deliver
 
   return {
     app,
@@ -163,6 +172,9 @@ export async function createFleetServer(options: FleetServerOptions): Promise<Fl
       // While deliveries get their grace the server still answers (streams with 503), then stops listening.
       await webhooks.stop(options.shutdownGraceMs ?? 5000);
       await app.close();
+      // A request that finished during app.close() (a kill switch) may have raised an alert: the
+      // stopped dispatcher keeps it in the store, which must still be open.
+      await webhooks.settled();
       await stopWatching();
       await store.close();
     },

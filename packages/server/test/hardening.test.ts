@@ -190,6 +190,8 @@ describe('hardening the fleet server', () => {
     await store.deleteWebhook('semantic-filter', hook.id);
     await store.insertWebhook({ id: hook.id, flag: 'semantic-filter', url: `http://127.0.0.1:${(healthy.address() as { port: number }).port}/hook`, secret: 'a-test-secret-of-16+', createdAt: Date.now() });
     await store.savePendingDelivery(pending[0]!);
+    // A start that fails (a proxy list Fastify refuses) leaves the kept delivery in the store.
+    await expect(createFleetServer({ store, evaluateEveryMs: 0, trustProxy: ['not-an-address'] })).rejects.toThrow();
     const next = await createFleetServer({ store, evaluateEveryMs: 0 });
     cleanups.push(() => next.close());
     await next.webhooks.settled();

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { pino } from 'pino';
 import type { Embedder } from '@semfilter/core';
 import { createNodeEmbedder, resolveModelsDir } from '@semfilter/node';
-import { createFleetServer, DEFAULT_DB, FleetError, issueToken, openFleetStore, redactDbUrl, TOKEN_SCOPES, type Store, type TokenScope } from '@semfilter/server';
+import { createFleetServer, DEFAULT_DB, FleetError, issueToken, openFleetStore, redactDbUrl, TOKEN_SCOPES, type FleetServer, type Store, type TokenScope } from '@semfilter/server';
 import { parseCommandArgs } from '../args.js';
 import { badInput } from '../errors.js';
 
@@ -39,30 +40,23 @@ export async function serveCommand(args: readonly string[]): Promise<string> {
   // JSON logs on stdout; tokens, keys and secrets redacted wherever a field carries one.
   const logger = pino({ level: process.env.LOG_LEVEL ?? 'info', redact: { paths: ['req.headers.authorization', '*.authorization', '*.token', '*.key', '*.secret', '*.password'], censor: '[redacted]' } });
   const allowedOrigins = [...new Set([...(values.origin ?? []), ...(playground === null ? [] : [playground.origin])])];
-  let server: Awaited<ReturnType<typeof createFleetServer>>;
+  let server: FleetServer;
   try {
     server = await createFleetServer({ store, logger, allowedOrigins, trustProxy, maxStreams, embedder: values['no-model'] ? undefined : lazyEmbedder() });
   } catch (error) {
     await store.close(); // an open PostgreSQL pool would keep the process alive after the error
     throw error;
   }
-  const lines: string[] = [];
-  if ((await store.listTokens()).every((t) => t.scope !== 'admin' || t.revokedAt !== null)) {
-    const admin = issueToken('admin', 'admin', null, Date.now());
-    await store.insertToken(admin.record);
-    await server.reloadTokens();
-    lines.push(`admin token (shown once, keep it safe): ${admin.token}`, '  more tokens: semfilter serve token create --scope client --name web --flag semantic-filter');
-  }
-  if (config !== null) lines.push(await seedFlag(server.flags, config));
-  const key = playground === null || config === null ? null : await playgroundKey(store, config.flag);
-  if (key !== null) await server.reloadTokens();
-  let url: string;
+  // Until it listens, any failure (a config the server refuses, a port in use) closes the server and
+  // its store: an open PostgreSQL pool or watch would keep the process alive after the error.
+  let started: { url: string; lines: string[]; key: string | null };
   try {
-    url = await server.listen(port, values.host);
+    started = await prepareAndListen(server, store, config, playground, port, values.host);
   } catch (error) {
-    await server.close(); // the store with it: a port in use must not leave the process hanging
+    await server.close();
     throw listenError(error, port, values.host);
   }
+  const { url, lines, key } = started;
   if (playground !== null && key !== null) {
     playground.searchParams.set('fleet', url);
     playground.searchParams.set('key', key);
@@ -91,6 +85,21 @@ export async function serveCommand(args: readonly string[]): Promise<string> {
   return '';
 }
 
+/** Issues the first admin token, seeds the flag and the playground's key, then listens. */
+async function prepareAndListen(server: FleetServer, store: Store, config: ConfigFile | null, playground: URL | null, port: number, host: string): Promise<{ url: string; lines: string[]; key: string | null }> {
+  const lines: string[] = [];
+  if ((await store.listTokens()).every((t) => t.scope !== 'admin' || t.revokedAt !== null)) {
+    const admin = issueToken('admin', 'admin', null, Date.now());
+    await store.insertToken(admin.record);
+    await server.reloadTokens();
+    lines.push(`admin token (shown once, keep it safe): ${admin.token}`, '  more tokens: semfilter serve token create --scope client --name web --flag semantic-filter');
+  }
+  if (config !== null) lines.push(await seedFlag(server.flags, config));
+  const key = playground === null || config === null ? null : await playgroundKey(store, config.flag);
+  if (key !== null) await server.reloadTokens();
+  return { url: await server.listen(port, host), lines, key };
+}
+
 /** A port that cannot be taken is the user's choice to change, so it is said as bad input, not as a stack. */
 function listenError(error: unknown, port: number, host: string): unknown {
   const code = error instanceof Error && 'code' in error ? error.code : undefined;
@@ -109,9 +118,17 @@ function listenError(error: unknown, port: number, host: string): unknown {
 function trustProxyOption(values: readonly string[] | undefined): false | number | readonly string[] {
   if (values === undefined || values.length === 0) return false;
   if (values.length === 1 && /^\d+$/.test(values[0]!)) return Number(values[0]);
-  const bad = values.find((value) => !/^[\da-fA-F.:]+(\/\d{1,3})?$/.test(value));
+  const bad = values.find((value) => !isAddressOrCidr(value));
   if (bad !== undefined) throw badInput(`semfilter serve --trust-proxy: expected a number of proxies or a proxy address or CIDR (10.0.0.0/8), received "${bad}"`);
   return values;
+}
+
+/** 10.0.0.1, ::1, 10.0.0.0/8 or fd00::/8: what Fastify's proxy-addr takes (anything else throws there, at start). */
+function isAddressOrCidr(value: string): boolean {
+  const [address = '', prefix, ...rest] = value.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  return prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128));
 }
 
 async function open(db: string): Promise<Store> {
@@ -173,7 +190,7 @@ function readConfigFile(file: string): ConfigFile {
 }
 
 /** Creates the flag of a config file when the server has none of that name (so `npm run serve` starts on the demo config). */
-async function seedFlag(flags: Awaited<ReturnType<typeof createFleetServer>>['flags'], { file, config, flag }: ConfigFile): Promise<string> {
+async function seedFlag(flags: FleetServer['flags'], { file, config, flag }: ConfigFile): Promise<string> {
   if (flags.get(flag) !== undefined) return `  flag "${flag}" kept as stored (version ${flags.get(flag)!.version.version}); --config only creates a missing flag`;
   try {
     const { served } = await flags.put(flag, config, undefined, { actor: 'semfilter serve --config', reason: `created from ${file}` });
