@@ -63,6 +63,11 @@ function loadEndedSince(fallback: FallbackReason | null, stateThen: ModelState, 
   return MODEL_FALLBACKS.has(fallback) && stateNow === 'ready' && stateThen !== 'ready';
 }
 
+/** The same semantic run with no deadline of its own: it waits as long as the facade's embedding timeout allows. */
+function semanticRunWithoutDeadline(filter: SemanticFilter, prepared: PreparedItems, request: FilterRequest, options: ReturnType<typeof thresholdOptions>): Promise<FilterRun> {
+  return filter.run(prepared, request, options, { deadlineMs: Number.POSITIVE_INFINITY });
+}
+
 const ZERO_THRESHOLDS = { dimensions: { style: { threshold: 0 }, occasion: { threshold: 0 }, mood: { threshold: 0 } } };
 
 /**
@@ -178,11 +183,21 @@ export class DebuggerRuns implements ReactiveController {
     if (filter.state === 'idle' || filter.state === 'loading') void this.#firstAnswer(run, filter, traditionalRun, filter.run(prepared, request, options, { deadlineMs: FIRST_ANSWER_MS }));
     const [traditional, semantic] = await Promise.all([traditionalRun, semanticRun]);
     if (run !== this.#run) return;
-    this.#show({ traditional, items, request, semantic: this.#withThresholds(filter, semantic, asked) });
-    this.#answered = run;
-    this.#options.onReport();
+    this.#present(run, filter, { traditional, items, request, semantic: this.#withThresholds(filter, semantic, asked) });
     // The model's load ended (arrived, or failed) while this run was in flight: the statechange came too early to rerun it.
     if (loadEndedSince(semantic.report.fallback_reason, stateThen, filter.state)) void this.#refresh();
+    // Loaded but slow: this run needed more new terms than the deadline allows (weights with no
+    // vocabulary pack, such as q8, embed every concept anchor on first use). No statechange will
+    // come, so the answer the model goes on computing is waited for and shown once it is in.
+    else if (semantic.report.fallback_reason === 'TIMEOUT' && filter.state === 'ready') void this.#lateAnswer(run, filter, traditional, semanticRunWithoutDeadline(filter, prepared, request, options));
+  }
+
+  /** Shows a run's answer as the report, then reads its threshold curves when the page is idle. */
+  #present(run: number, filter: SemanticFilter, runs: Runs): void {
+    const { semantic, request } = runs;
+    this.#show(runs);
+    this.#answered = run;
+    this.#options.onReport();
     if (semantic.run === null) this.#scores = undefined;
     else
       whenIdle(() => {
@@ -191,6 +206,15 @@ export class DebuggerRuns implements ReactiveController {
         this.#host.requestUpdate();
         if (!warmedUp) this.#warmUp(filter, run, DIMENSIONS.filter((d) => request[d] !== undefined));
       });
+  }
+
+  /** The semantic answer a TIMEOUT left computing, shown (and reported) when it arrives, unless a newer run came first. */
+  async #lateAnswer(run: number, filter: SemanticFilter, traditional: FilterRun, lateRun: Promise<FilterRun>): Promise<void> {
+    const { thresholds: asked, request } = this.#host;
+    const items = this.#prepared!.items;
+    const semantic = await lateRun;
+    if (run !== this.#run || semantic.report.fallback_reason === 'TIMEOUT') return;
+    this.#present(run, filter, { traditional, items, request, semantic: this.#withThresholds(filter, semantic, asked) });
   }
 
   /**
