@@ -7,7 +7,7 @@ import { defineConfig } from 'vitest/config';
 // from `ssr.resolve` (top-level `resolve.conditions` alone left them on the built dist/). CLI tests
 // run the built bin, so `npm test` builds first.
 const BROWSER = ['test/consumer/**/*.test.ts', 'test/e2e/**/*.test.ts'];
-const PACKAGES = ['packages/*/test/**/*.test.ts', 'test/repository/**/*.test.ts'];
+const PACKAGES = ['packages/*/test/**/*.test.ts', 'test/repository/**/*.test.ts', 'test/demo/**/*.test.ts'];
 const STRESS = ['packages/backfill/test/crash.test.ts', 'packages/backfill/test/concurrent.test.ts'];
 
 export default defineConfig({

@@ -3,6 +3,7 @@ import type { FilterReport } from '@semfilter/core';
 import type { SemanticFilter } from '@semfilter/core/browser';
 import { createRemoteConfig, createRollout, type DecisionChange, type Rollout } from '@semfilter/core/rollout';
 import { createFaultyFilter, FAULTS, type Fault } from './faults.js';
+import { trafficSummary } from './traffic-summary.js';
 import { FLEET_CONFIG_STORAGE_KEY, fleetConfigUrl, showFleetMode, type FleetTarget } from './fleet-mode.js';
 
 /** Requests one click of "Send" runs: enough for two guardrail windows of this page. */
@@ -132,17 +133,4 @@ async function sendTraffic(rollout: Rollout, items: unknown, request: unknown): 
   };
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));
   return reports;
-}
-
-/** What the traffic got, in one sentence: how many were served semantic results, and how many fell back and why. */
-function trafficSummary(reports: readonly FilterReport[]): string {
-  const semantic = reports.filter((r) => r.semantic_mode_active).length;
-  const fellBack = new Map<string, number>();
-  for (const report of reports) {
-    const reason = report.fallback_reason;
-    if (reason !== null && reason !== 'DISABLED') fellBack.set(reason, (fellBack.get(reason) ?? 0) + 1);
-  }
-  const fallbacks = [...fellBack].map(([reason, count]) => `${count} fell back (${reason})`);
-  const traditional = reports.length - semantic - [...fellBack.values()].reduce((a, b) => a + b, 0);
-  return `Sent ${reports.length} requests: ${[`${semantic} served by semantic mode`, ...fallbacks, `${traditional} served by the traditional filter`].join(', ')}.`;
 }

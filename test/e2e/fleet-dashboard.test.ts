@@ -85,7 +85,7 @@ describe('the fleet dashboard at / on a real server, in Chromium', () => {
     await expect.poll(() => dashboard(page).locator('[part="windows"] [data-result="FAIL"]').count(), WAIT).toBeGreaterThan(0);
     // Only the push sets the announcement: the page never polls.
     await runWindow(FAILING);
-    await expect.poll(() => dashboard(page).locator('[part="announcement"]').innerText(), WAIT).toMatch(/canary version 2: guardrail-rollback by guardrails[\s\S]*fallback_or_error_rate/);
+    await expect.poll(() => dashboard(page).locator('[part="announcement"]').innerText(), WAIT).toMatch(/canary version 2: rolled back by the guardrails[\s\S]*fallback_or_error_rate/);
     await expect.poll(() => dashboard(page).locator('[part="status"]').innerText(), WAIT).toContain('stage 1 of 4 (1%), paused');
     await expect.poll(() => dashboard(page).locator('[data-why]').innerText(), WAIT).toMatch(/The guardrails rolled it back to version 2[\s\S]*fallback\/error rate 3\d\.\d% against a threshold of 5\.0%/);
     const evidence = dashboard(page).locator('[part="windows"] .window').first();

@@ -4,7 +4,7 @@ import type { SemfilterFleetDashboard } from '@semfilter/elements';
 import { checkEdit } from './editor.js';
 import { readEventStream } from './live-stream.js';
 import type { FlagVersionView, SeriesView } from './types.js';
-import { fleetEstimate, impactWords, versionDiff } from './wording.js';
+import { estimateWords, fleetEstimate, impactWords, madeWords, versionDiff } from './wording.js';
 
 // What the dashboard says and checks, in Chromium. The dashboard against a real server (SSE,
 // actions, axe, the phone layout) is test/e2e/fleet-dashboard.test.ts.
@@ -37,6 +37,12 @@ describe('<semfilter-fleet-dashboard> words and checks', () => {
     expect(impactWords('kill', version(), estimate)).to.match(/^Semantic mode goes off for everyone now: about 100 users \(5%\)/);
     expect(impactWords('promote', version(), estimate)).to.contain('from 5% to 25% of users: about 400 users start running it');
     expect(impactWords('kill', version(), fleetEstimate(version(), seriesWith([0, 0])))).to.contain('an unknown number of users');
+    // How a version came about, in words rather than the server's action names ("create by …", "guardrail-rollback by guardrails").
+    expect(madeWords({ action: 'create', actor: 'semfilter serve --config' })).to.equal('created by semfilter serve --config');
+    expect(madeWords({ action: 'kill', actor: 'alice' })).to.equal('kill switch set by alice');
+    expect(madeWords({ action: 'guardrail-rollback', actor: 'guardrails' })).to.equal('rolled back by the guardrails');
+    // One client, as a playground alone reports: not "1 clients".
+    expect(estimateWords({ clients: 1, share: 0.25, population: 4 })).to.equal('1 client reported semantic runs at 25% in the latest interval: about 4 clients in all');
   });
 
   it('diffs a version against the one before, path by path', () => {

@@ -7,7 +7,7 @@ import { ACTION_TITLES, dialogTemplate, editorTemplate, signInTemplate, statusTe
 import { fleetDashboardStyles } from './styles.js';
 import { deliveriesTemplate, flagsTemplate, historyTemplate, windowsTemplate } from './templates.js';
 import type { DeliveryView, FlagVersionView, FleetAction, SeriesView, WindowView } from './types.js';
-import { fleetEstimate, impactWords, lastMoveWords, stateWords } from './wording.js';
+import { fleetEstimate, impactWords, lastMoveWords, madeWords, stateWords } from './wording.js';
 
 /** Where the admin token is kept: sessionStorage, so it lives as long as the tab and is asked once per tab. */
 export const FLEET_TOKEN_KEY = 'semfilter-fleet-admin-token';
@@ -271,7 +271,7 @@ export class SemfilterFleetDashboard extends LitElement {
       if (version.flag === this._selected) {
         // Shown from the push itself: the history's newest entry and the announcement need no second request.
         if (!this._history.some((v) => v.version === version.version)) this._history = [version, ...this._history];
-        this._announcement = `${version.flag} version ${version.version}: ${version.action} by ${version.actor}. ${stateWords(version)}.${version.reason === null ? '' : ` Why: ${version.reason}`}`;
+        this._announcement = `${version.flag} version ${version.version}: ${madeWords(version)}. ${stateWords(version)}.${version.reason === null ? '' : ` Why: ${version.reason}`}`;
       }
     }
     if (event.event === 'window' && data.window !== undefined && data.flag === this._selected) this._windows = [data.window, ...this._windows.filter((w) => w.start !== data.window!.start || w.stage !== data.window!.stage)];

@@ -1,6 +1,6 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import type { DeliveryView, FlagVersionView, WindowView } from './types.js';
-import { CHECK_LABELS, formatValue, nextPromotionWords, scheduleWords, stageWords, stateWords, versionDiff, when } from './wording.js';
+import { CHECK_LABELS, formatValue, madeWords, nextPromotionWords, scheduleWords, stageWords, stateWords, versionDiff, when } from './wording.js';
 
 /** Every flag: mode, stage, schedule, next promotion; the selected one marked, each a button that selects it. */
 export function flagsTemplate(flags: readonly FlagVersionView[], selected: string | null, windows: readonly WindowView[], now: number, select: (flag: string) => void): TemplateResult {
@@ -14,7 +14,7 @@ export function flagsTemplate(flags: readonly FlagVersionView[], selected: strin
           <dt>Stage</dt><dd>${stageWords(flag.config)}</dd>
           <dt>Schedule</dt><dd>${scheduleWords(flag)}</dd>
           <dt>Next promotion</dt><dd>${nextPromotionWords(flag, flag.flag === selected ? windows : [], now)}</dd>
-          <dt>Version</dt><dd>${flag.version}, ${flag.action} by ${flag.actor}, ${when(flag.at)}</dd>
+          <dt>Version</dt><dd>${flag.version}, ${madeWords(flag)}, ${when(flag.at)}</dd>
         </dl>
       </li>`,
     )}
@@ -55,7 +55,7 @@ export function historyTemplate(versions: readonly FlagVersionView[]): TemplateR
   return html`<ol class="cards" part="history">
     ${versions.map(
       (v, i) => html`<li class="card" data-version=${v.version} data-action=${v.action}>
-        <p><strong>Version ${v.version}</strong>: ${v.action} by <strong>${v.actor}</strong>, ${when(v.at)}</p>
+        <p><strong>Version ${v.version}</strong>: ${madeWords(v)}, ${when(v.at)}</p>
         <p>Why: ${v.reason ?? html`<span class="meta">no reason given</span>`}</p>
         <ul class="diff" aria-label=${`changes in version ${v.version}`}>
           ${versionDiff(versions[i + 1], v).map((line) => html`<li><code>${line}</code></li>`)}

@@ -32,6 +32,23 @@ export function stageWords(config: RolloutConfig): string {
   return `stage ${stage + 1} of ${config.stages.length} (${percent(config.stages[stage] ?? 0)})`;
 }
 
+/** How a version came about, as an operator says it: "kill switch set by alice", "rolled back by the guardrails". */
+export function madeWords({ action, actor }: Pick<FlagVersionView, 'action' | 'actor'>): string {
+  switch (action) {
+    case 'create': return `created by ${actor}`;
+    case 'update': return `config changed by ${actor}`;
+    case 'kill': return `kill switch set by ${actor}`;
+    case 'promote': return `promoted by ${actor}`;
+    case 'rollback': return `rolled back by ${actor}`;
+    case 'pause': return `promotion paused by ${actor}`;
+    case 'resume': return `promotion resumed by ${actor}`;
+    case 'abort': return `rollout aborted by ${actor}`;
+    case 'guardrail-rollback': return 'rolled back by the guardrails';
+    case 'scheduled-promotion': return 'promoted on schedule';
+    default: return `${action} by ${actor}`; // an action a newer server added
+  }
+}
+
 /** What users get now, in one line. */
 export function stateWords(version: FlagVersionView): string {
   const { config, settings } = version;
@@ -131,7 +148,7 @@ export function fleetEstimate(version: FlagVersionView, series: SeriesView | nul
 /** The estimate in words, for the status line and the confirmations. */
 export function estimateWords(estimate: FleetEstimate | null): string {
   if (estimate === null) return 'no clients reported semantic runs lately, so the fleet size is unknown';
-  return `${estimate.clients.toLocaleString('en')} clients reported semantic runs at ${percent(estimate.share)} in the latest interval: about ${estimate.population.toLocaleString('en')} clients in all`;
+  return `${estimate.clients.toLocaleString('en')} ${estimate.clients === 1 ? 'client' : 'clients'} reported semantic runs at ${percent(estimate.share)} in the latest interval: about ${estimate.population.toLocaleString('en')} clients in all`;
 }
 
 /** What an action will do, to how many users: the confirmation's words. */
