@@ -71,3 +71,12 @@ export function framePage<Api extends { readonly loadId: string }>(global: strin
     },
   };
 }
+
+/** Waits (up to `ms`, 30 s by default) until `test` holds. */
+export async function until(test: () => boolean, what: string, ms = 30_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!test()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import '@semfilter/elements/semfilter-debugger.js';
 import type { SemfilterDebugger } from '@semfilter/elements';
 import { debuggerRow as row, debuggerRows as rows, removeDebuggers } from '../../../../test/browser/debugger-support.js';
-import { freshPrefix, setHeld, UNKNOWN_TERMS } from '../../../../test/browser/helpers.js';
+import { freshPrefix, setHeld, UNKNOWN_TERMS, until } from '../../../../test/browser/helpers.js';
 
 const request = { style: 'casual', occasion: 'work', mood: 'calm' };
 
@@ -17,15 +17,6 @@ function firstRows(element: SemfilterDebugger): Promise<number> {
     });
     observer.observe(element.shadowRoot!, { childList: true, subtree: true });
   });
-}
-
-/** Waits (up to `ms`) until `test` holds. */
-async function until(test: () => boolean, what: string, ms = 60_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!test()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 const semanticCell = (element: SemfilterDebugger, id: string) => row(element, id).querySelector('td[data-label="Semantic filter"]')!;

@@ -3,7 +3,7 @@ import { createSemanticFilter, type SemanticFilter, type StateChange } from '@se
 import type { FilterReport } from '@semfilter/core';
 import type { SemfilterDebugger } from '@semfilter/elements';
 import { mountDebugger, removeDebuggers } from '../../../../test/browser/debugger-support.js';
-import { freshPrefix, setHeld, setHtml, setOffline, UNKNOWN_TERMS } from '../../../../test/browser/helpers.js';
+import { freshPrefix, setHeld, setHtml, setOffline, UNKNOWN_TERMS, until } from '../../../../test/browser/helpers.js';
 
 // The real worker, with the model served wrong: not at all (404), as an HTML page, or so slowly
 // that the load times out. The element says why in its own words and never leaves a report that
@@ -31,15 +31,6 @@ function stateReached(filter: SemanticFilter, state: string): Promise<StateChang
 /** The element's next report whose fallback passes `test`. */
 function reportWhere(element: SemfilterDebugger, test: (report: FilterReport) => boolean): Promise<FilterReport> {
   return new Promise((resolve) => element.addEventListener('semfilter-report', (e) => test(e.detail) && resolve(e.detail)));
-}
-
-/** Waits (up to 30 s) until `test` holds. */
-async function until(test: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  while (!test()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 afterEach(removeDebuggers);

@@ -3,7 +3,7 @@ import { setViewport } from '@web/test-runner-commands';
 import { createSemanticFilter } from '@semfilter/core/browser';
 import { DEFAULT_THRESHOLDS, generateWardrobe, type FilterRequest } from '@semfilter/core';
 import { debuggerRows as rows, mountDebugger, nextReport, removeDebuggers } from '../../../../test/browser/debugger-support.js';
-import { freshPrefix, setOffline, UNKNOWN_TERMS } from '../../../../test/browser/helpers.js';
+import { freshPrefix, setOffline, UNKNOWN_TERMS, until } from '../../../../test/browser/helpers.js';
 import type { DebuggerView, SemfilterDebugger } from '@semfilter/elements';
 
 // Issue 19, second pass: what a new user of the playground met, element by element.
@@ -20,15 +20,6 @@ async function mountWithModel(items: readonly object[], request: FilterRequest, 
   const element = await mountDebugger({ items, request, view, semantic, filter });
   while (element.report!.fallback_reason !== null) await nextReport(element);
   return element;
-}
-
-/** Waits (up to 30 s) until `test` holds. */
-async function until(test: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  while (!test()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 afterEach(removeDebuggers);
