@@ -23,8 +23,11 @@ function twoCommandsSection(): string {
 }
 
 describe('issue 19 point 11: install and start', () => {
-  it('every dependency with an install script is allowed or denied in allowScripts (npm 11 names none as unreviewed)', () => {
-    const listed = spawnSync('npm', ['install-scripts', 'ls'], { cwd: ROOT, encoding: 'utf8' });
+  // npm's own review of install scripts; the npm bundled with Node 24.19 (11.17) has no such
+  // command, so there it is skipped: the Node 20 run (npm 11.19) checks the same package.json.
+  const listed = spawnSync('npm', ['install-scripts', 'ls'], { cwd: ROOT, encoding: 'utf8' });
+  const npmReviewsScripts = !/Unknown command: "install-scripts"/.test(`${listed.stdout}${listed.stderr}`);
+  it.skipIf(!npmReviewsScripts)('every dependency with an install script is allowed or denied in allowScripts (npm 11 names none as unreviewed)', () => {
     expect(listed.status).toBe(0);
     expect(listed.stdout).not.toMatch(/not yet covered by allowScripts/);
   });
