@@ -38,7 +38,7 @@ function readBounded(fd: number, path: string): string {
         Atomics.wait(PAUSE, 0, 0, 10); // a non-blocking stdin with nothing yet: wait, do not spin
         continue;
       }
-      if ((error as NodeJS.ErrnoException).code === 'EOF') break;
+      if ((error as NodeJS.ErrnoException).code === 'EOF') break; // a closed pipe on Windows, as Node's readFileSync treats it
       throw error;
     }
     if (read === 0) break;

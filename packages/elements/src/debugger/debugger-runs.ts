@@ -63,11 +63,6 @@ function loadEndedSince(fallback: FallbackReason | null, stateThen: ModelState, 
   return MODEL_FALLBACKS.has(fallback) && stateNow === 'ready' && stateThen !== 'ready';
 }
 
-/** The same semantic run with no deadline of its own: it waits as long as the facade's embedding timeout allows. */
-function semanticRunWithoutDeadline(filter: SemanticFilter, prepared: PreparedItems, request: FilterRequest, options: ReturnType<typeof thresholdOptions>): Promise<FilterRun> {
-  return filter.run(prepared, request, options, { deadlineMs: Number.POSITIVE_INFINITY });
-}
-
 const ZERO_THRESHOLDS = { dimensions: { style: { threshold: 0 }, occasion: { threshold: 0 }, mood: { threshold: 0 } } };
 
 /**
@@ -188,8 +183,9 @@ export class DebuggerRuns implements ReactiveController {
     if (loadEndedSince(semantic.report.fallback_reason, stateThen, filter.state)) void this.#refresh();
     // Loaded but slow: this run needed more new terms than the deadline allows (weights with no
     // vocabulary pack, such as q8, embed every concept anchor on first use). No statechange will
-    // come, so the answer the model goes on computing is waited for and shown once it is in.
-    else if (semantic.report.fallback_reason === 'TIMEOUT' && filter.state === 'ready') void this.#lateAnswer(run, filter, traditional, semanticRunWithoutDeadline(filter, prepared, request, options));
+    // come, so the same run without a deadline of its own (the facade's embedding timeout still bounds
+    // it) joins what the model goes on computing, and its answer is shown once it is in.
+    else if (semantic.report.fallback_reason === 'TIMEOUT' && filter.state === 'ready') void this.#lateAnswer(run, filter, traditional, filter.run(prepared, request, options, { deadlineMs: Number.POSITIVE_INFINITY }));
   }
 
   /** Shows a run's answer as the report, then reads its threshold curves when the page is idle. */
