@@ -13,7 +13,7 @@ import {
   sketchQuantile,
   type LatencySketch,
 } from '../src/metrics/latency-sketch.js';
-import { seededRandom as random } from '../src/sample-wardrobe.js';
+import { seededRandom as random } from '../src/sample/sample-wardrobe.js';
 
 const ALPHA = SKETCH_RELATIVE_ACCURACY;
 // A value on a bin boundary can land in either neighbour depending on the last ulp of Math.log.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createMetricsRecorder, percentile, RingBuffer, summarizeTimings } from '@semfilter/core/metrics';
-import { seededRandom as random } from '../src/sample-wardrobe.js';
+import { seededRandom as random } from '../src/sample/sample-wardrobe.js';
 
 
 /** The definition of the nearest-rank percentile, checked by counting rather than by index arithmetic. */

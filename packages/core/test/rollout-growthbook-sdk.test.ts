@@ -1,7 +1,7 @@
 import { GrowthBook, type FeatureDefinition } from '@growthbook/growthbook';
 import { describe, expect, it } from 'vitest';
 import { decide, MAX_USER_ID_LENGTH, parseRolloutConfig, userIdOf, type RolloutConfig } from '@semfilter/core/rollout';
-import { seededRandom } from '../src/sample-wardrobe.js';
+import { seededRandom } from '../src/sample/sample-wardrobe.js';
 
 /*
  * Our decide() against the real GrowthBook JS SDK (@growthbook/growthbook, a devDependency): one

@@ -1,6 +1,6 @@
 import { createStore, getMany, setMany, type UseStore } from 'idb-keyval';
-import type { VectorStore } from '../layered-embedder.js';
-import type { Vector } from '../vectors.js';
+import type { VectorStore } from '../semantic/layered-embedder.js';
+import type { Vector } from '../model/vectors.js';
 import { capabilities } from './capabilities.js';
 
 /** The IndexedDB database semfilter keeps vectors in, unless a host names another. */

@@ -1,13 +1,13 @@
-import { DIMENSIONS } from '../dimensions.js';
-import type { FilterOptions } from '../options.js';
+import { DIMENSIONS } from '../input/dimensions.js';
+import type { FilterOptions } from '../filter/options.js';
 import { rankedOrder } from '../prepared/rank.js';
 import { runReport } from '../prepared/report.js';
 import type { PreparedRequest } from '../prepared/request.js';
 import type { PreparedRun, RunTuning } from '../prepared/run.js';
 import { itemVerdicts } from '../prepared/verdicts.js';
 import { parsePreparedWardrobe, type PreparedWardrobe } from '../prepared/wardrobe.js';
-import type { FilterReport } from '../report.js';
-import type { FilterOptionsInput, FilterRequest, InputIssue } from '../schemas.js';
+import type { FilterReport } from '../report/filter-report.js';
+import type { FilterOptionsInput, FilterRequest, InputIssue } from '../input/schemas.js';
 
 /**
  * A wardrobe validated, normalized and interned once by `SemanticFilter.prepare`; `filter`,

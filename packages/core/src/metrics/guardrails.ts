@@ -1,4 +1,4 @@
-import type { KeyValueStorage } from '../key-value-storage.js';
+import type { KeyValueStorage } from './key-value-storage.js';
 import { readLatch, writeLatch, type RollbackLatch } from './latch.js';
 import type { MetricsRecorder } from './recorder.js';
 import type { RunSample } from './run-sample.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { readStored, writeStored, type KeyValueStorage } from '../key-value-storage.js';
+import { readStored, writeStored, type KeyValueStorage } from './key-value-storage.js';
 
 /** A guardrail rollback, stored so it outlives a reload; it holds for one flag and config version. */
 export interface RollbackLatch {

@@ -1,4 +1,4 @@
-import { FALLBACK_REASONS, type FilterReport } from '../report.js';
+import { FALLBACK_REASONS, type FilterReport } from '../report/filter-report.js';
 import { RingBuffer } from './percentiles.js';
 import { buildSnapshot } from './sample-stats.js';
 import type { MetricsSnapshot } from './snapshot.js';

@@ -1,4 +1,4 @@
-import type { FallbackReason } from '../report.js';
+import type { FallbackReason } from '../report/filter-report.js';
 
 /** Which filter a run used. */
 export type RunMode = 'traditional' | 'semantic';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { FallbackReason } from '../report.js';
+import type { FallbackReason } from '../report/filter-report.js';
 
 /** Fallback reasons a semantic run can end with (DISABLED only marks a traditional run). */
 export const SEMANTIC_FALLBACK_REASONS = ['MODEL_UNAVAILABLE', 'TIMEOUT', 'INVALID_INPUT', 'MODEL_LOADING'] as const satisfies readonly FallbackReason[];

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { describeIssues } from '../schemas.js';
+import { describeIssues } from '../input/schemas.js';
 
 /**
  * Guardrail thresholds, as data (a served config's `guardrails` overrides any of them). Each rule

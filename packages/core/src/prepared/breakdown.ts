@@ -1,4 +1,4 @@
-import type { Dimension } from '../dimensions.js';
+import type { Dimension } from '../input/dimensions.js';
 import type { PreparedRun } from './run.js';
 import { itemScore } from './scores.js';
 

@@ -1,6 +1,6 @@
 import { comparePair, type PairVerdict } from '../semantic/pair-verdict.js';
 import type { ConceptIndex } from '../semantic/concept-index.js';
-import type { Vector, VectorLookup } from '../vectors.js';
+import type { Vector, VectorLookup } from '../model/vectors.js';
 
 interface Remembered {
   readonly requested: Vector | undefined;

@@ -1,4 +1,4 @@
-import { DIMENSIONS, type Dimension } from '../dimensions.js';
+import { DIMENSIONS, type Dimension } from '../input/dimensions.js';
 import type { JudgedDimension, PreparedRun } from './run.js';
 
 /** Which way an item flipped: `gained` (the second run passes it, the first rejects it) or `lost`. */

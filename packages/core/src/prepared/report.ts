@@ -1,4 +1,4 @@
-import type { FilterReport } from '../report.js';
+import type { FilterReport } from '../report/filter-report.js';
 import { rankedOrder } from './rank.js';
 import type { PreparedRun } from './run.js';
 import { itemVerdicts } from './verdicts.js';

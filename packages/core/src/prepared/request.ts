@@ -1,10 +1,11 @@
-import { dimensionModes, normalizeRequest, type NormalizedRequest, type SemanticContext } from '../decide.js';
-import { DIMENSIONS, type Dimension } from '../dimensions.js';
-import { resolveOptions, type FilterOptions } from '../options.js';
-import type { MatchMode } from '../reasons.js';
-import type { FallbackReason } from '../report.js';
-import type { FilterOptionsInput, FilterRequest } from '../schemas.js';
-import { prepareSemantic, type FilterDependencies, type TermsByDimension } from '../semantic/context.js';
+import { dimensionModes } from '../filter/term-outcome.js';
+import { normalizeRequest, type NormalizedRequest } from '../input/normalize.js';
+import { DIMENSIONS, type Dimension } from '../input/dimensions.js';
+import { resolveOptions, type FilterOptions } from '../filter/options.js';
+import type { MatchMode } from '../report/reasons.js';
+import type { FallbackReason } from '../report/filter-report.js';
+import type { FilterOptionsInput, FilterRequest } from '../input/schemas.js';
+import { prepareSemantic, type FilterDependencies, type SemanticContext, type TermsByDimension } from '../semantic/context.js';
 import type { PreparedWardrobe } from './wardrobe.js';
 
 /**

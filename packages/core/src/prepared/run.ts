@@ -1,11 +1,11 @@
-import { exactOutcome, outcomeBasis, semanticOutcome, type TermOutcome } from '../decide.js';
-import { DIMENSIONS, type Dimension } from '../dimensions.js';
-import type { FilterOptions, UncertainPolicy } from '../options.js';
+import { exactOutcome, outcomeBasis, semanticOutcome, type TermOutcome } from '../filter/term-outcome.js';
+import { DIMENSIONS, type Dimension } from '../input/dimensions.js';
+import type { FilterOptions, UncertainPolicy } from '../filter/options.js';
 import { rememberedCompare } from './comparisons.js';
-import type { FilterOptionsInput, FilterRequest } from '../schemas.js';
+import type { FilterOptionsInput, FilterRequest } from '../input/schemas.js';
 import type { FilterDependencies } from '../semantic/context.js';
 import { prepareRequest, type PreparedRequest } from './request.js';
-import { setDetails, type SetDetails } from './set-details.js';
+import { setDetails, type JudgedTerms, type SetDetails } from './set-details.js';
 import type { PreparedWardrobe } from './wardrobe.js';
 
 /** What a run may change without new vectors: thresholds per dimension and the semantic weight. */
@@ -19,14 +19,8 @@ export interface RunTuning {
  * The SetDetails fields (best score, rule hit, reported term per set) are computed on first read:
  * a run that only needs pass flags and counts never pays for them.
  */
-export interface JudgedDimension extends SetDetails {
+export interface JudgedDimension extends JudgedTerms, SetDetails {
   readonly dimension: Dimension;
-  /** The requested terms. */
-  readonly requested: readonly string[];
-  /** Term id → how the term fares against the request (the match, or the reason it failed). */
-  readonly outcomes: readonly TermOutcome[];
-  /** Term id → 1 when the term passes. */
-  readonly termPassed: Uint8Array;
   /** Tag set → 1 when any of its terms passes (set 0, no tag, never does). */
   readonly setPassed: Uint8Array;
   /**

@@ -1,4 +1,4 @@
-import type { JudgedDimension } from './run.js';
+import type { TermOutcome } from '../filter/term-outcome.js';
 import type { WardrobeDimension } from './wardrobe.js';
 
 /** What scores and verdicts need of each tag set beyond its pass flag (see JudgedDimension). */
@@ -13,12 +13,22 @@ export interface SetDetails {
 
 const computed = new WeakMap<object, SetDetails>();
 
+/** The per-term judgement of one dimension that set details are drawn from (the first fields of JudgedDimension). */
+export interface JudgedTerms {
+  /** The requested terms. */
+  readonly requested: readonly string[];
+  /** Term id → how the term fares against the request (the match, or the reason it failed). */
+  readonly outcomes: readonly TermOutcome[];
+  /** Term id → 1 when the term passes. */
+  readonly termPassed: Uint8Array;
+}
+
 /**
  * Each tag set's best term, as the per-item verdicts always chose it: a pass beats a rejection,
  * then the higher score, ties keep the earlier tag; a rejected set reports the first tag in
  * CONFLICT if any (a conflict explains a rejection better than the best tag's low score).
  */
-export function setDetails(judged: Pick<JudgedDimension, 'outcomes' | 'termPassed' | 'requested'>, dimension: WardrobeDimension): SetDetails {
+export function setDetails(judged: JudgedTerms, dimension: WardrobeDimension): SetDetails {
   const remembered = computed.get(judged);
   if (remembered !== undefined) return remembered;
   const { outcomes, termPassed, requested } = judged;

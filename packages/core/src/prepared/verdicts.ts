@@ -1,8 +1,9 @@
-import type { NormalizedRequest, SemanticContext } from '../decide.js';
-import type { FilterOptions } from '../options.js';
-import type { Reason } from '../reasons.js';
-import type { ItemVerdict, Match } from '../report.js';
-import type { Item } from '../schemas.js';
+import type { NormalizedRequest } from '../input/normalize.js';
+import type { SemanticContext } from '../semantic/context.js';
+import type { FilterOptions } from '../filter/options.js';
+import type { Reason } from '../report/reasons.js';
+import type { ItemVerdict, Match } from '../report/filter-report.js';
+import type { Item } from '../input/schemas.js';
 import { requestFor } from './request.js';
 import { runPrepared, type PreparedRun } from './run.js';
 import { itemScore } from './scores.js';

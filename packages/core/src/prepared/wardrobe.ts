@@ -1,6 +1,6 @@
-import { DIMENSIONS, type Dimension } from '../dimensions.js';
-import { createTagNormalizer } from '../normalize.js';
-import { parseWardrobe, type Item, type Parsed } from '../schemas.js';
+import { DIMENSIONS, type Dimension } from '../input/dimensions.js';
+import { createTagNormalizer } from '../input/normalize.js';
+import { parseWardrobe, type Item, type Parsed } from '../input/schemas.js';
 
 /**
  * One dimension of a prepared wardrobe. Items repeat a few hundred tags in a few thousand

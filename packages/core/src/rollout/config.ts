@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { guardrailThresholdsSchema } from '../metrics/thresholds.js';
-import { parseWith, type Parsed } from '../schemas.js';
+import { parseWith, type Parsed } from '../input/schemas.js';
 
 // Partial: a served config overrides only the thresholds it names; the rest keep their defaults.
 const guardrailsField = guardrailThresholdsSchema.partial();

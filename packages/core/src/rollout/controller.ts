@@ -1,13 +1,13 @@
 import { createGuardrails, type GuardrailWindow, type Guardrails } from '../metrics/guardrails.js';
 import { mergeThresholds, type GuardrailThresholds } from '../metrics/thresholds.js';
 import { createMetricsRecorder, type MetricsRecorder } from '../metrics/recorder.js';
-import type { FilterReport } from '../report.js';
-import type { FilterOptionsInput } from '../schemas.js';
+import type { FilterReport } from '../report/filter-report.js';
+import type { FilterOptionsInput } from '../input/schemas.js';
 import { DEFAULT_ROLLOUT_CONFIG, parseRolloutConfig, type RolloutConfig } from './config.js';
 import { decide, type RollbackLatch, type RolloutDecision, type RolloutUser } from './decide.js';
 import type { RemoteConfig, RemoteConfigChange } from './remote-config.js';
 import { createRolloutRunner, type RolloutFilter, type RolloutRunner, type Schedule } from './runner.js';
-import { browserStorage, memoryStorage, type KeyValueStorage } from '../key-value-storage.js';
+import { browserStorage, memoryStorage, type KeyValueStorage } from '../metrics/key-value-storage.js';
 
 /** Options of createRollout. */
 export interface RolloutOptions {

@@ -1,5 +1,5 @@
 import type { RollbackLatch } from '../metrics/latch.js';
-import type { InputIssue } from '../schemas.js';
+import type { InputIssue } from '../input/schemas.js';
 import { coverageOf, hashVersionOf, parseRolloutConfig, seedOf, type RolloutConfig } from './config.js';
 import { bucketOf } from './hash.js';
 import { hashListEntry, usableUserId, userIdOf } from './ids.js';

@@ -4,7 +4,7 @@ export * from './config.js';
 export * from './decide.js';
 export * from './simulate.js';
 export * from './remote-config.js';
-export * from '../key-value-storage.js';
+export * from '../metrics/key-value-storage.js';
 export * from './runner.js';
 export * from './controller.js';
 export * from './snapshot-reporter.js';

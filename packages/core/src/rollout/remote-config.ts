@@ -1,5 +1,5 @@
 import { DEFAULT_ROLLOUT_CONFIG, parseRolloutConfig, type RolloutConfig } from './config.js';
-import { browserStorage, readStored, writeStored, type KeyValueStorage } from '../key-value-storage.js';
+import { browserStorage, readStored, writeStored, type KeyValueStorage } from '../metrics/key-value-storage.js';
 import { followEventStream, type ServerSentEvent } from './event-stream.js';
 
 /** Options of createRemoteConfig; everything but `url` has a default, and clocks and I/O can be injected. */

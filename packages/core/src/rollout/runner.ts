@@ -1,9 +1,9 @@
-import { filterItems } from '../engine.js';
-import type { CacheStats } from '../layered-embedder.js';
+import { filterItems } from '../prepared/filter-items.js';
+import type { CacheStats } from '../semantic/layered-embedder.js';
 import type { MetricsRecorder } from '../metrics/recorder.js';
 import type { RunMode, RunRole, RunSample } from '../metrics/run-sample.js';
-import { invalidInputReport, type FilterReport } from '../report.js';
-import { filterOptionsSchema, parseWardrobe, parseWith, requestSchema, type FilterOptionsInput } from '../schemas.js';
+import { invalidInputReport, type FilterReport } from '../report/filter-report.js';
+import { filterOptionsSchema, parseWardrobe, parseWith, requestSchema, type FilterOptionsInput } from '../input/schemas.js';
 import type { RolloutDecision } from './decide.js';
 
 /** What the runner filters with: the browser facade (SemanticFilter) fits as it is. */

@@ -1,5 +1,5 @@
-import type { Dimension } from '../dimensions.js';
-import { cosine, type Vector, type VectorLookup } from '../vectors.js';
+import type { Dimension } from '../input/dimensions.js';
+import { cosine, type Vector, type VectorLookup } from '../model/vectors.js';
 import type { PairHead } from './pair-head.js';
 import type { ConceptMap } from './vocabulary/concepts.js';
 

@@ -1,15 +1,22 @@
 import { ConceptIndex } from './concept-index.js';
-import type { SemanticContext, NormalizedRequest } from '../decide.js';
-import { DIMENSIONS, type Dimension } from '../dimensions.js';
-import type { Embedder } from '../embedder.js';
+import { DIMENSIONS, type Dimension } from '../input/dimensions.js';
+import type { Embedder, ModelInfo } from '../model/embedder.js';
+import type { NormalizedRequest } from '../input/normalize.js';
 import { embeddingText } from './embedding-text.js';
 import type { PairHead } from './pair-head.js';
 import { PAIR_HEADS } from './pair-heads.generated.js';
 import { phraseHead } from './phrase-head.js';
-import { DeadlineError } from '../deadline.js';
-import type { FallbackReason } from '../report.js';
-import type { Vector, VectorLookup } from '../vectors.js';
+import { DeadlineError } from '../model/deadline.js';
+import type { FallbackReason } from '../report/filter-report.js';
+import type { Vector, VectorLookup } from '../model/vectors.js';
 import { CONCEPT_MAPS, type ConceptMap } from './vocabulary/concepts.js';
+
+/** What semantic comparison needs: each dimension's vectors for every term, and its concepts. */
+export interface SemanticContext {
+  readonly vectors: Readonly<Partial<Record<Dimension, VectorLookup>>>;
+  readonly concepts: Readonly<Partial<Record<Dimension, ConceptIndex>>>;
+  readonly model: ModelInfo;
+}
 
 /** What a filter run may use; every field has a default, so hosts and tests can swap any of them. */
 export interface FilterDependencies {

@@ -1,4 +1,4 @@
-import type { Dimension } from '../dimensions.js';
+import type { Dimension } from '../input/dimensions.js';
 
 /**
  * How a tag is phrased before it is embedded, per dimension. A bare word is ambiguous to the model

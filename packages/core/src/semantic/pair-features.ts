@@ -1,4 +1,4 @@
-import { cosine, type Vector, type VectorLookup } from '../vectors.js';
+import { cosine, type Vector, type VectorLookup } from '../model/vectors.js';
 import { STANCE, type ConceptIndex, type TermPlacement } from './concept-index.js';
 import { phraseHead } from './phrase-head.js';
 

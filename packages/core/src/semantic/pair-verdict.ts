@@ -1,5 +1,5 @@
-import type { MatchBasis } from '../reasons.js';
-import { cosine, type VectorLookup } from '../vectors.js';
+import type { MatchBasis } from '../report/reasons.js';
+import { cosine, type VectorLookup } from '../model/vectors.js';
 import type { ConceptIndex } from './concept-index.js';
 import { pairFeatures, readPair } from './pair-features.js';
 import { headLogit, sigmoid } from './pair-head.js';

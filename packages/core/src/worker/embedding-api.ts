@@ -1,4 +1,4 @@
-import type { ModelInfo } from '../embedder.js';
+import type { ModelInfo } from '../model/embedder.js';
 
 /** Where the worker finds the model and onnxruntime's `.wasm` files, and how it runs them. */
 export interface WorkerModelConfig {

@@ -3,11 +3,11 @@
 // exposes EmbeddingWorkerApi. Bundled on its own (vite.worker.config.ts) into dist/worker/.
 import { env, pipeline } from '@xenova/transformers';
 import { expose } from 'comlink';
-import { MODEL_ID } from '../embedder.js';
-import { embedInSortedBatches, meanPoolNormalized, type TokenTensor, type Tokenizer } from '../mean-pooling.js';
+import { MODEL_ID } from '../model/embedder.js';
+import { embedInSortedBatches, meanPoolNormalized, type TokenTensor, type Tokenizer } from '../model/mean-pooling.js';
 import type { EmbeddingWorkerApi, ModelProgress, WorkerModelConfig } from './embedding-api.js';
-import type { ModelInfo } from '../embedder.js';
-import { MODEL_FILES_TO_LOAD } from '../model-revision.js';
+import type { ModelInfo } from '../model/embedder.js';
+import { MODEL_FILES_TO_LOAD } from '../model/model-revision.js';
 import { installModelFileCache, type ModelFileCache } from './model-cache.js';
 
 /** The parts of transformers.js's feature-extraction pipeline embed() uses: its tokenizer and its model. */

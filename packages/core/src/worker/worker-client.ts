@@ -1,7 +1,7 @@
 import { proxy, releaseProxy, wrap, type Remote } from 'comlink';
-import type { Embedder, ModelInfo } from '../embedder.js';
-import { MODEL_ID } from '../embedder.js';
-import type { Vector } from '../vectors.js';
+import type { Embedder, ModelInfo } from '../model/embedder.js';
+import { MODEL_ID } from '../model/embedder.js';
+import type { Vector } from '../model/vectors.js';
 import type { EmbeddingWorkerApi, ModelProgress, WorkerModelConfig } from './embedding-api.js';
 
 /** Raised when a worker call takes longer than its timeout; semantic mode reports TIMEOUT. */

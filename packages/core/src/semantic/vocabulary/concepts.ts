@@ -1,4 +1,4 @@
-import type { Dimension } from '../../dimensions.js';
+import type { Dimension } from '../../input/dimensions.js';
 
 /** A direction of meaning from one set of concepts (negative pole) to another (positive pole). */
 export interface ConceptAxis {

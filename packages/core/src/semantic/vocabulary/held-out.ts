@@ -1,5 +1,5 @@
-import { DIMENSIONS, type Dimension } from '../../dimensions.js';
-import { normalizeTerm } from '../../normalize.js';
+import { DIMENSIONS, type Dimension } from '../../input/dimensions.js';
+import { normalizeTerm } from '../../input/normalize.js';
 import { CONCEPT_MAPS, type ConceptMap } from './concepts.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { Vector } from '../../vectors.js';
+import type { Vector } from '../../model/vectors.js';
 
 /**
  * The vocabulary pack's binary form (vocabulary.bin, written by scripts/vocabulary/build-pack.ts):

@@ -1,5 +1,5 @@
 import type { Embedder } from './embedder.js';
-import type { InputIssue } from './schemas.js';
+import type { InputIssue } from '../input/schemas.js';
 
 /** Why vectors were not there at a call's deadline: the model was still loading, or loaded and slow. */
 export type DeadlineReason = 'MODEL_LOADING' | 'TIMEOUT';

@@ -1,6 +1,6 @@
-import { DIMENSIONS, type Dimension } from './dimensions.js';
-import type { Item } from './schemas.js';
-import { CONCEPT_MAPS } from './semantic/vocabulary/concepts.js';
+import { DIMENSIONS, type Dimension } from '../input/dimensions.js';
+import type { Item } from '../input/schemas.js';
+import { CONCEPT_MAPS } from '../semantic/vocabulary/concepts.js';
 
 /** Garments the generated items are named after. */
 const GARMENTS = ['blazer', 'tee', 'hoodie', 'jeans', 'midi dress', 'trousers', 'sneakers', 'loafers', 'cardigan', 'shirt', 'skirt', 'jacket', 'coat', 'sweater', 'shorts', 'boots', 'leggings', 'jumpsuit'];

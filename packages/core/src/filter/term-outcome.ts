@@ -1,23 +1,12 @@
-import { comparePair, type PairVerdict } from './semantic/pair-verdict.js';
-import type { ConceptIndex } from './semantic/concept-index.js';
-import { DIMENSIONS, type Dimension } from './dimensions.js';
-import type { ModelInfo } from './embedder.js';
-import { normalizeTags } from './normalize.js';
+import { comparePair, type PairVerdict } from '../semantic/pair-verdict.js';
+import type { ConceptIndex } from '../semantic/concept-index.js';
+import type { SemanticContext } from '../semantic/context.js';
+import { DIMENSIONS, type Dimension } from '../input/dimensions.js';
+import type { NormalizedRequest } from '../input/normalize.js';
 import type { DimensionSettings, FilterOptions } from './options.js';
-import type { MatchBasis, MatchMode, Reason } from './reasons.js';
-import type { Match } from './report.js';
-import type { FilterRequest } from './schemas.js';
-import type { VectorLookup } from './vectors.js';
-
-/** A request after normalization: the distinct terms of each dimension it names. */
-export type NormalizedRequest = Readonly<Partial<Record<Dimension, readonly string[]>>>;
-
-/** What semantic comparison needs: each dimension's vectors for every term, and its concepts. */
-export interface SemanticContext {
-  readonly vectors: Readonly<Partial<Record<Dimension, VectorLookup>>>;
-  readonly concepts: Readonly<Partial<Record<Dimension, ConceptIndex>>>;
-  readonly model: ModelInfo;
-}
+import type { MatchBasis, MatchMode, Reason } from '../report/reasons.js';
+import type { Match } from '../report/filter-report.js';
+import type { VectorLookup } from '../model/vectors.js';
 
 /** How one item tag fares against everything requested on one dimension: the match, or the reason it failed. */
 export type TermOutcome =
@@ -27,16 +16,6 @@ export type TermOutcome =
 /** Where an outcome's score came from: its match's basis, or its reason's (none for a reason without one, such as ATTR_MISSING). */
 export function outcomeBasis(outcome: TermOutcome): MatchBasis | undefined {
   return outcome.passed ? outcome.match.basis : 'basis' in outcome.reason ? outcome.reason.basis : undefined;
-}
-
-/** Normalizes a request, keeping only the dimensions it names with at least one term. */
-export function normalizeRequest(request: FilterRequest): NormalizedRequest {
-  const out: Partial<Record<Dimension, readonly string[]>> = {};
-  for (const dimension of DIMENSIONS) {
-    const terms = normalizeTags(request[dimension]);
-    if (terms.length > 0) out[dimension] = terms;
-  }
-  return out;
 }
 
 /** The dimensions a request names, in report order, with the way each is compared: semantic where asked for and prepared (see prepareSemantic). */

@@ -1,8 +1,8 @@
-import { DIMENSIONS, type Dimension } from './dimensions.js';
+import { DIMENSIONS, type Dimension } from '../input/dimensions.js';
 import { DEFAULT_SEMANTIC_WEIGHT, DEFAULT_THRESHOLDS } from './options.js';
-import { describeMatch, describeReason } from './reasons.js';
-import type { FilterReport, Flip, ItemVerdict } from './report.js';
-import type { FilterRequest } from './schemas.js';
+import { describeMatch, describeReason } from '../report/reasons.js';
+import type { FilterReport, Flip, ItemVerdict } from '../report/filter-report.js';
+import type { FilterRequest } from '../input/schemas.js';
 
 /** One comparison as a file: what was asked, with which settings, both modes' full reports and where they differ. */
 export interface ComparisonExport {

@@ -1,7 +1,7 @@
-import type { Embedder } from './embedder.js';
-import { MODEL_REVISION } from './model-revision.js';
-import type { Vector } from './vectors.js';
-import type { VocabularyPack } from './semantic/vocabulary/pack-format.js';
+import type { Embedder } from '../model/embedder.js';
+import { MODEL_REVISION } from '../model/model-revision.js';
+import type { Vector } from '../model/vectors.js';
+import type { VocabularyPack } from './vocabulary/pack-format.js';
 
 /** A persistent vector store (IndexedDB in browsers). Implementations may throw; the embedder copes. */
 export interface VectorStore {

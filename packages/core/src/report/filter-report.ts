@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DIMENSIONS } from './dimensions.js';
+import { DIMENSIONS } from '../input/dimensions.js';
 import { matchBasisSchema, matchModeSchema, reasonSchema } from './reasons.js';
 
 /** Why semantic mode is not active: stable codes, like reason codes. */

@@ -1,7 +1,7 @@
-import { DIMENSIONS, type Dimension } from './dimensions.js';
-import type { MatchMode } from './reasons.js';
-import type { FilterOptionsInput } from './schemas.js';
-import { PAIR_HEADS } from './semantic/pair-heads.generated.js';
+import { DIMENSIONS, type Dimension } from '../input/dimensions.js';
+import type { MatchMode } from '../report/reasons.js';
+import type { FilterOptionsInput } from '../input/schemas.js';
+import { PAIR_HEADS } from '../semantic/pair-heads.generated.js';
 
 /**
  * What a filter does with an unsure verdict (basis UNCERTAIN: it rests on where the model placed a

@@ -1,10 +1,10 @@
-import { preparedReport } from './prepared/report.js';
-import { prepareRequest } from './prepared/request.js';
-import { runPrepared } from './prepared/run.js';
-import { prepareWardrobe } from './prepared/wardrobe.js';
-import type { FilterReport } from './report.js';
-import type { FilterOptionsInput, FilterRequest, Item } from './schemas.js';
-import type { FilterDependencies } from './semantic/context.js';
+import { preparedReport } from './report.js';
+import { prepareRequest } from './request.js';
+import { runPrepared } from './run.js';
+import { prepareWardrobe } from './wardrobe.js';
+import type { FilterReport } from '../report/filter-report.js';
+import type { FilterOptionsInput, FilterRequest, Item } from '../input/schemas.js';
+import type { FilterDependencies } from '../semantic/context.js';
 
 /**
  * Filters items for a request, the traditional way or (with `semantic: true`) the semantic way.

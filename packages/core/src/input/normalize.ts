@@ -1,4 +1,6 @@
 import { TERM_ALIASES } from './aliases.js';
+import { DIMENSIONS, type Dimension } from './dimensions.js';
+import type { FilterRequest } from './schemas.js';
 
 /** What normalization did to a tag, as stable codes for audit logs and backfills. */
 export const NORMALIZATION_CHANGES = {
@@ -100,4 +102,17 @@ export function createTagNormalizer(): (raw: string | readonly string[] | undefi
     return value;
   };
   return (raw) => normalizeTags(raw, normalize);
+}
+
+/** A request after normalization: the distinct terms of each dimension it names. */
+export type NormalizedRequest = Readonly<Partial<Record<Dimension, readonly string[]>>>;
+
+/** Normalizes a request, keeping only the dimensions it names with at least one term. */
+export function normalizeRequest(request: FilterRequest): NormalizedRequest {
+  const out: Partial<Record<Dimension, readonly string[]>> = {};
+  for (const dimension of DIMENSIONS) {
+    const terms = normalizeTags(request[dimension]);
+    if (terms.length > 0) out[dimension] = terms;
+  }
+  return out;
 }

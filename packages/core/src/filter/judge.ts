@@ -1,11 +1,11 @@
-import type { Dimension } from './dimensions.js';
-import { exactOutcome, outcomeBasis, semanticOutcome } from './decide.js';
-import { prepareSemantic, type FilterDependencies } from './semantic/context.js';
-import { normalizeTerm } from './normalize.js';
+import type { Dimension } from '../input/dimensions.js';
+import { exactOutcome, outcomeBasis, semanticOutcome } from './term-outcome.js';
+import { prepareSemantic, type FilterDependencies } from '../semantic/context.js';
+import { normalizeTerm } from '../input/normalize.js';
 import { resolveOptions } from './options.js';
-import type { FallbackReason } from './report.js';
-import type { MatchBasis, Reason } from './reasons.js';
-import type { FilterOptionsInput } from './schemas.js';
+import type { FallbackReason } from '../report/filter-report.js';
+import type { MatchBasis, Reason } from '../report/reasons.js';
+import type { FilterOptionsInput } from '../input/schemas.js';
 
 /** One requested term and one item term on a dimension. */
 export interface TermPair {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DIMENSIONS } from './dimensions.js';
+import { DIMENSIONS } from '../input/dimensions.js';
 
 /** Stable reason codes. Add new ones; never rename one (reports and tests outside the team key on them). */
 export const REASON_CODES = {
