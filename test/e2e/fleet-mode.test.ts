@@ -91,7 +91,7 @@ describe('the playground in fleet mode, against a real fleet server', () => {
     await expect.poll(() => fleetStatus(page), WAIT).toMatch(/\b\d+ snapshots? sent; last at \d\d:\d\d:\d\d\.$/);
 
     // A preset chosen by hand rewrites the address: fleet mode's parameters stay in it.
-    await page.getByRole('button', { name: 'Casual Friday' }).click();
+    await page.getByRole('button', { name: 'Casual Friday', exact: true }).click();
     await expect.poll(() => new URL(page.url()).searchParams.get('preset'), WAIT).toBe('casual-friday');
     expect(new URL(page.url()).searchParams.get('fleet')).toBe(serverUrl);
     expect(new URL(page.url()).searchParams.get('key')).toBe(key);

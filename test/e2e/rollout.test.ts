@@ -122,6 +122,10 @@ describe('the playground rollout, built, in Chromium', () => {
 
   it('"Slow model" and traffic: the p95 latency guardrail rolls semantic mode back', async () => {
     const { page, failures } = await open(browser, `${withModel.url}/`);
+    // The sample wardrobe's long-tail tags need the model; a run made while it loads answers
+    // MODEL_LOADING, which the guardrails leave out of their windows (a warm-up, not a fault), so
+    // the traffic goes once the model is there.
+    await expect.poll(() => page.locator('semfilter-debugger').getAttribute('model-state'), { timeout: 60_000 }).toBe('ready');
     await page.getByRole('button', { name: 'Slow model' }).click();
     await sendTraffic(page);
     await expect.poll(() => panelText(page, '[data-reason]')).toBe('GUARDRAIL_ROLLBACK');

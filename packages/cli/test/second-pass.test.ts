@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { main } from '../src/main.js';
 
 const BIN = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
 const MODELS = fileURLToPath(new URL('../../../models', import.meta.url));
@@ -61,6 +62,35 @@ describe('issue 19 point 10: the command line says what went wrong and what to d
     const { status, stdout } = semfilter(['--help']);
     expect(status).toBe(0);
     expect(stdout).toMatch(/Exit status: 0 done, 1 a check failed \(backfill validate: FAIL or INCONCLUSIVE\), 2 bad input, 3 the model is needed and cannot be loaded, 70 an unexpected failure \(SEMFILTER_DEBUG=1 shows where\)\./);
+  });
+});
+
+describe('a failure nobody foresaw', () => {
+  // A fake stdout whose write throws a plain Error, as a closed or full output can: the one way to
+  // reach the exit-70 path on purpose, since every failure a command foresees has its own status.
+  const failingOut = { write: () => { throw new Error('write EPIPE'); } } as unknown as NodeJS.WritableStream;
+  const collect = () => {
+    let text = '';
+    return { stream: { write: (chunk: string) => { text += chunk; return true; } } as unknown as NodeJS.WritableStream, text: () => text };
+  };
+
+  it('exits 70 with the message and how to get more, without a stack', async () => {
+    const err = collect();
+    expect(await main(['normalize', 'Smart_Casual'], failingOut, err.stream)).toBe(70);
+    expect(err.text()).toBe('semfilter normalize: unexpected failure: write EPIPE\n(SEMFILTER_DEBUG=1 prints where it happened; please report it with that output)\n');
+  });
+
+  it('prints where it happened with SEMFILTER_DEBUG=1', async () => {
+    const err = collect();
+    const before = process.env.SEMFILTER_DEBUG;
+    process.env.SEMFILTER_DEBUG = '1';
+    try {
+      expect(await main(['normalize', 'Smart_Casual'], failingOut, err.stream)).toBe(70);
+    } finally {
+      if (before === undefined) delete process.env.SEMFILTER_DEBUG;
+      else process.env.SEMFILTER_DEBUG = before;
+    }
+    expect(err.text()).toMatch(/^semfilter normalize: unexpected failure: Error: write EPIPE\n\s+at /);
   });
 });
 
