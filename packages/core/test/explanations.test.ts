@@ -15,7 +15,7 @@ describe('where a score came from, in words', () => {
 
   it('never says "unrelated" on a pass, and names both concepts on a rejection', () => {
     const reason: Reason = { dimension: 'occasion', code: 'BELOW_THRESHOLD', requested: 'work', actual: 'weekend', similarity: 0.21, threshold: 0.6, mode: 'semantic', basis: 'UNRELATED_CONCEPTS', model_similarity: 0.71, concepts: ['work', 'everyday'] };
-    expect(describeReason(reason)).toBe('occasion: "weekend" does not fit "work" (0.21, fairly sure, under the threshold 0.60): the vocabulary does not relate everyday and work, so the model\'s similarity decides; model similarity 0.71');
+    expect(describeReason(reason)).toBe('occasion: "weekend" does not fit "work" (0.21, fairly sure, under the threshold 0.60): the vocabulary does not relate everyday and work, so the model\'s evidence decides, not its similarity alone; model similarity 0.71');
     const clash: Reason = { dimension: 'mood', code: 'CONFLICT', requested: 'calm', actual: 'energetic', similarity: 0.62, concepts: ['calm', 'energetic'], mode: 'semantic', basis: 'KNOWN_CLASH' };
     expect(describeReason(clash)).toBe('mood: "energetic" clashes with "calm"');
     expect(describeReason({ ...clash, actual: 'wired', basis: 'PLACED_CONCEPT' })).toBe('mood: "wired" (not in the vocabulary; the model places it in energetic) clashes with "calm"');

@@ -157,7 +157,7 @@ function basisNote(evidence: Evidence): string {
     case 'KNOWN_CLASH':
       return `: ${actual === undefined ? 'a concept' : actual} clashes with ${wanted} in the vocabulary`;
     case 'UNRELATED_CONCEPTS':
-      return `: the vocabulary does not relate ${actual === undefined ? 'the two concepts' : `${actual} and ${wanted}`}, so the model's similarity decides${similarity}`;
+      return `: the vocabulary does not relate ${actual === undefined ? 'the two concepts' : `${actual} and ${wanted}`}, so the model's evidence decides, not its similarity alone${similarity}`;
     case 'MODEL_SIMILARITY':
       return ': model similarity alone';
     case 'PLACED_CONCEPT':

@@ -142,8 +142,8 @@ const mood: ConceptMap = {
   ],
   compatible: [
     ['calm', 'cozy'], ['happy', 'playful'], ['happy', 'energetic'], ['energetic', 'confident'], ['energetic', 'playful'],
-    ['confident', 'elegant'], ['confident', 'serious'], ['romantic', 'elegant'], ['romantic', 'nostalgic'], ['calm', 'nostalgic'],
-    ['serious', 'elegant'], ['mysterious', 'confident'], ['happy', 'cozy'], ['calm', 'elegant'], ['happy', 'romantic'],
+    ['confident', 'elegant'], ['confident', 'serious'], ['romantic', 'nostalgic'], ['calm', 'nostalgic'],
+    ['mysterious', 'confident'], ['happy', 'cozy'], ['calm', 'elegant'], ['happy', 'romantic'],
     ['cozy', 'tired'], ['calm', 'relaxed'], ['relaxed', 'cozy'],
   ],
   opposed: [
