@@ -87,13 +87,15 @@ describe('the fleet dashboard at / on a real server, in Chromium', () => {
     await runWindow(FAILING);
     await expect.poll(() => dashboard(page).locator('[part="announcement"]').innerText(), WAIT).toMatch(/canary version 2: rolled back by the guardrails[\s\S]*fallback_or_error_rate/);
     await expect.poll(() => dashboard(page).locator('[part="status"]').innerText(), WAIT).toContain('stage 1 of 4 (1%), paused');
-    await expect.poll(() => dashboard(page).locator('[data-why]').innerText(), WAIT).toMatch(/The guardrails rolled it back to version 2[\s\S]*fallback\/error rate 3\d\.\d% against a threshold of 5\.0%/);
+    // FAILING draws each run's fallback with probability 0.3, seeded by the window's start (so by
+    // the hour the test runs): the window's rate lands around 30%, on either side of it.
+    await expect.poll(() => dashboard(page).locator('[data-why]').innerText(), WAIT).toMatch(/The guardrails rolled it back to version 2[\s\S]*fallback\/error rate [23]\d\.\d% against a threshold of 5\.0%/);
     const evidence = dashboard(page).locator('[part="windows"] .window').first();
     expect(await evidence.innerText()).toMatch(/FAIL[\s\S]*100 clients[\s\S]*Fallback\/error rate|fallback\/error rate/i);
     expect(await dashboard(page).locator('[part="history"] [data-action="guardrail-rollback"]').innerText()).toMatch(/config\.stage: 1 → 0[\s\S]*settings\.paused: false → true/);
     // The charts follow: both stages' lines, the stage it left and the one it is back at.
     await expect.poll(() => dashboard(page).locator('.stage-charts h3').allInnerTexts(), WAIT).toEqual([expect.stringContaining('Stage 1 (1%)'), expect.stringContaining('Stage 2 (5%)')]);
-    expect(await dashboard(page).locator('.stage-charts').nth(1).locator('figure[data-metric="fallback_or_error_rate"] figcaption').innerText()).toMatch(/semantic 3\d\.\d%, threshold 5\.0%/);
+    expect(await dashboard(page).locator('.stage-charts').nth(1).locator('figure[data-metric="fallback_or_error_rate"] figcaption').innerText()).toMatch(/semantic [23]\d\.\d%, threshold 5\.0%/);
     expect(await dashboard(page).locator('[data-clients]').innerText()).toContain('100 clients reported semantic runs at 5%');
     await page.screenshot({ path: `${ROOT}docs/fleet-dashboard.png` });
   });
