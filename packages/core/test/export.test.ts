@@ -45,7 +45,7 @@ describe('the comparison export', () => {
 
   it('holds the request, every threshold, the weight, view, mode, both whole reports and the flips', () => {
     const doc = comparisonExport({ request: REQUEST, thresholds: { mood: 0.7 }, view: 'disagreements', semanticMode: true, traditional, semantic, now: NOW });
-    expect(doc).toMatchObject({ schema: 1, exported_at: '2026-11-29T16:30:00.000Z', request: REQUEST, thresholds: { style: DEFAULT_THRESHOLDS.style, occasion: 0.6, mood: 0.7 }, semantic_weight: 0.3, view: 'disagreements', mode: 'semantic' });
+    expect(doc).toMatchObject({ schema: 1, exported_at: '2026-11-29T16:30:00.000Z', request: REQUEST, thresholds: { style: DEFAULT_THRESHOLDS.style, occasion: DEFAULT_THRESHOLDS.occasion, mood: 0.7 }, semantic_weight: 0.3, view: 'disagreements', mode: 'semantic' });
     const parsed = JSON.parse(JSON.stringify(doc)) as typeof doc;
     expect(reportSchema.parse(parsed.traditional)).toEqual(traditional);
     expect(reportSchema.parse(parsed.semantic)).toEqual(semantic);
