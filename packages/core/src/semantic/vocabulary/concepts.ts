@@ -143,7 +143,7 @@ const mood: ConceptMap = {
   compatible: [
     ['calm', 'cozy'], ['happy', 'playful'], ['happy', 'energetic'], ['energetic', 'confident'], ['energetic', 'playful'],
     ['confident', 'elegant'], ['confident', 'serious'], ['romantic', 'nostalgic'], ['calm', 'nostalgic'],
-    ['mysterious', 'confident'], ['happy', 'cozy'], ['calm', 'elegant'], ['happy', 'romantic'],
+    ['mysterious', 'confident'], ['happy', 'cozy'], ['calm', 'elegant'],
     ['cozy', 'tired'], ['calm', 'relaxed'], ['relaxed', 'cozy'],
   ],
   opposed: [
