@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { reportSchema, type ComparisonExport } from '@semfilter/core';
+import { DEFAULT_THRESHOLDS, reportSchema, type ComparisonExport } from '@semfilter/core';
 import { collectFailures } from '../support/chromium.js';
 import { startPlayground, type Playground } from '../support/playground.js';
 import type { StaticServer } from '../support/static-server.js';
@@ -70,7 +70,7 @@ describe('the playground keeps its state in the URL, and exports both modes', ()
   it('shows the request, thresholds, view, mode and preset a link names; a moved slider goes into the URL and survives a reload', async () => {
     const { page, failures, warnings } = await open(browser, `${server.url}/${DATE_NIGHT}`);
     const expected = { request: { style: 'romantic', occasion: 'date night', mood: 'flirty' }, thresholds: { mood: 0.8 }, semantic: true, switchChecked: 'true', view: 'all', selectValue: 'all', pressed: ['Date night'] };
-    expect(await shown(page)).toMatchObject({ ...expected, sliders: { style: '0.45', occasion: '0.6', mood: '0.8' } });
+    expect(await shown(page)).toMatchObject({ ...expected, sliders: { style: String(DEFAULT_THRESHOLDS.style), occasion: String(DEFAULT_THRESHOLDS.occasion), mood: '0.8' } });
 
     await page.locator('semfilter-debugger .threshold').filter({ hasText: 'occasion threshold' }).locator('input[type="range"]').fill('0.42');
     await expect.poll(() => search(page).get('occasion_threshold')).toBe('0.42');
@@ -141,7 +141,7 @@ describe('the playground keeps its state in the URL, and exports both modes', ()
     const [jsonDownload] = await Promise.all([page.waitForEvent('download'), page.locator('semfilter-debugger button[data-export="json"]').click()]);
     expect(jsonDownload.suggestedFilename()).toMatch(/^semfilter-romantic-date-night-flirty-\d{4}-\d{2}-\d{2}-\d{6}\.json$/); // named after the request and time (issue 19, point 8)
     const exported = JSON.parse(readFileSync((await jsonDownload.path())!, 'utf8')) as ComparisonExport;
-    expect(exported).toMatchObject({ schema: 1, request: { style: 'romantic', occasion: 'date night', mood: 'flirty' }, thresholds: { style: 0.45, occasion: 0.6, mood: 0.8 }, semantic_weight: 0.3, view: 'all', mode: 'semantic' });
+    expect(exported).toMatchObject({ schema: 1, request: { style: 'romantic', occasion: 'date night', mood: 'flirty' }, thresholds: { style: DEFAULT_THRESHOLDS.style, occasion: DEFAULT_THRESHOLDS.occasion, mood: 0.8 }, semantic_weight: 0.3, view: 'all', mode: 'semantic' });
     expect(reportSchema.parse(exported.traditional).items).toHaveLength(500);
     expect(reportSchema.parse(exported.semantic).items).toHaveLength(500);
     expect(exported.traditional.semantic_mode_active).toBe(false);
