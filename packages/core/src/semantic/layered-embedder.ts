@@ -35,6 +35,15 @@ export interface LayeredEmbedderOptions {
 }
 
 /**
+ * Texts per model call. Each call must finish inside the worker's per-call timeout on a slow
+ * device, and each finished chunk is kept: without a usable vocabulary pack (another dtype, or
+ * `vocabulary: false`) the first semantic call embeds every concept anchor, over 2,000 texts, which
+ * took 16 s in one call with q8 weights in Chromium here: past the 15 s timeout, so nothing was kept
+ * and every later call started over and timed out again.
+ */
+const MODEL_CHUNK = 128;
+
+/**
  * Memory, then the vocabulary pack, then the store, then the model: each distinct text is looked
  * up once per call, store reads are batched, and only what no layer knows reaches the model. The
  * vocabulary comes before the store because it answers synchronously: a wardrobe of known tags
@@ -85,6 +94,16 @@ export function createLayeredEmbedder({ model, store, vocabulary }: LayeredEmbed
     return missing;
   };
 
+  /** Keeps computed vectors in the store; a store that fails is counted, memory still has them. */
+  const persist = async (entries: readonly (readonly [string, Vector])[]): Promise<void> => {
+    if (store === undefined) return;
+    try {
+      await store.setMany(entries.map(([text, vector]) => [prefix + text, vector] as const));
+    } catch {
+      stats.storeFailures++; // full, blocked or gone: memory still has them
+    }
+  };
+
   return {
     model: model.model,
     async lookup(texts) {
@@ -96,24 +115,24 @@ export function createLayeredEmbedder({ model, store, vocabulary }: LayeredEmbed
       const shared = new Set(missing.flatMap((text) => computing.get(text) ?? []));
       // A batch that ended while `fill` awaited the store has put its texts in memory already.
       const fresh = missing.filter((text) => !memory.has(text) && !computing.has(text));
-      if (fresh.length > 0) {
-        // Memory is filled in the batch's own continuation, so a call waiting on it finds the vectors.
-        const batch = model.embed(fresh).then((vectors) => {
-          stats.computed += fresh.length;
-          const entries = fresh.map((text, i) => [text, vectors[i]!] as const);
+      // One chunk after another (MODEL_CHUNK); a chunk that fails fails the ones after it, but those
+      // before it stay in memory and the store, so the next call goes on from there.
+      let previous: Promise<unknown> = Promise.resolve();
+      const chunks: Promise<unknown>[] = [];
+      for (let start = 0; start < fresh.length; start += MODEL_CHUNK) {
+        const chunk = fresh.slice(start, start + MODEL_CHUNK);
+        // Memory is filled in the chunk's own continuation, so a call waiting on it finds the vectors.
+        const batch = previous.then(() => model.embed(chunk)).then(async (vectors) => {
+          stats.computed += chunk.length;
+          const entries = chunk.map((text, i) => [text, vectors[i]!] as const);
           for (const [text, vector] of entries) memory.set(text, vector);
-          return entries;
+          await persist(entries);
         });
-        for (const text of fresh) computing.set(text, batch);
-        const entries = await batch.finally(() => fresh.forEach((text) => computing.delete(text)));
-        if (store !== undefined) {
-          try {
-            await store.setMany(entries.map(([text, vector]) => [prefix + text, vector] as const));
-          } catch {
-            stats.storeFailures++; // full, blocked or gone: memory still has them
-          }
-        }
+        for (const text of chunk) computing.set(text, batch);
+        chunks.push(batch.finally(() => chunk.forEach((text) => computing.delete(text))));
+        previous = batch;
       }
+      await Promise.all(chunks);
       await Promise.all(shared);
       return texts.map((text) => memory.get(text)!);
     },
