@@ -14,13 +14,14 @@ export function trafficSummary(reports: readonly FilterReport[]): string {
   const count = (label: string) => counts.set(label, (counts.get(label) ?? 0) + 1);
   let semantic = 0;
   let traditional = 0;
+  let loading = 0;
   for (const { semantic_mode_active: active, fallback_reason: reason } of reports) {
+    if (reason === 'MODEL_LOADING') loading++;
     if (reason === null) active ? semantic++ : traditional++;
     else if (reason === 'DISABLED') traditional++;
     else count(active ? `partly semantic (${reason}: the tags it lacked vectors for compared exactly)` : `fell back (${reason})`);
   }
   const parts = [`${semantic} served by semantic mode`, ...[...counts].map(([label, n]) => `${n} ${label}`), `${traditional} served by the traditional filter`];
-  const loading = reports.filter((report) => report.fallback_reason === 'MODEL_LOADING').length;
   const guardrails = loading === 0 ? '' : ` The guardrails leave out the ${loading} answered while the model was loading: send again once it is ready.`;
   return `Sent ${reports.length} requests: ${parts.join(', ')}.${guardrails}`;
 }

@@ -38,8 +38,8 @@ export interface LayeredEmbedderOptions {
  * Texts per model call. Each call must finish inside the worker's per-call timeout on a slow
  * device, and each finished chunk is kept: without a usable vocabulary pack (another dtype, or
  * `vocabulary: false`) the first semantic call embeds every concept anchor, over 2,000 texts, which
- * took 16 s in one call with q8 weights in Chromium here: past the 15 s timeout, so nothing was kept
- * and every later call started over and timed out again.
+ * in one call with q8 weights in Chromium here did not finish within the 15 s timeout, so nothing
+ * was kept and every later call started over and timed out again.
  */
 const MODEL_CHUNK = 128;
 
